@@ -1,0 +1,74 @@
+package dev.pulse.config;
+
+import dev.pulse.auth.JwtSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of the core, read from the environment in this one place. Lambda gets them from the
+ * function's environment (set by the CDK stack); the local runtime passes a map pointing at its emulators.
+ *
+ * @param jwt                 token verification
+ * @param connectionsTable    DynamoDB table holding connections and room memberships
+ * @param connectionTtl       how long a connection record lives without a {@code $disconnect}
+ * @param fanoutConcurrency   at most this many {@code @connections} POSTs in flight per fan-out
+ * @param region              AWS region for every client
+ * @param managementEndpoint  the {@code @connections} callback URL (https://{api}.execute-api.{region}.amazonaws.com/{stage}); null = derive from the event
+ * @param dynamoDbEndpoint    endpoint override (local), or null for the regional endpoint
+ * @param eventBridgeEndpoint endpoint override (local), or null
+ * @param eventBusName        the bus the publisher writes to and the rule listens on
+ */
+public record PulseConfig(
+        JwtSettings jwt,
+        String connectionsTable,
+        Duration connectionTtl,
+        int fanoutConcurrency,
+        String region,
+        URI managementEndpoint,
+        URI dynamoDbEndpoint,
+        URI eventBridgeEndpoint,
+        String eventBusName) {
+
+    /** API Gateway closes every connection after 2 h; 10 min of slack covers clock skew and late disconnects. */
+    public static final Duration DEFAULT_CONNECTION_TTL = Duration.ofMinutes(130);
+
+    public static PulseConfig fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    public static PulseConfig fromEnvironment(Map<String, String> env) {
+        var jwt = new JwtSettings(
+                env.get("PULSE_JWT_SECRET"),
+                uri(env.get("PULSE_JWT_JWKS_URL")),
+                blankToNull(env.get("PULSE_JWT_ISSUER")),
+                blankToNull(env.get("PULSE_JWT_AUDIENCE")),
+                env.get("PULSE_JWT_USER_CLAIM"),
+                env.get("PULSE_JWT_WORKSPACE_CLAIM"),
+                seconds(env.get("PULSE_JWT_CLOCK_SKEW_SECONDS")),
+                seconds(env.get("PULSE_JWT_JWKS_CACHE_SECONDS")));
+        return new PulseConfig(
+                jwt,
+                env.getOrDefault("PULSE_CONNECTIONS_TABLE", "pulse-connections"),
+                Optional.ofNullable(seconds(env.get("PULSE_CONNECTION_TTL_SECONDS"))).orElse(DEFAULT_CONNECTION_TTL),
+                Integer.parseInt(env.getOrDefault("PULSE_FANOUT_CONCURRENCY", "64")),
+                env.getOrDefault("AWS_REGION", "us-east-1"),
+                uri(env.get("PULSE_MANAGEMENT_ENDPOINT")),
+                uri(env.get("PULSE_DYNAMODB_ENDPOINT")),
+                uri(env.get("PULSE_EVENTBRIDGE_ENDPOINT")),
+                env.getOrDefault("PULSE_EVENT_BUS", "default"));
+    }
+
+    private static URI uri(String value) {
+        return value == null || value.isBlank() ? null : URI.create(value.trim());
+    }
+
+    private static Duration seconds(String value) {
+        return value == null || value.isBlank() ? null : Duration.ofSeconds(Long.parseLong(value.trim()));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}
