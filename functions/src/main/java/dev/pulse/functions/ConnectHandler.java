@@ -1,0 +1,36 @@
+package dev.pulse.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.pulse.connection.ConnectionLifecycle;
+import java.util.Map;
+
+/** {@code $connect}: a non-2xx status refuses the upgrade; a subprotocol is accepted only if answered here. */
+public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+    private final ConnectionLifecycle lifecycle;
+
+    public ConnectHandler() {
+        this(Services.fromEnvironment());
+    }
+
+    public ConnectHandler(Services services) {
+        this.lifecycle = services.lifecycle();
+    }
+
+    @Override
+    public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+        var outcome = lifecycle.connect(event.getRequestContext().getConnectionId(),
+                event.getQueryStringParameters(), event.getHeaders());
+        var response = new APIGatewayV2WebSocketResponse();
+        response.setStatusCode(outcome.status());
+        if (outcome.subprotocol() != null) {
+            response.setHeaders(Map.of("Sec-WebSocket-Protocol", outcome.subprotocol()));
+        }
+        if (!outcome.isAccepted()) {
+            response.setBody(outcome.reason());
+        }
+        return response;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.pulse.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.pulse.connection.ConnectionLifecycle;
+
+/** {@code $disconnect} (best effort on API Gateway's side: TTL and 410 pruning cover the misses). */
+public final class DisconnectHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+    private final ConnectionLifecycle lifecycle;
+
+    public DisconnectHandler() {
+        this(Services.fromEnvironment());
+    }
+
+    public DisconnectHandler(Services services) {
+        this.lifecycle = services.lifecycle();
+    }
+
+    @Override
+    public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+        lifecycle.disconnect(event.getRequestContext().getConnectionId());
+        return Responses.ok();
+    }
+}

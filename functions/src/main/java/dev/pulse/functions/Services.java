@@ -1,0 +1,121 @@
+package dev.pulse.functions;
+
+import dev.pulse.auth.TokenVerifier;
+import dev.pulse.config.PulseConfig;
+import dev.pulse.connection.ActionHandler;
+import dev.pulse.connection.ActionRouter;
+import dev.pulse.connection.ConnectionActions;
+import dev.pulse.connection.ConnectionLifecycle;
+import dev.pulse.connection.ConnectionStore;
+import dev.pulse.delivery.FanOut;
+import dev.pulse.delivery.ManagementApiSender;
+import dev.pulse.room.DefaultRoomPolicy;
+import dev.pulse.room.MembershipStore;
+import dev.pulse.room.RoomActions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The core, wired once from configuration: SDK clients (explicit region, credentials provider and HTTP
+ * client, so nothing is discovered at cold start) and the use cases the handlers call.
+ */
+public final class Services {
+    private static volatile Services fromEnvironment;
+
+    private final PulseConfig config;
+    private final SdkHttpClient http;
+    private final DynamoDbClient dynamo;
+    private final ApiGatewayManagementApiClient management;
+    private final ConnectionLifecycle lifecycle;
+    private final ActionRouter router;
+    private final FanOut fanOut;
+
+    public Services(PulseConfig config, AwsCredentialsProvider credentials) {
+        this(config, credentials, List.of());
+    }
+
+    /** @param interceptors added to every SDK client (the local benchmark counts calls with one) */
+    public Services(PulseConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+        this.config = config;
+        var overrides = ClientOverrideConfiguration.builder().executionInterceptors(interceptors).build();
+        var clock = Clock.systemUTC();
+        // One pooled HTTP client shared by every SDK client; sized for the fan-out's concurrent posts.
+        this.http = ApacheHttpClient.builder()
+                .maxConnections(config.fanoutConcurrency() + 16)
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(Duration.ofSeconds(10))
+                .build();
+        var region = Region.of(config.region());
+        var dynamoBuilder = DynamoDbClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
+                .overrideConfiguration(overrides);
+        if (config.dynamoDbEndpoint() != null) {
+            dynamoBuilder.endpointOverride(config.dynamoDbEndpoint());
+        }
+        this.dynamo = dynamoBuilder.build();
+        if (config.managementEndpoint() == null) {
+            throw new IllegalStateException("PULSE_MANAGEMENT_ENDPOINT (the WebSocket API's @connections callback URL) is required");
+        }
+        this.management = ApiGatewayManagementApiClient.builder()
+                .region(region).credentialsProvider(credentials).httpClient(http)
+                .overrideConfiguration(overrides)
+                .endpointOverride(config.managementEndpoint())
+                .build();
+
+        var connections = new ConnectionStore(dynamo, config.connectionsTable(), clock);
+        var memberships = new MembershipStore(dynamo, config.connectionsTable(), clock);
+        var sender = new ManagementApiSender(management);
+        this.lifecycle = new ConnectionLifecycle(new TokenVerifier(config.jwt()), connections, clock, config.connectionTtl());
+
+        var actions = new HashMap<String, ActionHandler>();
+        new ConnectionActions(memberships, clock).registerInto(actions);
+        new RoomActions(memberships, new DefaultRoomPolicy()).registerInto(actions);
+        this.router = new ActionRouter(actions, connections, sender);
+        this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency());
+    }
+
+    /** The Lambda handlers' cached instance: built on first use per execution environment, reused after. */
+    static Services fromEnvironment() {
+        Services s = fromEnvironment;
+        if (s == null) {
+            synchronized (Services.class) {
+                s = fromEnvironment;
+                if (s == null) {
+                    s = new Services(PulseConfig.fromEnvironment(), EnvironmentVariableCredentialsProvider.create());
+                    fromEnvironment = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    public PulseConfig config() {
+        return config;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    public ConnectionLifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    public ActionRouter router() {
+        return router;
+    }
+
+    public FanOut fanOut() {
+        return fanOut;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.pulse.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.auth.TokenIssuer;
+import dev.pulse.protocol.Json;
+import dev.pulse.publish.Publisher;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * Development-only HTTP endpoints on the gateway's port: the demo page, development tokens, and a publish
+ * shortcut for the demo page. None of them exists in a deployed stack.
+ *
+ * <ul>
+ *   <li>{@code GET /} — the demo page</li>
+ *   <li>{@code GET /dev/token?user=u1&workspace=w1[&ttl=3600]} — {@code {"token": "...", "webSocketUrl": "ws://…"}}</li>
+ *   <li>{@code POST /dev/publish} with {@code {"event","workspaceId","targets":{...},"data"}} — publishes
+ *       through the local EventBridge endpoint with the stock SDK, like a domain service</li>
+ * </ul>
+ */
+final class DevEndpoints extends Handler.Abstract {
+    private final TokenIssuer tokens;
+    private final String stage;
+    private final Supplier<Publisher> publisher;
+    private volatile Publisher cachedPublisher;
+
+    DevEndpoints(TokenIssuer tokens, String stage, Supplier<Publisher> publisher) {
+        this.tokens = tokens;
+        this.stage = stage;
+        this.publisher = publisher;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        switch (path) {
+            case "/", "/index.html" -> page(response, callback);
+            case "/dev/token" -> token(request, response, callback);
+            case "/dev/publish" -> publish(request, response, callback);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void page(Response response, Callback callback) throws IOException {
+        try (InputStream in = DevEndpoints.class.getResourceAsStream("/demo/index.html")) {
+            if (in == null) {
+                Response.writeError(null, response, callback, HttpStatus.NOT_FOUND_404, "demo page missing");
+                return;
+            }
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
+            response.write(true, ByteBuffer.wrap(in.readAllBytes()), callback);
+        }
+    }
+
+    private void token(Request request, Response response, Callback callback) {
+        Fields query = Request.extractQueryParameters(request);
+        String user = query.getValue("user");
+        String workspace = query.getValue("workspace");
+        if (user == null || user.isBlank() || workspace == null || workspace.isBlank()) {
+            json(response, callback, 400, Json.object().put("error", "user and workspace query parameters are required"));
+            return;
+        }
+        long ttl = query.getValue("ttl") == null ? 3600 : Long.parseLong(query.getValue("ttl"));
+        String host = request.getHeaders().get(HttpHeader.HOST);
+        json(response, callback, 200, Json.object()
+                .put("token", tokens.issue(user, workspace, Duration.ofSeconds(ttl)))
+                .put("webSocketUrl", "ws://" + host + "/" + stage));
+    }
+
+    private void publish(Request request, Response response, Callback callback) throws Exception {
+        if (!"POST".equals(request.getMethod())) {
+            json(response, callback, 405, Json.object().put("error", "POST a JSON body"));
+            return;
+        }
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            json(response, callback, 400, Json.object().put("error", "body is not JSON"));
+            return;
+        }
+        String workspace = body.path("workspaceId").asText("");
+        var req = publisher().event(body.path("event").asText("")).data(body.path("data"));
+        var targets = body.path("targets");
+        try {
+            if (targets.path("workspace").asBoolean(false)) {
+                req.toWorkspace(workspace);
+            }
+            for (JsonNode user : targets.path("users")) {
+                req.toUsers(workspace, user.asText());
+            }
+            for (JsonNode room : targets.path("rooms")) {
+                req.toRoom(workspace, room.asText());
+            }
+            json(response, callback, 200, Json.object().put("eventId", req.send()));
+        } catch (IllegalArgumentException e) {
+            json(response, callback, 400, Json.object().put("error", e.getMessage()));
+        }
+    }
+
+    private Publisher publisher() {
+        Publisher p = cachedPublisher;
+        if (p == null) {
+            p = publisher.get();
+            cachedPublisher = p;
+        }
+        return p;
+    }
+
+    private static void json(Response response, Callback callback, int status, JsonNode body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(body.toString().getBytes(StandardCharsets.UTF_8)), callback);
+    }
+}

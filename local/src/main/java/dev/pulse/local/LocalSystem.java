@@ -1,0 +1,193 @@
+package dev.pulse.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.pulse.auth.TokenIssuer;
+import dev.pulse.config.PulseConfig;
+import dev.pulse.functions.ConnectHandler;
+import dev.pulse.functions.DefaultHandler;
+import dev.pulse.functions.DisconnectHandler;
+import dev.pulse.functions.FanOutHandler;
+import dev.pulse.functions.Services;
+import dev.pulse.local.dynamodb.EmbeddedDynamoDb;
+import dev.pulse.local.eventbridge.LocalEventBus;
+import dev.pulse.local.gateway.WebSocketGateway;
+import dev.pulse.local.lambda.LocalLambdaContext;
+import dev.pulse.publish.FanOutRule;
+import dev.pulse.publish.Publisher;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+
+/**
+ * The whole system on one machine: DynamoDB Local, the API Gateway WebSocket emulator, the
+ * EventBridge-compatible bus, and the real handlers from {@code functions/} wired to them through the
+ * environment they would get on Lambda. Used by {@link LocalRuntime}, the end-to-end tests and the benchmark.
+ */
+public final class LocalSystem implements AutoCloseable {
+    public static final String CONNECTIONS_TABLE = "pulse-connections";
+    static final AwsCredentialsProvider LOCAL_CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+
+    private final LocalSettings settings;
+    private final EmbeddedDynamoDb dynamo;
+    private final WebSocketGateway gateway;
+    private final LocalEventBus bus;
+    private final Services services;
+    private final TokenIssuer tokens;
+
+    private LocalSystem(LocalSettings settings, EmbeddedDynamoDb dynamo, WebSocketGateway gateway, LocalEventBus bus,
+                        Services services, TokenIssuer tokens) {
+        this.settings = settings;
+        this.dynamo = dynamo;
+        this.gateway = gateway;
+        this.bus = bus;
+        this.services = services;
+        this.tokens = tokens;
+    }
+
+    public static LocalSystem start(LocalSettings settings) {
+        return start(settings, List.of());
+    }
+
+    /** @param interceptors added to the handlers' SDK clients (the benchmark counts calls with one) */
+    public static LocalSystem start(LocalSettings settings, List<ExecutionInterceptor> interceptors) {
+        var dynamo = EmbeddedDynamoDb.start(settings.dynamoDbPort());
+        dynamo.createConnectionsTable(CONNECTIONS_TABLE, Region.of(settings.region()));
+        var tokens = new TokenIssuer(settings.jwtSecret(), settings.jwtIssuer(), settings.jwtAudience());
+
+        // The handlers need the gateway's callback URL, and the gateway needs the handlers: bind them late.
+        var handlers = new AtomicReference<Handlers>();
+        var gatewayBuilder = WebSocketGateway.builder()
+                .port(settings.gatewayPort())
+                .stage(settings.stage())
+                .region(settings.region())
+                .idleTimeout(settings.idleTimeout())
+                .route("$connect", event -> invoke(handlers.get().connect(), event, "pulse-connect"))
+                .route("$disconnect", event -> invoke(handlers.get().disconnect(), event, "pulse-disconnect"))
+                .route("$default", event -> invoke(handlers.get().message(), event, "pulse-default"));
+        var bus = LocalEventBus.builder()
+                .port(settings.eventBusPort())
+                .region(settings.region())
+                .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson))
+                .build();
+        bus.start();
+        gatewayBuilder.httpHandler("/", new DevEndpoints(tokens, settings.stage(), () -> publisherFor(bus.endpoint(), settings.region())));
+        var gateway = gatewayBuilder.build();
+        gateway.start();
+
+        var services = new Services(PulseConfig.fromEnvironment(lambdaEnvironment(settings, dynamo, gateway, bus)),
+                LOCAL_CREDENTIALS, interceptors);
+        handlers.set(new Handlers(new ConnectHandler(services), new DisconnectHandler(services),
+                new DefaultHandler(services), new FanOutHandler(services)));
+        return new LocalSystem(settings, dynamo, gateway, bus, services, tokens);
+    }
+
+    /** What the CDK stack sets on the functions, pointed at the local endpoints. */
+    static Map<String, String> lambdaEnvironment(LocalSettings settings, EmbeddedDynamoDb dynamo, WebSocketGateway gateway,
+                                                 LocalEventBus bus) {
+        var env = new HashMap<String, String>();
+        env.put("AWS_REGION", settings.region());
+        env.put("PULSE_CONNECTIONS_TABLE", CONNECTIONS_TABLE);
+        env.put("PULSE_DYNAMODB_ENDPOINT", dynamo.endpoint().toString());
+        env.put("PULSE_EVENTBRIDGE_ENDPOINT", bus.endpoint().toString());
+        env.put("PULSE_MANAGEMENT_ENDPOINT", gateway.managementEndpoint().toString());
+        env.put("PULSE_JWT_SECRET", settings.jwtSecret());
+        env.put("PULSE_JWT_ISSUER", settings.jwtIssuer());
+        env.put("PULSE_JWT_AUDIENCE", settings.jwtAudience());
+        env.put("PULSE_FANOUT_CONCURRENCY", Integer.toString(settings.fanoutConcurrency()));
+        return env;
+    }
+
+    private static APIGatewayV2WebSocketResponse invoke(
+            RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler,
+            APIGatewayV2WebSocketEvent event, String functionName) {
+        return handler.handleRequest(event, new LocalLambdaContext(functionName, 29_000));
+    }
+
+    private static void invokeFanOut(FanOutHandler handler, String eventJson) throws Exception {
+        var out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)), out,
+                new LocalLambdaContext("pulse-fanout", 60_000));
+    }
+
+    private static Publisher publisherFor(URI eventBusEndpoint, String region) {
+        return new Publisher(eventBridgeClient(eventBusEndpoint, region), "default", "pulse.local.demo");
+    }
+
+    static EventBridgeClient eventBridgeClient(URI endpoint, String region) {
+        return EventBridgeClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(region))
+                .credentialsProvider(LOCAL_CREDENTIALS)
+                .httpClient(ApacheHttpClient.create())
+                .build();
+    }
+
+    /** A stock EventBridge client pointed at the local bus, as a domain service would configure it. */
+    public EventBridgeClient eventBridgeClient() {
+        return eventBridgeClient(bus.endpoint(), settings.region());
+    }
+
+    public URI webSocketUri() {
+        return gateway.webSocketUri();
+    }
+
+    public URI managementEndpoint() {
+        return gateway.managementEndpoint();
+    }
+
+    public URI eventBridgeEndpoint() {
+        return bus.endpoint();
+    }
+
+    public URI dynamoDbEndpoint() {
+        return dynamo.endpoint();
+    }
+
+    public TokenIssuer tokens() {
+        return tokens;
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    public LocalEventBus eventBus() {
+        return bus;
+    }
+
+    public WebSocketGateway gateway() {
+        return gateway;
+    }
+
+    /** Waits until every published event has been delivered (or dead-lettered). */
+    public boolean awaitDeliveries(Duration timeout) throws InterruptedException {
+        return bus.awaitIdle(timeout);
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        bus.close();
+        dynamo.close();
+    }
+
+    private record Handlers(ConnectHandler connect, DisconnectHandler disconnect, DefaultHandler message,
+                            FanOutHandler fanOut) {
+    }
+}

@@ -1,0 +1,136 @@
+package dev.pulse.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pulse.auth.TokenIssuer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** $connect through the emulator with the real handlers: every token defect gets its HTTP status. */
+class AuthAtConnectTest {
+    private static LocalSystem system;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        system = LocalSystem.start(LocalSettings.ephemeral());
+    }
+
+    @AfterAll
+    static void stop() {
+        system.close();
+    }
+
+    private static int refusal(URI uri) {
+        var failure = assertThrows(CompletionException.class,
+                () -> HTTP.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() { }).join());
+        var handshake = assertInstanceOf(WebSocketHandshakeException.class, failure.getCause());
+        return handshake.getResponse().statusCode();
+    }
+
+    private static URI withToken(String token) {
+        return URI.create(system.webSocketUri() + "?token=" + token);
+    }
+
+    @Test
+    void validTokenInQueryConnectsAndLandsInUserAndWorkspaceRooms() throws Exception {
+        try (var client = TestClient.connect(system, system.tokens().issue("alice", "acme", Duration.ofMinutes(5)))) {
+            var info = client.request("connection.info", null);
+            assertTrue(info.path("ok").asBoolean(), info.toString());
+            assertEquals("alice", info.path("data").path("userId").asText());
+            assertEquals("acme", info.path("data").path("workspaceId").asText());
+            assertEquals("[\"user:alice\",\"workspace:acme\"]", info.path("data").path("rooms").toString());
+        }
+    }
+
+    @Test
+    void tokenInAuthorizationHeaderConnects() throws Exception {
+        String token = system.tokens().issue("bob", "acme", Duration.ofMinutes(5));
+        var listener = new TestClient();
+        var socket = HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+                .buildAsync(system.webSocketUri(), listener).join();
+        try {
+            assertEquals("bob", listenerInfo(socket, listener));
+        } finally {
+            socket.abort();
+        }
+    }
+
+    private static String listenerInfo(WebSocket socket, TestClient listener) throws InterruptedException {
+        socket.sendText("{\"action\":\"connection.info\",\"id\":\"i\"}", true).join();
+        return listener.await(f -> "i".equals(f.path("id").asText())).path("data").path("userId").asText();
+    }
+
+    @Test
+    void tokenInSubprotocolConnectsAndPulseV1IsSelected() throws Exception {
+        String token = system.tokens().issue("carol", "acme", Duration.ofMinutes(5));
+        var listener = new TestClient();
+        var socket = HTTP.newWebSocketBuilder().subprotocols("pulse.v1", "bearer." + token)
+                .buildAsync(system.webSocketUri(), listener).join();
+        try {
+            assertEquals("pulse.v1", socket.getSubprotocol());
+            assertEquals("carol", listenerInfo(socket, listener));
+        } finally {
+            socket.abort();
+        }
+    }
+
+    @Test
+    void missingTokenIs401() {
+        assertEquals(401, refusal(system.webSocketUri()));
+    }
+
+    @Test
+    void malformedTokenIs401() {
+        assertEquals(401, refusal(withToken("not-a-jwt")));
+    }
+
+    @Test
+    void badSignatureIs401() {
+        var forger = new TokenIssuer("another-secret-that-is-long-enough-for-hs256", "pulse-local", "pulse");
+        assertEquals(401, refusal(withToken(forger.issue("mallory", "acme", Duration.ofMinutes(5)))));
+    }
+
+    @Test
+    void expiredTokenIs401() {
+        assertEquals(401, refusal(withToken(system.tokens().issue("dave", "acme", Duration.ofMinutes(-5)))));
+    }
+
+    @Test
+    void wrongAudienceIs401() {
+        var other = new TokenIssuer(LocalSettings.DEVELOPMENT_SECRET, "pulse-local", "another-app");
+        assertEquals(401, refusal(withToken(other.issue("erin", "acme", Duration.ofMinutes(5)))));
+    }
+
+    @Test
+    void wrongIssuerIs401() {
+        var other = new TokenIssuer(LocalSettings.DEVELOPMENT_SECRET, "someone-else", "pulse");
+        assertEquals(401, refusal(withToken(other.issue("erin", "acme", Duration.ofMinutes(5)))));
+    }
+
+    @Test
+    void unsignedAlgNoneTokenIs401() {
+        var b64 = Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes());
+        long exp = System.currentTimeMillis() / 1000 + 300;
+        String payload = b64.encodeToString(("{\"sub\":\"mallory\",\"workspaceId\":\"acme\",\"iss\":\"pulse-local\",\"aud\":\"pulse\",\"exp\":" + exp + "}").getBytes());
+        assertEquals(401, refusal(withToken(header + "." + payload + ".")));
+    }
+
+    @Test
+    void validTokenWithoutWorkspaceIs403() {
+        // Correctly signed, but no workspace claim: authenticated, not allowed to open a workspace connection.
+        assertEquals(403, refusal(withToken(system.tokens().issue("frank", "", Duration.ofMinutes(5)))));
+    }
+}

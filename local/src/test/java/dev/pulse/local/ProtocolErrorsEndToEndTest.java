@@ -1,0 +1,116 @@
+package dev.pulse.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Bad frames get explicit error frames through $default, and the connection stays usable. */
+class ProtocolErrorsEndToEndTest {
+    private static LocalSystem system;
+    private TestClient client;
+
+    @BeforeAll
+    static void start() {
+        system = LocalSystem.start(LocalSettings.ephemeral());
+    }
+
+    @AfterAll
+    static void stop() {
+        system.close();
+    }
+
+    @BeforeEach
+    void connect() {
+        client = TestClient.connect(system, system.tokens().issue("pat", "ws-err", Duration.ofMinutes(5)));
+    }
+
+    @AfterEach
+    void close() {
+        client.close();
+    }
+
+    private JsonNode errorFrame() throws InterruptedException {
+        return client.await(f -> "error".equals(f.path("type").asText()));
+    }
+
+    private JsonNode replyTo(String id) throws InterruptedException {
+        return client.await(f -> "reply".equals(f.path("type").asText()) && id.equals(f.path("id").asText()));
+    }
+
+    private void assertStillUsable() throws InterruptedException {
+        var pong = client.request("ping", null);
+        assertTrue(pong.path("ok").asBoolean(), pong.toString());
+        assertFalse(pong.path("data").path("time").asText().isEmpty());
+        assertFalse(client.closed.isDone(), "connection was closed");
+    }
+
+    @Test
+    void notJsonIsMalformed() throws Exception {
+        client.sendText("hello there");
+        assertEquals("malformed_frame", errorFrame().path("error").path("code").asText());
+        assertStillUsable();
+    }
+
+    @Test
+    void jsonArrayIsMalformed() throws Exception {
+        client.sendText("[1,2,3]");
+        assertEquals("malformed_frame", errorFrame().path("error").path("code").asText());
+        assertStillUsable();
+    }
+
+    @Test
+    void missingActionWithIdGetsAnErrorReply() throws Exception {
+        client.sendText("{\"id\":\"q1\",\"data\":{}}");
+        var reply = replyTo("q1");
+        assertFalse(reply.path("ok").asBoolean());
+        assertEquals("invalid_frame", reply.path("error").path("code").asText());
+        assertStillUsable();
+    }
+
+    @Test
+    void unknownActionGetsUnknownAction() throws Exception {
+        client.sendText("{\"action\":\"teleport\",\"id\":\"q2\"}");
+        var reply = replyTo("q2");
+        assertEquals("unknown_action", reply.path("error").path("code").asText());
+        assertTrue(reply.path("error").path("message").asText().contains("teleport"));
+        assertStillUsable();
+    }
+
+    @Test
+    void unknownActionWithoutIdGetsAnErrorFrame() throws Exception {
+        client.sendText("{\"action\":\"teleport\"}");
+        assertEquals("unknown_action", errorFrame().path("error").path("code").asText());
+        assertStillUsable();
+    }
+
+    @Test
+    void wrongTypedFieldsAreInvalid() throws Exception {
+        client.sendText("{\"action\":\"room.join\",\"id\":\"q3\",\"data\":{\"room\":42}}");
+        assertEquals("invalid_frame", replyTo("q3").path("error").path("code").asText());
+        client.sendText("{\"action\":\"room.join\",\"id\":\"q4\",\"data\":\"chat:1\"}");
+        assertEquals("invalid_frame", replyTo("q4").path("error").path("code").asText());
+        client.sendText("{\"action\":\"room.join\",\"id\":\"q5\"}");
+        assertEquals("invalid_frame", replyTo("q5").path("error").path("code").asText());
+        assertStillUsable();
+    }
+
+    @Test
+    void successfulRequestWithoutIdGetsNoFrame() throws Exception {
+        client.sendText("{\"action\":\"room.join\",\"data\":{\"room\":\"chat:quiet\"}}");
+        // Messages of one connection are handled concurrently (as on API Gateway): poll until the join shows.
+        boolean joined = false;
+        for (int attempt = 0; attempt < 50 && !joined; attempt++) {
+            joined = client.request("connection.info", null).path("data").path("rooms").toString().contains("chat:quiet");
+        }
+        assertTrue(joined, "the join without id was not carried out");
+        assertEquals(0, client.drain().size(), "a successful request without id must not be answered");
+    }
+}

@@ -1,0 +1,133 @@
+package dev.pulse.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.protocol.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/** A real WebSocket client (java.net.http) that queues every frame it receives, for end-to-end tests. */
+final class TestClient implements WebSocket.Listener, AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    private final List<JsonNode> seen = new ArrayList<>();
+    private final StringBuilder partial = new StringBuilder();
+    private final AtomicInteger ids = new AtomicInteger();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private WebSocket socket;
+
+    static TestClient connect(URI uri) {
+        var client = new TestClient();
+        client.socket = HTTP.newWebSocketBuilder().buildAsync(uri, client).join();
+        return client;
+    }
+
+    static TestClient connect(LocalSystem system, String token) {
+        return connect(URI.create(system.webSocketUri() + "?token=" + token));
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            try {
+                frames.add(Json.MAPPER.readTree(partial.toString()));
+            } catch (Exception e) {
+                frames.add(Json.object().put("type", "unparsable").put("text", partial.toString()));
+            }
+            partial.setLength(0);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(statusCode);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closed.completeExceptionally(error);
+    }
+
+    void sendText(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    /** Sends a request with a fresh id and returns its reply frame (other frames stay queued). */
+    JsonNode request(String action, JsonNode data) throws InterruptedException {
+        String id = "r" + ids.incrementAndGet();
+        var frame = Json.object().put("action", action).put("id", id);
+        if (data != null) {
+            frame.set("data", data);
+        }
+        sendText(frame.toString());
+        return await(f -> "reply".equals(f.path("type").asText()) && id.equals(f.path("id").asText()));
+    }
+
+    JsonNode join(String room) throws InterruptedException {
+        return request("room.join", Json.object().put("room", room));
+    }
+
+    String connectionId() throws InterruptedException {
+        return request("connection.info", null).path("data").path("connectionId").asText();
+    }
+
+    /** The first frame (queued or arriving) that matches; fails after the wait. */
+    JsonNode await(Predicate<JsonNode> match) throws InterruptedException {
+        for (var it = seen.iterator(); it.hasNext(); ) {
+            var frame = it.next();
+            if (match.test(frame)) {
+                it.remove();
+                return frame;
+            }
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonNode frame = left > 0 ? frames.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (frame == null) {
+                throw new AssertionError("no matching frame within " + WAIT + "; other frames: " + seen);
+            }
+            if (match.test(frame)) {
+                return frame;
+            }
+            seen.add(frame);
+        }
+    }
+
+    JsonNode awaitEvent(String eventName) throws InterruptedException {
+        return await(f -> "event".equals(f.path("type").asText()) && eventName.equals(f.path("event").asText()));
+    }
+
+    /** Every frame received so far and not yet consumed. */
+    List<JsonNode> drain() {
+        var all = new ArrayList<>(seen);
+        seen.clear();
+        frames.drainTo(all);
+        return all;
+    }
+
+    void closeNormally() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+    }
+
+    @Override
+    public void close() {
+        socket.abort();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.pulse.connection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.protocol.ClientFrame;
+import dev.pulse.protocol.Json;
+import dev.pulse.room.MembershipStore;
+import dev.pulse.room.Room;
+import java.time.Clock;
+import java.util.Map;
+
+/** {@code ping} (keeps the socket inside API Gateway's idle timeout) and {@code connection.info}. */
+public final class ConnectionActions {
+    public static final String PING = "ping";
+    public static final String INFO = "connection.info";
+
+    private final MembershipStore memberships;
+    private final Clock clock;
+
+    public ConnectionActions(MembershipStore memberships, Clock clock) {
+        this.memberships = memberships;
+        this.clock = clock;
+    }
+
+    public void registerInto(Map<String, ActionHandler> actions) {
+        actions.put(PING, this::ping);
+        actions.put(INFO, this::info);
+    }
+
+    JsonNode ping(Connection connection, ClientFrame frame) {
+        return Json.object().put("time", clock.instant().toString());
+    }
+
+    JsonNode info(Connection connection, ClientFrame frame) {
+        var reply = Json.object()
+                .put("connectionId", connection.connectionId())
+                .put("userId", connection.userId())
+                .put("workspaceId", connection.workspaceId())
+                .put("connectedAt", connection.connectedAt().toString())
+                .put("expiresAt", connection.expiresAt().toString());
+        var rooms = reply.putArray("rooms");
+        memberships.rooms(connection.connectionId()).stream().map(Room::name).sorted().forEach(rooms::add);
+        return reply;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.pulse.connection;
+
+import dev.pulse.auth.AuthenticationException;
+import dev.pulse.auth.ConnectCredentials;
+import dev.pulse.auth.Identity;
+import dev.pulse.auth.TokenVerifier;
+import dev.pulse.room.Room;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code $connect} and {@code $disconnect}: authenticate, record the connection, auto-join, clean up. */
+public final class ConnectionLifecycle {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionLifecycle.class);
+
+    private final TokenVerifier verifier;
+    private final ConnectionStore connections;
+    private final Clock clock;
+    private final Duration connectionTtl;
+
+    public ConnectionLifecycle(TokenVerifier verifier, ConnectionStore connections, Clock clock, Duration connectionTtl) {
+        this.verifier = verifier;
+        this.connections = connections;
+        this.clock = clock;
+        this.connectionTtl = connectionTtl;
+    }
+
+    public ConnectOutcome connect(String connectionId, Map<String, String> queryParameters, Map<String, String> headers) {
+        var credentials = ConnectCredentials.locate(queryParameters, headers);
+        if (credentials.isEmpty()) {
+            return ConnectOutcome.refused(401, "token_missing");
+        }
+        Identity identity;
+        try {
+            identity = verifier.verify(credentials.get().token());
+        } catch (AuthenticationException e) {
+            LOG.info("connect refused connectionId={} status={} reason={}", connectionId, e.status(), e.reason());
+            return ConnectOutcome.refused(e.status(), e.reason());
+        }
+        Instant now = clock.instant();
+        var connection = new Connection(connectionId, identity.userId(), identity.workspaceId(), now, now.plus(connectionTtl));
+        connections.open(connection, autoJoinRooms(identity));
+        LOG.info("connected connectionId={} userId={} workspaceId={}", connectionId, identity.userId(), identity.workspaceId());
+        return ConnectOutcome.accepted(identity, credentials.get().subprotocol());
+    }
+
+    /** Every connection lands in its user room (all devices of one user) and its workspace room. */
+    public static List<Room> autoJoinRooms(Identity identity) {
+        return List.of(Room.user(identity.workspaceId(), identity.userId()), Room.workspace(identity.workspaceId()));
+    }
+
+    public List<Room> disconnect(String connectionId) {
+        var rooms = connections.close(connectionId);
+        LOG.info("disconnected connectionId={} rooms={}", connectionId, rooms.size());
+        return rooms;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.pulse.delivery;
+
+/**
+ * What one fan-out did, for logs and benchmarks.
+ *
+ * @param eventId    the event
+ * @param rooms      target rooms resolved
+ * @param pages      membership Query pages read (the only DynamoDB reads on the hot path)
+ * @param recipients distinct connections addressed (after de-duplication across rooms and {@code except})
+ * @param delivered  posts answered 200
+ * @param gone       posts answered 410; those connections were pruned
+ * @param failed     posts that failed otherwise
+ */
+public record DeliveryReport(String eventId, int rooms, int pages, int recipients, int delivered, int gone, int failed) {
+}

@@ -1,0 +1,121 @@
+package dev.pulse.delivery;
+
+import dev.pulse.connection.ConnectionStore;
+import dev.pulse.protocol.ServerFrames;
+import dev.pulse.publish.EventEnvelope;
+import dev.pulse.room.Member;
+import dev.pulse.room.MembershipStore;
+import dev.pulse.room.Room;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one event to every connection in its target rooms: reads each room's memberships page by page
+ * (one Query per page, nothing per connection), posts one frame per connection with at most
+ * {@code concurrency} posts in flight, and prunes connections that answer 410 Gone.
+ */
+public final class FanOut {
+    private static final Logger LOG = LoggerFactory.getLogger(FanOut.class);
+
+    private final MembershipStore memberships;
+    private final ConnectionStore connections;
+    private final ConnectionSender sender;
+    private final int concurrency;
+
+    public FanOut(MembershipStore memberships, ConnectionStore connections, ConnectionSender sender, int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1");
+        }
+        this.memberships = memberships;
+        this.connections = connections;
+        this.sender = sender;
+        this.concurrency = concurrency;
+    }
+
+    /** The rooms an event targets, in the order workspace, users, rooms, without repeats. */
+    public static List<Room> targetRooms(EventEnvelope event) {
+        var rooms = new LinkedHashSet<Room>();
+        var ws = event.workspaceId();
+        if (event.targets().workspace()) {
+            rooms.add(Room.workspace(ws));
+        }
+        event.targets().users().forEach(user -> rooms.add(Room.user(ws, user)));
+        event.targets().rooms().forEach(name -> rooms.add(new Room(ws, name)));
+        return List.copyOf(rooms);
+    }
+
+    public DeliveryReport deliver(EventEnvelope event) {
+        var rooms = targetRooms(event);
+        Set<String> addressed = new HashSet<>();
+        if (event.exceptConnectionId() != null) {
+            addressed.add(event.exceptConnectionId());
+        }
+        var delivered = new AtomicInteger();
+        var failed = new AtomicInteger();
+        Queue<String> gone = new ConcurrentLinkedQueue<>();
+        var inFlight = new Semaphore(concurrency);
+        int pages = 0;
+        int recipients = 0;
+
+        try (ExecutorService posts = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Room room : rooms) {
+                // One frame text per room, rendered once: the only per-connection work is the POST itself.
+                String frame = ServerFrames.event(event.event(), room.name(), event.eventId(), event.publishedAt(),
+                        event.correlationId(), event.data());
+                for (List<Member> page : memberships.members(room)) {
+                    pages++;
+                    for (Member member : page) {
+                        if (!addressed.add(member.connectionId())) {
+                            continue; // already reached through an earlier room, or the excepted sender
+                        }
+                        recipients++;
+                        inFlight.acquireUninterruptibly();
+                        posts.execute(() -> {
+                            try {
+                                switch (sender.send(member.connectionId(), frame)) {
+                                    case DELIVERED -> delivered.incrementAndGet();
+                                    case GONE -> gone.add(member.connectionId());
+                                    case FAILED -> failed.incrementAndGet();
+                                }
+                            } catch (RuntimeException e) {
+                                failed.incrementAndGet();
+                                LOG.warn("post to {} threw: {}", member.connectionId(), e.toString());
+                            } finally {
+                                inFlight.release();
+                            }
+                        });
+                    }
+                }
+            }
+        } // close() waits for every post
+
+        prune(new ArrayList<>(gone), event.correlationId());
+        var report = new DeliveryReport(event.eventId(), rooms.size(), pages, recipients, delivered.get(), gone.size(), failed.get());
+        LOG.info("fanout event={} eventId={} correlationId={} rooms={} pages={} recipients={} delivered={} gone={} failed={}",
+                event.event(), event.eventId(), event.correlationId(), report.rooms(), report.pages(), report.recipients(),
+                report.delivered(), report.gone(), report.failed());
+        return report;
+    }
+
+    private void prune(List<String> goneConnections, String correlationId) {
+        for (String connectionId : goneConnections) {
+            try {
+                connections.close(connectionId);
+            } catch (RuntimeException e) {
+                // Not fatal: the records expire by TTL and the next fan-out tries again.
+                LOG.warn("prune of gone connection {} failed (correlationId={}): {}", connectionId, correlationId, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.pulse.room;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.auth.Identity;
+import dev.pulse.connection.ActionException;
+import dev.pulse.connection.ActionHandler;
+import dev.pulse.connection.Connection;
+import dev.pulse.protocol.ClientFrame;
+import dev.pulse.protocol.ErrorCode;
+import dev.pulse.protocol.FrameParser;
+import dev.pulse.protocol.Json;
+import dev.pulse.protocol.ProtocolException;
+import java.util.Map;
+
+/** {@code room.join} and {@code room.leave}, authorised by a replaceable {@link RoomPolicy}. */
+public final class RoomActions {
+    public static final String JOIN = "room.join";
+    public static final String LEAVE = "room.leave";
+
+    private final MembershipStore memberships;
+    private final RoomPolicy policy;
+
+    public RoomActions(MembershipStore memberships, RoomPolicy policy) {
+        this.memberships = memberships;
+        this.policy = policy;
+    }
+
+    public void registerInto(Map<String, ActionHandler> actions) {
+        actions.put(JOIN, this::join);
+        actions.put(LEAVE, this::leave);
+    }
+
+    JsonNode join(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
+        Room room = roomOf(connection, frame);
+        var identity = new Identity(connection.userId(), connection.workspaceId(), null);
+        var denial = policy.denial(identity, room);
+        if (denial.isPresent()) {
+            throw new ActionException(ErrorCode.FORBIDDEN, denial.get());
+        }
+        if (!memberships.join(connection, room)) {
+            throw new ActionException(ErrorCode.FORBIDDEN, "connection is not registered");
+        }
+        return Json.object().put("room", room.name());
+    }
+
+    JsonNode leave(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
+        Room room = roomOf(connection, frame);
+        memberships.leave(connection.connectionId(), room);
+        return Json.object().put("room", room.name());
+    }
+
+    private static Room roomOf(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
+        String name = FrameParser.requiredString(frame, "room");
+        if (!Room.isValidName(name)) {
+            throw new ActionException(ErrorCode.INVALID_ROOM,
+                    "room must be '<namespace>:<id>' (namespace a-z0-9_-, id A-Za-z0-9_.@:=+-), got '" + abbreviate(name) + "'");
+        }
+        return new Room(connection.workspaceId(), name);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "…";
+    }
+}
