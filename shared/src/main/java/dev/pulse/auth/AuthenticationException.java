@@ -1,0 +1,68 @@
+package dev.pulse.auth;
+
+import java.util.Objects;
+
+/**
+ * Why a {@code $connect} was refused. {@link #status()} is the HTTP status the upgrade is rejected with:
+ * 401 when the caller is not authenticated (no token, or one we cannot trust), 403 when the token is
+ * genuine but does not entitle the caller to a workspace connection. {@link #reason()} is a stable,
+ * machine-readable code for logs and metrics; {@link #getMessage()} is for humans and never contains
+ * the token itself.
+ */
+public final class AuthenticationException extends Exception {
+
+    public static final String TOKEN_MISSING = "token_missing";
+    public static final String TOKEN_MALFORMED = "token_malformed";
+    public static final String SIGNATURE_INVALID = "signature_invalid";
+    public static final String ALGORITHM_NOT_ALLOWED = "algorithm_not_allowed";
+    public static final String TOKEN_EXPIRED = "token_expired";
+    public static final String TOKEN_NOT_YET_VALID = "token_not_yet_valid";
+    public static final String ISSUER_INVALID = "issuer_invalid";
+    public static final String AUDIENCE_INVALID = "audience_invalid";
+    public static final String CLAIMS_MISSING = "claims_missing";
+    public static final String FORBIDDEN = "forbidden";
+    public static final String KEYS_UNAVAILABLE = "keys_unavailable";
+
+    private final int status;
+    private final String reason;
+
+    private AuthenticationException(int status, String reason, String message, Throwable cause) {
+        // Rejections are routine (bots, stale tabs): skip the stack trace, it would only describe verify().
+        super(message, cause, false, false);
+        if (status != 401 && status != 403) {
+            throw new IllegalArgumentException("status must be 401 or 403, was " + status);
+        }
+        this.status = status;
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    /** 401: the caller is not authenticated. */
+    public static AuthenticationException unauthorized(String reason, String message) {
+        return new AuthenticationException(401, reason, message, null);
+    }
+
+    /** 401 with the underlying failure attached (e.g. why the JWKS could not be fetched). */
+    public static AuthenticationException unauthorized(String reason, String message, Throwable cause) {
+        return new AuthenticationException(401, reason, message, cause);
+    }
+
+    /** 403: the caller is authenticated but not allowed in. */
+    public static AuthenticationException forbidden(String reason, String message) {
+        return new AuthenticationException(403, reason, message, null);
+    }
+
+    /** The HTTP status to reject the upgrade with: 401 or 403. */
+    public int status() {
+        return status;
+    }
+
+    /** Machine-readable reason, one of the constants of this class. */
+    public String reason() {
+        return reason;
+    }
+
+    @Override
+    public String toString() {
+        return "AuthenticationException[" + status + " " + reason + ": " + getMessage() + "]";
+    }
+}
