@@ -3,6 +3,7 @@ package dev.pulse.connection;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.Json;
+import dev.pulse.protocol.ServerFrames;
 import dev.pulse.room.MembershipStore;
 import dev.pulse.room.Room;
 import java.time.Clock;
@@ -27,7 +28,7 @@ public final class ConnectionActions {
     }
 
     JsonNode ping(Connection connection, ClientFrame frame) {
-        return Json.object().put("time", clock.instant().toString());
+        return Json.object().put("time", ServerFrames.timestamp(clock.instant()));
     }
 
     JsonNode info(Connection connection, ClientFrame frame) {
@@ -35,8 +36,8 @@ public final class ConnectionActions {
                 .put("connectionId", connection.connectionId())
                 .put("userId", connection.userId())
                 .put("workspaceId", connection.workspaceId())
-                .put("connectedAt", connection.connectedAt().toString())
-                .put("expiresAt", connection.expiresAt().toString());
+                .put("connectedAt", ServerFrames.timestamp(connection.connectedAt()))
+                .put("expiresAt", ServerFrames.timestamp(connection.expiresAt()));
         var rooms = reply.putArray("rooms");
         memberships.rooms(connection.connectionId()).stream().map(Room::name).sorted().forEach(rooms::add);
         return reply;

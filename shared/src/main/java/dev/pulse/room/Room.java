@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 public record Room(String workspaceId, String name) {
 
     /** Namespace, a colon, then an id; ids allow the characters ids usually have (uuids, slugs, emails). */
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}:[A-Za-z0-9_.@:=+-]{1,128}");
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}:[A-Za-z0-9_.@:=+|-]{1,128}");
 
     public Room {
         Objects.requireNonNull(workspaceId, "workspaceId");

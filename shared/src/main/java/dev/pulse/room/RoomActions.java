@@ -53,7 +53,7 @@ public final class RoomActions {
         String name = FrameParser.requiredString(frame, "room");
         if (!Room.isValidName(name)) {
             throw new ActionException(ErrorCode.INVALID_ROOM,
-                    "room must be '<namespace>:<id>' (namespace a-z0-9_-, id A-Za-z0-9_.@:=+-), got '" + abbreviate(name) + "'");
+                    "room must be '<namespace>:<id>' (namespace a-z0-9_-, id A-Za-z0-9_.@:=+|-), got '" + abbreviate(name) + "'");
         }
         return new Room(connection.workspaceId(), name);
     }
