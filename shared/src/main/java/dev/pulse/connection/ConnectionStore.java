@@ -1,0 +1,151 @@
+package dev.pulse.connection;
+
+import static dev.pulse.connection.ConnectionTable.PARTITION_KEY;
+import static dev.pulse.connection.ConnectionTable.ROOM_PREFIX;
+import static dev.pulse.connection.ConnectionTable.SORT_KEY;
+
+import dev.pulse.room.Room;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Open connections in the {@link ConnectionTable}: recorded on {@code $connect} together with the rooms the
+ * connection joins automatically, looked up by id, and removed with all its memberships on
+ * {@code $disconnect}. Every item carries the connection's TTL, so a missed {@code $disconnect} costs
+ * nothing but storage until DynamoDB deletes them; reads treat expired items as absent meanwhile.
+ */
+public final class ConnectionStore {
+    /** One transaction holds the {@code #meta} item plus two items per room. */
+    public static final int MAX_AUTO_JOIN_ROOMS = (TableWriter.TRANSACTION_LIMIT - 1) / 2;
+
+    private final DynamoDbClient dynamo;
+    private final String tableName;
+    private final Clock clock;
+    private final TableWriter writer;
+
+    public ConnectionStore(DynamoDbClient dynamo, String tableName, Clock clock) {
+        this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
+        this.tableName = ConnectionTable.requireText(tableName, "tableName");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.writer = new TableWriter(dynamo, tableName);
+    }
+
+    /**
+     * Records the connection and its automatic rooms in one transaction, so a connection is never visible
+     * with half its rooms. Duplicate rooms are written once.
+     *
+     * @throws IllegalArgumentException if the connection has blank ids or there are more than
+     *                                  {@link #MAX_AUTO_JOIN_ROOMS} distinct rooms
+     */
+    public void open(Connection connection, Collection<Room> autoJoin) {
+        ConnectionTable.requireValid(connection);
+        Objects.requireNonNull(autoJoin, "autoJoin");
+        var rooms = new LinkedHashSet<Room>();
+        for (Room room : autoJoin) {
+            rooms.add(Objects.requireNonNull(room, "autoJoin contains null"));
+        }
+        if (rooms.size() > MAX_AUTO_JOIN_ROOMS) {
+            throw new IllegalArgumentException("at most " + MAX_AUTO_JOIN_ROOMS
+                    + " rooms can be joined on connect, got " + rooms.size());
+        }
+        var items = new ArrayList<TransactWriteItem>(1 + 2 * rooms.size());
+        items.add(put(ConnectionTable.metaItem(connection)));
+        for (Room room : rooms) {
+            items.add(put(ConnectionTable.membershipItem(connection, room)));
+            items.add(put(ConnectionTable.reverseItem(connection, room)));
+        }
+        writer.transact(items);
+    }
+
+    /** The connection if it is recorded and not expired. */
+    public Optional<Connection> find(String connectionId) {
+        var item = dynamo.getItem(GetItemRequest.builder()
+                .tableName(tableName)
+                .key(ConnectionTable.metaKey(connectionId))
+                .consistentRead(true)
+                .build()).item();
+        if (item == null || item.isEmpty() || !ConnectionTable.isLive(item, clock.instant())) {
+            return Optional.empty();
+        }
+        return Optional.of(ConnectionTable.connectionOf(connectionId, item));
+    }
+
+    /**
+     * Removes the connection, its reverse items and the room-side memberships, and returns the rooms whose
+     * memberships it removed (expired ones included: this is cleanup). Closing an unknown or already
+     * closed id returns an empty list.
+     *
+     * <p>Order matters for races and for partial failures. The {@code #meta} item goes first, so a
+     * concurrent {@code join} either committed before (and its items are found by the Query below) or
+     * fails its condition. Room-side items are deleted before the reverse items that point to them, so if
+     * this call fails midway, calling it again still finds every remaining membership.
+     */
+    public List<Room> close(String connectionId) {
+        var pk = ConnectionTable.connectionKey(connectionId);
+        dynamo.deleteItem(DeleteItemRequest.builder()
+                .tableName(tableName)
+                .key(ConnectionTable.metaKey(connectionId))
+                .build());
+
+        var rooms = new ArrayList<Room>();
+        var reverseKeys = new ArrayList<Map<String, AttributeValue>>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            var response = dynamo.query(QueryRequest.builder()
+                    .tableName(tableName)
+                    .keyConditionExpression("#pk = :pk")
+                    .projectionExpression("#pk, #sk, #ws, #room")
+                    .expressionAttributeNames(Map.of(
+                            "#pk", PARTITION_KEY, "#sk", SORT_KEY,
+                            "#ws", ConnectionTable.WORKSPACE_ID, "#room", ConnectionTable.ROOM_NAME))
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
+                    .consistentRead(true)
+                    .exclusiveStartKey(startKey)
+                    .build());
+            for (var item : response.items()) {
+                var sk = item.get(SORT_KEY).s();
+                reverseKeys.add(ConnectionTable.key(pk, sk));
+                if (sk.startsWith(ROOM_PREFIX) && item.containsKey(ConnectionTable.ROOM_NAME)) {
+                    rooms.add(ConnectionTable.roomOf(item));
+                }
+            }
+            startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (startKey != null);
+
+        var deletes = new ArrayList<WriteRequest>(rooms.size() + reverseKeys.size());
+        for (Room room : rooms) {
+            deletes.add(delete(ConnectionTable.membershipKey(room, connectionId)));
+        }
+        for (var key : reverseKeys) {
+            deletes.add(delete(key));
+        }
+        writer.batchWrite(deletes);
+        return List.copyOf(rooms);
+    }
+
+    private TransactWriteItem put(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder()
+                .put(Put.builder().tableName(tableName).item(item).build())
+                .build();
+    }
+
+    private static WriteRequest delete(Map<String, AttributeValue> key) {
+        return WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build();
+    }
+}
