@@ -1,0 +1,86 @@
+package dev.pulse.infra;
+
+import software.amazon.awscdk.services.events.IEventBus;
+
+/**
+ * What one deployment is configured with, read from CDK context ({@code cdk synth -c key=value} or
+ * {@code cdk.json}). Plain values, so a stack can turn them into constructs in its own scope.
+ *
+ * @param stackName         CloudFormation stack name (context {@code stackName}, default {@code Pulse})
+ * @param stageName         WebSocket stage (context {@code stageName}, default {@code prod})
+ * @param lambdaJarPath     functions jar (context {@code lambdaJar}, default {@link #DEFAULT_LAMBDA_JAR})
+ * @param jwtSecret         context {@code jwtSecret}, or null
+ * @param jwksUrl           context {@code jwksUrl}, or null
+ * @param jwtIssuer         context {@code jwtIssuer}, or null
+ * @param jwtAudience       context {@code jwtAudience}, or null
+ * @param eventBusName      context {@code eventBusName}; null or {@code default} = the account's default bus
+ * @param fanoutConcurrency context {@code fanoutConcurrency}, default 64
+ */
+public record DeploySettings(
+        String stackName,
+        String stageName,
+        String lambdaJarPath,
+        String jwtSecret,
+        String jwksUrl,
+        String jwtIssuer,
+        String jwtAudience,
+        String eventBusName,
+        int fanoutConcurrency) {
+
+    public static final String DEFAULT_STACK_NAME = "Pulse";
+    /** Relative to infra-cdk/, where cdk runs; built by {@code mvn package} in functions/. */
+    public static final String DEFAULT_LAMBDA_JAR = "../functions/target/functions-0.1.0-SNAPSHOT-lambda.jar";
+
+    /** @param context looks a context key up; returns null when absent (e.g. {@code app.getNode()::tryGetContext}) */
+    public static DeploySettings fromContext(java.util.function.Function<String, Object> context) {
+        return new DeploySettings(
+                text(context, "stackName", DEFAULT_STACK_NAME),
+                text(context, "stageName", PulseRealtimeProps.DEFAULT_STAGE),
+                text(context, "lambdaJar", DEFAULT_LAMBDA_JAR),
+                text(context, "jwtSecret", null),
+                text(context, "jwksUrl", null),
+                text(context, "jwtIssuer", null),
+                text(context, "jwtAudience", null),
+                text(context, "eventBusName", null),
+                integer(context, "fanoutConcurrency", PulseRealtimeProps.DEFAULT_FANOUT_CONCURRENCY));
+    }
+
+    /** The construct's props; {@code eventBus} is resolved by the caller in its scope (null = default bus). */
+    public PulseRealtimeProps toProps(IEventBus eventBus) {
+        return PulseRealtimeProps.builder()
+                .stageName(stageName)
+                .lambdaJarPath(lambdaJarPath)
+                .jwtSecret(jwtSecret)
+                .jwksUrl(jwksUrl)
+                .jwtIssuer(jwtIssuer)
+                .jwtAudience(jwtAudience)
+                .eventBus(eventBus)
+                .fanoutConcurrency(fanoutConcurrency)
+                .build();
+    }
+
+    /** True when the rule should listen on a named bus rather than the account's default one. */
+    public boolean usesCustomBus() {
+        return eventBusName != null && !eventBusName.equals("default");
+    }
+
+    private static String text(java.util.function.Function<String, Object> context, String key, String fallback) {
+        Object value = context.apply(key);
+        if (value == null || value.toString().isBlank()) {
+            return fallback;
+        }
+        return value.toString().trim();
+    }
+
+    private static int integer(java.util.function.Function<String, Object> context, String key, int fallback) {
+        String value = text(context, key, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Context '" + key + "' must be an integer: " + value, e);
+        }
+    }
+}

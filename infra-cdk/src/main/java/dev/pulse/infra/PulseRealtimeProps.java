@@ -1,0 +1,145 @@
+package dev.pulse.infra;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+import software.amazon.awscdk.Token;
+import software.amazon.awscdk.services.events.IEventBus;
+
+/**
+ * Settings of {@link PulseRealtime}. JWT settings travel as plain function environment values for now
+ * (moving the secret to SSM / Secrets Manager is a later step); they become {@code PULSE_JWT_*}.
+ *
+ * @param stageName         WebSocket stage, also the last path segment of the URLs (default {@code prod})
+ * @param lambdaJarPath     path of the shaded functions jar, uploaded as the code of all four functions
+ * @param jwtSecret         HS256 shared secret (at least 32 bytes), or null
+ * @param jwksUrl           JWKS URL for RS256/ES256 keys, or null; at least one of secret and JWKS URL is needed
+ * @param jwtIssuer         required {@code iss}, or null to accept any
+ * @param jwtAudience       required {@code aud}, or null to accept any
+ * @param eventBus          bus the fan-out rule listens on and publishers write to; null = the account's default bus
+ * @param fanoutConcurrency at most this many {@code @connections} POSTs in flight per fan-out (default 64)
+ */
+public record PulseRealtimeProps(
+        String stageName,
+        String lambdaJarPath,
+        String jwtSecret,
+        String jwksUrl,
+        String jwtIssuer,
+        String jwtAudience,
+        IEventBus eventBus,
+        int fanoutConcurrency) {
+
+    public static final String DEFAULT_STAGE = "prod";
+    public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
+
+    /** API Gateway stage names: letters, digits, hyphen and underscore. */
+    private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    private static final int MIN_HMAC_SECRET_BYTES = 32;
+
+    public PulseRealtimeProps {
+        stageName = blankToNull(stageName) == null ? DEFAULT_STAGE : stageName;
+        jwtSecret = blankToNull(jwtSecret);
+        jwksUrl = blankToNull(jwksUrl);
+        jwtIssuer = blankToNull(jwtIssuer);
+        jwtAudience = blankToNull(jwtAudience);
+        if (!STAGE_NAME.matcher(stageName).matches()) {
+            throw new IllegalArgumentException("stageName must be 1-128 letters, digits, '-' or '_': " + stageName);
+        }
+        if (blankToNull(lambdaJarPath) == null) {
+            throw new IllegalArgumentException("lambdaJarPath is required (the functions' -lambda.jar)");
+        }
+        if (jwtSecret == null && jwksUrl == null) {
+            throw new IllegalArgumentException("JWT settings need jwtSecret (HS256) or jwksUrl (RS256/ES256)");
+        }
+        // Tokens (e.g. an SSM parameter reference) are resolved at deploy time; only literal values are checked.
+        if (jwtSecret != null && !Token.isUnresolved(jwtSecret)
+                && jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_HMAC_SECRET_BYTES) {
+            throw new IllegalArgumentException("jwtSecret must be at least " + MIN_HMAC_SECRET_BYTES + " bytes for HS256");
+        }
+        if (jwksUrl != null && !Token.isUnresolved(jwksUrl)) {
+            requireHttpUrl(jwksUrl);
+        }
+        if (fanoutConcurrency < 1) {
+            throw new IllegalArgumentException("fanoutConcurrency must be at least 1: " + fanoutConcurrency);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static void requireHttpUrl(String url) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("jwksUrl is not a valid URL: " + url, e);
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("jwksUrl must be an absolute http(s) URL: " + url);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    public static final class Builder {
+        private String stageName = DEFAULT_STAGE;
+        private String lambdaJarPath;
+        private String jwtSecret;
+        private String jwksUrl;
+        private String jwtIssuer;
+        private String jwtAudience;
+        private IEventBus eventBus;
+        private int fanoutConcurrency = DEFAULT_FANOUT_CONCURRENCY;
+
+        private Builder() {
+        }
+
+        public Builder stageName(String stageName) {
+            this.stageName = stageName;
+            return this;
+        }
+
+        public Builder lambdaJarPath(String lambdaJarPath) {
+            this.lambdaJarPath = lambdaJarPath;
+            return this;
+        }
+
+        public Builder jwtSecret(String jwtSecret) {
+            this.jwtSecret = jwtSecret;
+            return this;
+        }
+
+        public Builder jwksUrl(String jwksUrl) {
+            this.jwksUrl = jwksUrl;
+            return this;
+        }
+
+        public Builder jwtIssuer(String jwtIssuer) {
+            this.jwtIssuer = jwtIssuer;
+            return this;
+        }
+
+        public Builder jwtAudience(String jwtAudience) {
+            this.jwtAudience = jwtAudience;
+            return this;
+        }
+
+        public Builder eventBus(IEventBus eventBus) {
+            this.eventBus = eventBus;
+            return this;
+        }
+
+        public Builder fanoutConcurrency(int fanoutConcurrency) {
+            this.fanoutConcurrency = fanoutConcurrency;
+            return this;
+        }
+
+        public PulseRealtimeProps build() {
+            return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwksUrl, jwtIssuer, jwtAudience,
+                    eventBus, fanoutConcurrency);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.pulse.infra;
+
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.events.EventBus;
+import software.constructs.Construct;
+
+/** One Pulse deployment: a stack holding a single {@link PulseRealtime}. */
+public class PulseStack extends Stack {
+    private final PulseRealtime realtime;
+
+    public PulseStack(Construct scope, String id, StackProps stackProps, DeploySettings settings) {
+        super(scope, id, stackProps);
+        var bus = settings.usesCustomBus() ? EventBus.fromEventBusName(this, "EventBus", settings.eventBusName()) : null;
+        this.realtime = new PulseRealtime(this, "Realtime", settings.toProps(bus));
+    }
+
+    public PulseRealtime getRealtime() {
+        return realtime;
+    }
+}

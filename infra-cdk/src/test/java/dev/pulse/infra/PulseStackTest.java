@@ -1,0 +1,94 @@
+package dev.pulse.infra;
+
+import static dev.pulse.infra.Templates.logicalId;
+import static dev.pulse.infra.Templates.render;
+import static dev.pulse.infra.Templates.resources;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+
+/** The app as `cdk synth -c ...` builds it: context in, one stack out (one synthesis, with non-default settings). */
+class PulseStackTest {
+    @TempDir
+    static Path dir;
+
+    private static PulseStack stack;
+    private static JsonNode template;
+
+    @BeforeAll
+    static void synthesize() {
+        var app = new App(AppProps.builder().context(Map.of(
+                "stackName", "PulseDev",
+                "stageName", "dev",
+                "lambdaJar", Templates.fakeLambdaJar(dir).toString(),
+                "jwksUrl", "https://auth.example/.well-known/jwks.json",
+                "eventBusName", "orders",
+                "fanoutConcurrency", 16)).build());
+        stack = PulseApp.stack(app);
+        template = Templates.json(stack);
+    }
+
+    @Test
+    void contextNamesTheStackStageBusAndSettings() {
+        assertEquals("PulseDev", stack.getStackName());
+        var realtime = stack.getRealtime();
+        var stage = resources(template, "AWS::ApiGatewayV2::Stage").get(logicalId(realtime.getStage()));
+        assertEquals("dev", stage.at("/Properties/StageName").asText());
+
+        var rule = resources(template, "AWS::Events::Rule").get(logicalId(realtime.getFanOutRule())).get("Properties");
+        assertEquals("orders", rule.get("EventBusName").asText());
+        assertEquals("pulse-fanout-dev", rule.get("Name").asText());
+
+        String apiId = logicalId(realtime.getApi());
+        resources(template, "AWS::Lambda::Function").values().forEach(fn -> {
+            var env = fn.at("/Properties/Environment/Variables");
+            assertEquals("orders", env.get("PULSE_EVENT_BUS").asText());
+            assertEquals("16", env.get("PULSE_FANOUT_CONCURRENCY").asText());
+            assertEquals("https://auth.example/.well-known/jwks.json", env.get("PULSE_JWT_JWKS_URL").asText());
+            assertFalse(env.has("PULSE_JWT_SECRET"));
+            assertEquals("https://${" + apiId + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/dev",
+                    render(env.get("PULSE_MANAGEMENT_ENDPOINT")));
+        });
+    }
+
+    @Test
+    void postToConnectionsIsScopedToTheConfiguredStage() {
+        String apiId = logicalId(stack.getRealtime().getApi());
+        long scoped = resources(template, "AWS::IAM::Policy").values().stream()
+                .flatMap(p -> java.util.stream.StreamSupport.stream(
+                        p.at("/Properties/PolicyDocument/Statement").spliterator(), false))
+                .filter(s -> s.get("Action").asText().equals("execute-api:ManageConnections"))
+                .peek(s -> assertEquals("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${"
+                        + apiId + "}/dev/POST/@connections/*", render(s.get("Resource"))))
+                .count();
+        assertEquals(2, scoped);
+    }
+
+    @Test
+    void aMissingLambdaJarIsReportedWithItsPathBeforeSynthesis() {
+        var app = new App(AppProps.builder().context(Map.of(
+                "lambdaJar", dir.resolve("absent.jar").toString(),
+                "jwtSecret", "0123456789abcdef0123456789abcdef")).build());
+        var error = assertThrows(IllegalArgumentException.class, () -> PulseApp.stack(app));
+        assertTrue(error.getMessage().contains("absent.jar"), error.getMessage());
+        assertTrue(error.getMessage().contains("mvn"), error.getMessage());
+    }
+
+    @Test
+    void anAppWithoutAnyJwtKeySourceIsRejected() {
+        var app = new App(AppProps.builder().context(Map.of(
+                "lambdaJar", dir.resolve("functions-test-lambda.jar").toString())).build());
+        var error = assertThrows(IllegalArgumentException.class, () -> PulseApp.stack(app));
+        assertTrue(error.getMessage().contains("jwtSecret") && error.getMessage().contains("jwksUrl"), error.getMessage());
+    }
+}

@@ -1,0 +1,79 @@
+package dev.pulse.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Template;
+import software.constructs.IConstruct;
+
+/** Reads synthesized templates as JSON trees, so tests compare whole values rather than fragments. */
+final class Templates {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Templates() {
+    }
+
+    static JsonNode json(Stack stack) {
+        return MAPPER.valueToTree(Template.fromStack(stack).toJSON());
+    }
+
+    static Map<String, JsonNode> resources(JsonNode template, String type) {
+        var result = new LinkedHashMap<String, JsonNode>();
+        template.path("Resources").properties().forEach(e -> {
+            if (type.equals(e.getValue().path("Type").asText())) {
+                result.put(e.getKey(), e.getValue());
+            }
+        });
+        return result;
+    }
+
+    /** The logical id of a construct's CloudFormation resource (its default child). */
+    static String logicalId(IConstruct construct) {
+        return Stack.of(construct).getLogicalId((CfnElement) construct.getNode().getDefaultChild());
+    }
+
+    /** Renders Fn::Join / Ref / Fn::GetAtt as one string with ${Ref} placeholders, to compare ARNs and URLs. */
+    static String render(JsonNode value) {
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        if (value.has("Ref")) {
+            return "${" + value.get("Ref").asText() + "}";
+        }
+        if (value.has("Fn::GetAtt")) {
+            return "${" + value.get("Fn::GetAtt").get(0).asText() + "." + value.get("Fn::GetAtt").get(1).asText() + "}";
+        }
+        if (value.has("Fn::Join")) {
+            var parts = new StringBuilder();
+            String separator = value.get("Fn::Join").get(0).asText();
+            var items = value.get("Fn::Join").get(1);
+            for (int i = 0; i < items.size(); i++) {
+                parts.append(i == 0 ? "" : separator).append(render(items.get(i)));
+            }
+            return parts.toString();
+        }
+        throw new IllegalArgumentException("Cannot render " + value);
+    }
+
+    /** A tiny stand-in for the functions jar: the CDK only hashes and copies it. */
+    static Path fakeLambdaJar(Path dir) {
+        Path jar = dir.resolve("functions-test-lambda.jar");
+        try (var zip = new ZipOutputStream(Files.newOutputStream(jar))) {
+            zip.putNextEntry(new ZipEntry("README"));
+            zip.write("not a real handler".getBytes());
+            zip.closeEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return jar;
+    }
+}
