@@ -16,6 +16,9 @@ public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocke
     }
 
     public ConnectHandler(Services services) {
+        if (services.config().jwt() == null) {
+            throw new IllegalStateException("$connect needs PULSE_JWT_SECRET or PULSE_JWT_JWKS_URL");
+        }
         this.lifecycle = services.lifecycle();
     }
 

@@ -75,7 +75,8 @@ public final class Services {
         var connections = new ConnectionStore(dynamo, config.connectionsTable(), clock);
         var memberships = new MembershipStore(dynamo, config.connectionsTable(), clock);
         var sender = new ManagementApiSender(management);
-        this.lifecycle = new ConnectionLifecycle(new TokenVerifier(config.jwt()), connections, clock, config.connectionTtl());
+        this.lifecycle = new ConnectionLifecycle(
+                config.jwt() == null ? null : new TokenVerifier(config.jwt()), connections, clock, config.connectionTtl());
 
         var actions = new HashMap<String, ActionHandler>();
         new ConnectionActions(memberships, clock).registerInto(actions);

@@ -101,8 +101,14 @@ public class PulseRealtime extends Construct {
 
         var code = Code.fromAsset(props.lambdaJarPath());
         var environment = environment(props);
+        // Only $connect verifies tokens, so only it gets key material.
+        var connectEnvironment = new TreeMap<>(environment);
+        putIfPresent(connectEnvironment, "PULSE_JWT_SECRET", props.jwtSecret());
+        putIfPresent(connectEnvironment, "PULSE_JWT_JWKS_URL", props.jwksUrl());
+        putIfPresent(connectEnvironment, "PULSE_JWT_ISSUER", props.jwtIssuer());
+        putIfPresent(connectEnvironment, "PULSE_JWT_AUDIENCE", props.jwtAudience());
         // Construct ids are the class names: "Default" is reserved by the CDK (it would hide the id).
-        this.connectFunction = function("ConnectHandler", ROUTE_TIMEOUT, code, environment);
+        this.connectFunction = function("ConnectHandler", ROUTE_TIMEOUT, code, connectEnvironment);
         this.disconnectFunction = function("DisconnectHandler", ROUTE_TIMEOUT, code, environment);
         this.defaultFunction = function("DefaultHandler", ROUTE_TIMEOUT, code, environment);
         this.fanOutFunction = function("FanOutHandler", FANOUT_TIMEOUT, code, environment);
@@ -149,17 +155,13 @@ public class PulseRealtime extends Construct {
         output("ConnectionsTableName", table.getTableName(), "DynamoDB table of connections and memberships");
     }
 
-    /** What {@code PulseConfig.fromEnvironment} reads; every function builds the full config, JWT included. */
+    /** What {@code PulseConfig.fromEnvironment} reads, less the JWT settings that only $connect needs. */
     private Map<String, String> environment(PulseRealtimeProps props) {
         var env = new TreeMap<String, String>();
         env.put("PULSE_CONNECTIONS_TABLE", table.getTableName());
         env.put("PULSE_MANAGEMENT_ENDPOINT", stage.getCallbackUrl());
         env.put("PULSE_EVENT_BUS", eventBus.getEventBusName());
         env.put("PULSE_FANOUT_CONCURRENCY", Integer.toString(props.fanoutConcurrency()));
-        putIfPresent(env, "PULSE_JWT_SECRET", props.jwtSecret());
-        putIfPresent(env, "PULSE_JWT_JWKS_URL", props.jwksUrl());
-        putIfPresent(env, "PULSE_JWT_ISSUER", props.jwtIssuer());
-        putIfPresent(env, "PULSE_JWT_AUDIENCE", props.jwtAudience());
         return env;
     }
 

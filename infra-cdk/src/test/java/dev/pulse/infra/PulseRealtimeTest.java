@@ -197,10 +197,16 @@ class PulseRealtimeTest {
                     render(env.get("PULSE_MANAGEMENT_ENDPOINT")));
             assertEquals("default", env.get("PULSE_EVENT_BUS").asText());
             assertEquals("64", env.get("PULSE_FANOUT_CONCURRENCY").asText());
-            assertEquals(SECRET, env.get("PULSE_JWT_SECRET").asText());
-            assertEquals("https://auth.example", env.get("PULSE_JWT_ISSUER").asText());
-            assertEquals("pulse", env.get("PULSE_JWT_AUDIENCE").asText());
-            assertFalse(env.has("PULSE_JWT_JWKS_URL"));
+            if (fn == realtime.getConnectFunction()) {
+                assertEquals(SECRET, env.get("PULSE_JWT_SECRET").asText());
+                assertEquals("https://auth.example", env.get("PULSE_JWT_ISSUER").asText());
+                assertEquals("pulse", env.get("PULSE_JWT_AUDIENCE").asText());
+                assertFalse(env.has("PULSE_JWT_JWKS_URL"));
+            } else {
+                // Only $connect verifies tokens: no other function holds the secret.
+                assertFalse(env.has("PULSE_JWT_SECRET"), want.handler() + " must not hold the JWT secret");
+                assertFalse(env.has("PULSE_JWT_ISSUER"));
+            }
 
             String logGroupId = props.at("/LoggingConfig/LogGroup/Ref").asText();
             assertEquals(30, logGroups.get(logGroupId).at("/Properties/RetentionInDays").asInt());

@@ -50,11 +50,16 @@ class PulseStackTest {
         assertEquals("pulse-fanout-dev", rule.get("Name").asText());
 
         String apiId = logicalId(realtime.getApi());
-        resources(template, "AWS::Lambda::Function").values().forEach(fn -> {
+        String connectId = logicalId(realtime.getConnectFunction());
+        resources(template, "AWS::Lambda::Function").forEach((id, fn) -> {
             var env = fn.at("/Properties/Environment/Variables");
             assertEquals("orders", env.get("PULSE_EVENT_BUS").asText());
             assertEquals("16", env.get("PULSE_FANOUT_CONCURRENCY").asText());
-            assertEquals("https://auth.example/.well-known/jwks.json", env.get("PULSE_JWT_JWKS_URL").asText());
+            if (id.equals(connectId)) {
+                assertEquals("https://auth.example/.well-known/jwks.json", env.get("PULSE_JWT_JWKS_URL").asText());
+            } else {
+                assertFalse(env.has("PULSE_JWT_JWKS_URL"));
+            }
             assertFalse(env.has("PULSE_JWT_SECRET"));
             assertEquals("https://${" + apiId + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/dev",
                     render(env.get("PULSE_MANAGEMENT_ENDPOINT")));

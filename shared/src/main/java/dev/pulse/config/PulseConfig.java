@@ -10,7 +10,7 @@ import java.util.Optional;
  * Every setting of the core, read from the environment in this one place. Lambda gets them from the
  * function's environment (set by the CDK stack); the local runtime passes a map pointing at its emulators.
  *
- * @param jwt                 token verification
+ * @param jwt                 token verification; null when no key source is configured (only {@code $connect} needs one)
  * @param connectionsTable    DynamoDB table holding connections and room memberships
  * @param connectionTtl       how long a connection record lives without a {@code $disconnect}
  * @param fanoutConcurrency   at most this many {@code @connections} POSTs in flight per fan-out
@@ -39,7 +39,9 @@ public record PulseConfig(
     }
 
     public static PulseConfig fromEnvironment(Map<String, String> env) {
-        var jwt = new JwtSettings(
+        boolean hasKeySource = !blank(env.get("PULSE_JWT_SECRET")) || !blank(env.get("PULSE_JWT_JWKS_URL"));
+        // Only $connect verifies tokens; the other functions run without any key material.
+        var jwt = !hasKeySource ? null : new JwtSettings(
                 env.get("PULSE_JWT_SECRET"),
                 uri(env.get("PULSE_JWT_JWKS_URL")),
                 blankToNull(env.get("PULSE_JWT_ISSUER")),
@@ -58,6 +60,10 @@ public record PulseConfig(
                 uri(env.get("PULSE_DYNAMODB_ENDPOINT")),
                 uri(env.get("PULSE_EVENTBRIDGE_ENDPOINT")),
                 env.getOrDefault("PULSE_EVENT_BUS", "default"));
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     private static URI uri(String value) {

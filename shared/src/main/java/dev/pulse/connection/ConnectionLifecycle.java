@@ -29,7 +29,11 @@ public final class ConnectionLifecycle {
         this.connectionTtl = connectionTtl;
     }
 
+    /** @param verifier null where only {@link #disconnect} is used (the $disconnect function holds no keys) */
     public ConnectOutcome connect(String connectionId, Map<String, String> queryParameters, Map<String, String> headers) {
+        if (verifier == null) {
+            throw new IllegalStateException("no JWT settings: set PULSE_JWT_SECRET or PULSE_JWT_JWKS_URL");
+        }
         var credentials = ConnectCredentials.locate(queryParameters, headers);
         if (credentials.isEmpty()) {
             return ConnectOutcome.refused(401, "token_missing");
