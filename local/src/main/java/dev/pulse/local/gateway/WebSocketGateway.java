@@ -1,0 +1,343 @@
+package dev.pulse.local.gateway;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local API Gateway WebSocket API: the WebSocket endpoint at {@code ws://localhost:PORT/STAGE}, with route
+ * selection on {@code $request.body.action}, and the {@code @connections} management API at
+ * {@code http://localhost:PORT/STAGE/@connections/{id}} on the same port. Handlers run unchanged against it,
+ * and the stock {@code ApiGatewayManagementApiClient} works against {@link #managementEndpoint()}.
+ */
+public final class WebSocketGateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
+    private static final Duration INVOCATION_DRAIN = Duration.ofSeconds(10);
+
+    private final Settings settings;
+    private final Connections connections = new Connections();
+    private final WebSocketEvents events;
+    private final ExecutorService invocations =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ws-gateway-route-", 0).factory());
+    private final RouteInvoker invoker;
+    private final ConnectionReaper reaper;
+    private final Server server;
+    private final ServerConnector connector;
+    private volatile boolean closing;
+    private boolean started;
+
+    /** The builder's values, frozen at build() so later builder calls cannot change a running gateway. */
+    private record Settings(int port, String bindAddress, String stage, String apiId, String region,
+                            Duration idleTimeout, Duration maxConnectionDuration, int maxMessageBytes,
+                            Map<String, WebSocketIntegration> routes, Map<String, Handler> httpHandlers,
+                            Supplier<String> connectionIds) {
+        Settings {
+            routes = Map.copyOf(routes);
+            httpHandlers = Collections.unmodifiableMap(new LinkedHashMap<>(httpHandlers));
+        }
+    }
+
+    private WebSocketGateway(Settings settings) {
+        this.settings = settings;
+        this.events = new WebSocketEvents(settings.stage(), settings.apiId());
+        var routes = new Routes(settings.routes());
+        this.invoker = new RouteInvoker(routes, events, connections, invocations);
+        this.reaper = new ConnectionReaper(connections, invoker, settings.idleTimeout(), settings.maxConnectionDuration());
+
+        var threads = new QueuedThreadPool();
+        threads.setName("ws-gateway");
+        // Blocking work ($connect integrations, @connections bodies) runs on virtual threads, so thousands of
+        // concurrent upgrades or posts do not need thousands of platform threads.
+        threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("ws-gateway-vt"));
+        this.server = new Server(threads);
+        var http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        // Connection ids contain '/', sent as %2F; Jetty rejects such "ambiguous" paths unless told otherwise.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("api-gateway-connection-ids",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(settings.bindAddress());
+        connector.setPort(settings.port());
+        server.addConnector(connector);
+
+        var upgrade = new ConnectUpgrade(routes, events, connections, invoker, settings.connectionIds(), () -> closing);
+        var context = new ContextHandler("/");
+        var webSockets = WebSocketUpgradeHandler.from(server, context, container -> {
+            // Our reaper enforces API Gateway's idle rule (client frames only). Jetty's own timeout counts any
+            // I/O, so set just above ours it only catches peers that vanished mid close handshake.
+            container.setIdleTimeout(settings.idleTimeout().plus(Duration.ofSeconds(5)));
+            container.setMaxTextMessageSize(settings.maxMessageBytes());
+            container.setMaxBinaryMessageSize(settings.maxMessageBytes());
+            container.setMaxFrameSize(settings.maxMessageBytes());
+            container.addMapping("/" + settings.stage(), upgrade);
+        });
+        List<Handler> handlers = new ArrayList<>();
+        handlers.add(new ManagementApi(settings.stage(), settings.maxMessageBytes(), connections));
+        settings.httpHandlers().forEach((prefix, handler) -> handlers.add(new PathPrefixHandler(prefix, handler)));
+        handlers.add(new UpgradeRequired("/" + settings.stage()));
+        webSockets.setHandler(new Handler.Sequence(handlers));
+        context.setHandler(webSockets);
+        server.setHandler(context);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the port and starts serving; call once. */
+    public synchronized WebSocketGateway start() {
+        if (started) {
+            throw new IllegalStateException("gateway already started");
+        }
+        started = true;
+        try {
+            server.start();
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("could not start the WebSocket gateway on port " + settings.port(), e);
+        }
+        events.domainName("localhost:" + port());
+        reaper.start();
+        LOG.info("API Gateway WebSocket emulator on {} (management API {})", webSocketUri(), managementEndpoint());
+        return this;
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** {@code ws://localhost:PORT/STAGE}: what clients connect to. */
+    public URI webSocketUri() {
+        return URI.create("ws://localhost:" + port() + "/" + settings.stage());
+    }
+
+    /** {@code http://localhost:PORT/STAGE}: the SDK's endpointOverride; it appends {@code /@connections/{id}}. */
+    public URI managementEndpoint() {
+        return URI.create("http://localhost:" + port() + "/" + settings.stage());
+    }
+
+    public String stage() {
+        return settings.stage();
+    }
+
+    public String apiId() {
+        return settings.apiId();
+    }
+
+    /** The region clients should sign for; the emulator accepts any. */
+    public String region() {
+        return settings.region();
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /**
+     * Closes every connection with 1001 (each gets its {@code $disconnect}), stops the server, then waits a
+     * bounded time for in-flight invocations so handlers finish before their backing services go away.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        reaper.close();
+        connections.all().forEach(c -> c.close(StatusCode.SHUTDOWN, ConnectionReaper.GOING_AWAY));
+        long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+        while (connections.size() > 0 && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("error stopping the WebSocket gateway", e);
+        }
+        // Sockets that did not finish their close handshake still get their one $disconnect.
+        List.copyOf(connections.all()).forEach(c ->
+                invoker.disconnected(c, StatusCode.SHUTDOWN, ConnectionReaper.GOING_AWAY));
+        invocations.shutdown();
+        try {
+            if (!invocations.awaitTermination(INVOCATION_DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("route invocations still running after {}", INVOCATION_DRAIN);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A plain HTTP request to the WebSocket path. */
+    private static final class UpgradeRequired extends Handler.Abstract.NonBlocking {
+        private final String path;
+
+        UpgradeRequired(String path) {
+            this.path = path;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            if (!Request.getPathInContext(request).equals(path)) {
+                return false;
+            }
+            response.setStatus(HttpStatus.UPGRADE_REQUIRED_426);
+            Content.Sink.write(response, true, "WebSocket upgrade required\n", callback);
+            return true;
+        }
+    }
+
+    public static final class Builder {
+        private static final Pattern STAGE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+
+        private int port = 0;
+        private String bindAddress = "127.0.0.1";
+        private String stage = "local";
+        private String apiId = "local";
+        private String region = "us-east-1";
+        private Duration idleTimeout = Duration.ofMinutes(10);
+        private Duration maxConnectionDuration = Duration.ofHours(2);
+        private int maxMessageBytes = 128 * 1024;
+        private final Map<String, WebSocketIntegration> routes = new LinkedHashMap<>();
+        private final Map<String, Handler> httpHandlers = new LinkedHashMap<>();
+        private Supplier<String> connectionIds = ConnectionIds.secure();
+
+        private Builder() {
+        }
+
+        /** 0 picks any free port. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Where to listen; loopback by default, since the management API accepts any signature. */
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+            return this;
+        }
+
+        public Builder stage(String stage) {
+            if (stage == null || !STAGE.matcher(stage).matches()) {
+                throw new IllegalArgumentException("stage must match " + STAGE + ", was " + stage);
+            }
+            this.stage = stage;
+            return this;
+        }
+
+        /** {@code $connect}, {@code $disconnect}, {@code $default}, or a custom action (not starting with '$'). */
+        public Builder route(String routeKey, WebSocketIntegration integration) {
+            Routes.validateKey(routeKey);
+            routes.put(routeKey, Objects.requireNonNull(integration, "integration"));
+            return this;
+        }
+
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = positive(idleTimeout, "idleTimeout");
+            return this;
+        }
+
+        public Builder maxConnectionDuration(Duration maxConnectionDuration) {
+            this.maxConnectionDuration = positive(maxConnectionDuration, "maxConnectionDuration");
+            return this;
+        }
+
+        public Builder maxMessageBytes(int maxMessageBytes) {
+            if (maxMessageBytes <= 0) {
+                throw new IllegalArgumentException("maxMessageBytes must be positive, was " + maxMessageBytes);
+            }
+            this.maxMessageBytes = maxMessageBytes;
+            return this;
+        }
+
+        public Builder apiId(String apiId) {
+            this.apiId = requireText(apiId, "apiId");
+            return this;
+        }
+
+        /** The region clients sign for (the SDK needs one); reported by {@link WebSocketGateway#region()}. */
+        public Builder region(String region) {
+            this.region = requireText(region, "region");
+            return this;
+        }
+
+        /**
+         * Serves plain HTTP requests under {@code pathPrefix} (e.g. a demo page, a dev-token endpoint) on the
+         * same port. WebSocket upgrades and {@code @connections} calls are matched first; the handler sees
+         * the full request path.
+         */
+        public Builder httpHandler(String pathPrefix, Handler handler) {
+            if (pathPrefix == null || !pathPrefix.startsWith("/")) {
+                throw new IllegalArgumentException("pathPrefix must start with '/', was " + pathPrefix);
+            }
+            httpHandlers.put(pathPrefix, Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /** Tests pin ids to ones containing '+', '/' and '='. */
+        Builder connectionIds(Supplier<String> connectionIds) {
+            this.connectionIds = Objects.requireNonNull(connectionIds, "connectionIds");
+            return this;
+        }
+
+        public WebSocketGateway build() {
+            return new WebSocketGateway(new Settings(port, bindAddress, stage, apiId, region, idleTimeout,
+                    maxConnectionDuration, maxMessageBytes, routes, httpHandlers, connectionIds));
+        }
+
+        private static Duration positive(Duration duration, String name) {
+            if (duration == null || duration.isNegative() || duration.toMillis() < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1 ms, was " + duration);
+            }
+            return duration;
+        }
+
+        private static String requireText(String value, String name) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(name + " must not be blank");
+            }
+            return value;
+        }
+    }
+}
