@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulse.protocol.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -21,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * a JSON body, a JSON answer of type {@code application/x-amz-json-1.1}, and errors as
  * {@code {"__type":…,"message":…}} plus {@code x-amzn-ErrorType}, which is how the stock SDK recognises them.
  * Signatures are not checked: any credentials work locally.
+ *
+ * <p>A blocking handler on purpose: Jetty then runs it on a pool thread, never on a selector thread, so
+ * parsing a large request or matching rules cannot stall other connections.
  */
-final class PutEventsHandler extends Handler.Abstract.NonBlocking {
+final class PutEventsHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(PutEventsHandler.class);
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     static final String PUT_EVENTS = "AWSEvents.PutEvents";
@@ -45,14 +49,19 @@ final class PutEventsHandler extends Handler.Abstract.NonBlocking {
                             + "), not " + request.getMethod() + " " + operationName));
             return true;
         }
-        Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES).whenComplete((body, failure) -> {
-            if (failure != null) {
-                writeError(response, callback, new AwsError(413, "RequestEntityTooLargeException",
-                        "Request body unreadable or over " + MAX_BODY_BYTES + " bytes: " + failure.getMessage()));
-                return;
-            }
-            respond(body, response, callback);
-        });
+        byte[] body;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            body = in.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            writeError(response, callback, AwsError.serialization("Request body unreadable: " + e.getMessage()));
+            return true;
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            writeError(response, callback, new AwsError(413, "RequestEntityTooLargeException",
+                    "Request body over " + MAX_BODY_BYTES + " bytes"));
+            return true;
+        }
+        respond(body, response, callback);
         return true;
     }
 

@@ -134,8 +134,10 @@ class DeliveryTest {
         };
         try (LocalEventBus bus = LocalEventBus.builder().rule("mixed", PATTERN, target).build().start();
              EventBridgeClient client = BusClients.client(bus)) {
-            client.putEvents(r -> r.entries(event("{\"block\":true}")));
-            client.putEvents(r -> r.entries(event("{\"block\":false}")));
+            assertTimeoutPreemptively(WAIT, () -> {
+                client.putEvents(r -> r.entries(event("{\"block\":true}")));
+                client.putEvents(r -> r.entries(event("{\"block\":false}")));
+            });
 
             // The second event overtakes the first: no ordering across events.
             assertFalse(fast.next(WAIT).get("detail").get("block").asBoolean());
