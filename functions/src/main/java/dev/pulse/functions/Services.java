@@ -53,6 +53,8 @@ public final class Services {
         // One pooled HTTP client shared by every SDK client; sized for the fan-out's concurrent posts.
         this.http = ApacheHttpClient.builder()
                 .maxConnections(config.fanoutConcurrency() + 16)
+                // No "Expect: 100-continue" round trip before each tiny PostToConnection body.
+                .expectContinueEnabled(false)
                 .connectionTimeout(Duration.ofSeconds(2))
                 .socketTimeout(Duration.ofSeconds(10))
                 .build();

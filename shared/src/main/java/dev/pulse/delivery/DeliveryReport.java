@@ -10,6 +10,9 @@ package dev.pulse.delivery;
  * @param delivered  posts answered 200
  * @param gone       posts answered 410; those connections were pruned
  * @param failed     posts that failed otherwise
+ * @param readMillis time spent waiting for membership pages
+ * @param totalMillis the whole fan-out, pruning included
  */
-public record DeliveryReport(String eventId, int rooms, int pages, int recipients, int delivered, int gone, int failed) {
+public record DeliveryReport(String eventId, int rooms, int pages, int recipients, int delivered, int gone, int failed,
+                             long readMillis, long totalMillis) {
 }

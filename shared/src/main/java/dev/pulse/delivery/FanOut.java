@@ -56,6 +56,8 @@ public final class FanOut {
     }
 
     public DeliveryReport deliver(EventEnvelope event) {
+        long started = System.nanoTime();
+        long reading = 0;
         var rooms = targetRooms(event);
         Set<String> addressed = new HashSet<>();
         if (event.exceptConnectionId() != null) {
@@ -73,7 +75,15 @@ public final class FanOut {
                 // One frame text per room, rendered once: the only per-connection work is the POST itself.
                 String frame = ServerFrames.event(event.event(), room.name(), event.eventId(), event.publishedAt(),
                         event.correlationId(), event.data());
-                for (List<Member> page : memberships.members(room)) {
+                var pagesOfRoom = memberships.members(room).iterator();
+                while (true) {
+                    long before = System.nanoTime();
+                    boolean more = pagesOfRoom.hasNext();
+                    List<Member> page = more ? pagesOfRoom.next() : null;
+                    reading += System.nanoTime() - before;
+                    if (!more) {
+                        break;
+                    }
                     pages++;
                     for (Member member : page) {
                         if (!addressed.add(member.connectionId())) {
@@ -101,10 +111,11 @@ public final class FanOut {
         } // close() waits for every post
 
         prune(new ArrayList<>(gone), event.correlationId());
-        var report = new DeliveryReport(event.eventId(), rooms.size(), pages, recipients, delivered.get(), gone.size(), failed.get());
-        LOG.info("fanout event={} eventId={} correlationId={} rooms={} pages={} recipients={} delivered={} gone={} failed={}",
+        var report = new DeliveryReport(event.eventId(), rooms.size(), pages, recipients, delivered.get(), gone.size(), failed.get(),
+                reading / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+        LOG.info("fanout event={} eventId={} correlationId={} rooms={} pages={} recipients={} delivered={} gone={} failed={} readMs={} totalMs={}",
                 event.event(), event.eventId(), event.correlationId(), report.rooms(), report.pages(), report.recipients(),
-                report.delivered(), report.gone(), report.failed());
+                report.delivered(), report.gone(), report.failed(), report.readMillis(), report.totalMillis());
         return report;
     }
 
