@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -40,6 +41,12 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
  */
 public final class LocalSystem implements AutoCloseable {
     public static final String CONNECTIONS_TABLE = "pulse-connections";
+    /**
+     * Concurrent invocations of the WebSocket handlers. On Lambda every concurrent invocation has its own
+     * execution environment and HTTP pool; here they share one, so bursts (10,000 clients leaving at once)
+     * wait for a slot instead of exhausting the pool.
+     */
+    static final int LOCAL_LAMBDA_CONCURRENCY = 48;
     static final AwsCredentialsProvider LOCAL_CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
@@ -72,14 +79,15 @@ public final class LocalSystem implements AutoCloseable {
 
         // The handlers need the gateway's callback URL, and the gateway needs the handlers: bind them late.
         var handlers = new AtomicReference<Handlers>();
+        var slots = new Semaphore(LOCAL_LAMBDA_CONCURRENCY);
         var gatewayBuilder = WebSocketGateway.builder()
                 .port(settings.gatewayPort())
                 .stage(settings.stage())
                 .region(settings.region())
                 .idleTimeout(settings.idleTimeout())
-                .route("$connect", event -> invoke(handlers.get().connect(), event, "pulse-connect"))
-                .route("$disconnect", event -> invoke(handlers.get().disconnect(), event, "pulse-disconnect"))
-                .route("$default", event -> invoke(handlers.get().message(), event, "pulse-default"));
+                .route("$connect", event -> invoke(handlers.get().connect(), event, "pulse-connect", slots))
+                .route("$disconnect", event -> invoke(handlers.get().disconnect(), event, "pulse-disconnect", slots))
+                .route("$default", event -> invoke(handlers.get().message(), event, "pulse-default", slots));
         var bus = LocalEventBus.builder()
                 .port(settings.eventBusPort())
                 .region(settings.region())
@@ -115,8 +123,13 @@ public final class LocalSystem implements AutoCloseable {
 
     private static APIGatewayV2WebSocketResponse invoke(
             RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler,
-            APIGatewayV2WebSocketEvent event, String functionName) {
-        return handler.handleRequest(event, new LocalLambdaContext(functionName, 29_000));
+            APIGatewayV2WebSocketEvent event, String functionName, Semaphore slots) throws InterruptedException {
+        slots.acquire();
+        try {
+            return handler.handleRequest(event, new LocalLambdaContext(functionName, 29_000));
+        } finally {
+            slots.release();
+        }
     }
 
     private static void invokeFanOut(FanOutHandler handler, String eventJson) throws Exception {
