@@ -42,7 +42,9 @@ public final class FanOutBenchmark {
 
     static void run(int connections, int events) throws Exception {
         var counter = new CallCounter();
-        var settings = LocalSettings.ephemeral().withFanoutConcurrency(Integer.getInteger("bench.concurrency", 64));
+        // Free ports everywhere; the fan-out concurrency may be set as for ./pulse local (PULSE_FANOUT_CONCURRENCY).
+        var settings = LocalSettings.ephemeral()
+                .withFanoutConcurrency(LocalSettings.fromEnvironment(System.getenv()).fanoutConcurrency());
         try (var system = LocalSystem.start(settings, List.of(counter))) {
             String java = ProcessHandle.current().info().command().orElse("java");
             var process = new ProcessBuilder(java, "-Xmx4g", "-cp", System.getProperty("java.class.path"),
