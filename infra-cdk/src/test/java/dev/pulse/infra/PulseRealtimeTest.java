@@ -86,12 +86,71 @@ class PulseRealtimeTest {
             var integration = integrations.get(integrationId).get("Properties");
             assertEquals("AWS_PROXY", integration.get("IntegrationType").asText());
             String uri = render(integration.get("IntegrationUri"));
-            functionByRouteKey.put(props.get("RouteKey").asText(), uri.replaceAll(".*\\$\\{([A-Za-z0-9]+)\\.Arn}.*", "$1"));
+            // The alias (its Ref is its ARN), never the unqualified function: SnapStart runs only for versions.
+            functionByRouteKey.put(props.get("RouteKey").asText(),
+                    uri.replaceAll(".*/functions/\\$\\{([A-Za-z0-9]+)}/invocations$", "$1"));
         });
         assertEquals(Map.of(
-                "$connect", logicalId(realtime.getConnectFunction()),
-                "$disconnect", logicalId(realtime.getDisconnectFunction()),
-                "$default", logicalId(realtime.getDefaultFunction())), functionByRouteKey);
+                "$connect", logicalId(realtime.getConnectAlias()),
+                "$disconnect", logicalId(realtime.getDisconnectAlias()),
+                "$default", logicalId(realtime.getDefaultAlias())), functionByRouteKey);
+
+        var invokedByApiGateway = new HashSet<String>();
+        resources(template, "AWS::Lambda::Permission").values().stream()
+                .map(p -> p.get("Properties"))
+                .filter(p -> p.get("Principal").asText().equals("apigateway.amazonaws.com"))
+                .forEach(p -> invokedByApiGateway.add(render(p.get("FunctionName"))));
+        assertEquals(Set.of("${" + logicalId(realtime.getConnectAlias()) + "}",
+                "${" + logicalId(realtime.getDisconnectAlias()) + "}",
+                "${" + logicalId(realtime.getDefaultAlias()) + "}"), invokedByApiGateway);
+    }
+
+    @Test
+    void everyFunctionHasSnapStartOnPublishedVersionsBehindTheLiveAlias() {
+        var functions = resources(template, "AWS::Lambda::Function");
+        var versions = resources(template, "AWS::Lambda::Version");
+        var aliases = resources(template, "AWS::Lambda::Alias");
+        assertEquals(4, versions.size());
+        assertEquals(4, aliases.size());
+        for (int i = 0; i < 4; i++) {
+            String fnId = logicalId(realtime.getFunctions().get(i));
+            assertEquals(json("{\"ApplyOn\":\"PublishedVersions\"}"),
+                    functions.get(fnId).at("/Properties/SnapStart"), fnId);
+            var alias = aliases.get(logicalId(realtime.getAliases().get(i))).get("Properties");
+            assertEquals("live", alias.get("Name").asText());
+            assertEquals(fnId, alias.at("/FunctionName/Ref").asText());
+            String versionId = alias.at("/FunctionVersion/Fn::GetAtt/0").asText();
+            assertEquals("Version", alias.at("/FunctionVersion/Fn::GetAtt/1").asText());
+            assertEquals(fnId, versions.get(versionId).at("/Properties/FunctionName/Ref").asText());
+        }
+    }
+
+    @Test
+    void failedFanOutInvocationsAreRetriedTwiceThenSentToTheDeadLetterQueue() {
+        var configs = resources(template, "AWS::Lambda::EventInvokeConfig");
+        assertEquals(1, configs.size());
+        var config = configs.values().iterator().next().get("Properties");
+        assertEquals(logicalId(realtime.getFanOutFunction()), config.at("/FunctionName/Ref").asText());
+        // The qualifier is the alias name, taken from the alias ARN (arn:aws:lambda:region:account:function:name:live).
+        assertEquals(json("{\"Fn::Select\":[7,{\"Fn::Split\":[\":\",{\"Ref\":\"" + logicalId(realtime.getFanOutAlias())
+                + "\"}]}]}"), config.get("Qualifier"));
+        assertEquals(2, config.get("MaximumRetryAttempts").asInt());
+        assertEquals(3600, config.get("MaximumEventAgeInSeconds").asInt());
+        String queueId = logicalId(realtime.getFanOutDeadLetterQueue());
+        assertEquals("${" + queueId + ".Arn}", render(config.at("/DestinationConfig/OnFailure/Destination")));
+        assertFalse(config.path("DestinationConfig").has("OnSuccess"));
+
+        // Lambda sends the failure record with the function's role, so that role (only) may send to the queue.
+        var senders = new HashSet<String>();
+        resources(template, "AWS::IAM::Policy").values().forEach(policy -> {
+            for (var statement : statements(List.of(policy))) {
+                if (actions(statement).contains("sqs:SendMessage")) {
+                    assertEquals("${" + queueId + ".Arn}", render(statement.get("Resource")));
+                    policy.at("/Properties/Roles").forEach(role -> senders.add(role.get("Ref").asText()));
+                }
+            }
+        });
+        assertEquals(Set.of(roleId(realtime.getFanOutFunction())), senders);
     }
 
     @Test
@@ -121,13 +180,13 @@ class PulseRealtimeTest {
 
     @Test
     void ruleTargetsTheFanOutFunctionWithRetriesAndAnEncryptedDeadLetterQueue() {
-        String fanOutId = logicalId(realtime.getFanOutFunction());
+        String fanOutId = logicalId(realtime.getFanOutAlias());
         String queueId = logicalId(realtime.getFanOutDeadLetterQueue());
         String ruleId = logicalId(realtime.getFanOutRule());
         var targets = resources(template, "AWS::Events::Rule").get(ruleId).at("/Properties/Targets");
         assertEquals(1, targets.size());
         var target = targets.get(0);
-        assertEquals("${" + fanOutId + ".Arn}", render(target.get("Arn")));
+        assertEquals("${" + fanOutId + "}", render(target.get("Arn")));
         assertEquals(json("{\"MaximumEventAgeInSeconds\":3600,\"MaximumRetryAttempts\":8}"), target.get("RetryPolicy"));
         assertEquals("${" + queueId + ".Arn}", render(target.at("/DeadLetterConfig/Arn")));
 
@@ -145,7 +204,7 @@ class PulseRealtimeTest {
                 .map(p -> p.get("Properties"))
                 .filter(p -> p.get("Principal").asText().equals("events.amazonaws.com")).toList();
         assertEquals(1, invokePermissions.size());
-        assertEquals("${" + fanOutId + ".Arn}", render(invokePermissions.get(0).get("FunctionName")));
+        assertEquals("${" + fanOutId + "}", render(invokePermissions.get(0).get("FunctionName")));
         assertEquals("${" + ruleId + ".Arn}", render(invokePermissions.get(0).get("SourceArn")));
     }
 
