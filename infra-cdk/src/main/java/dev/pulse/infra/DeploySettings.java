@@ -1,6 +1,7 @@
 package dev.pulse.infra;
 
 import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.sns.ITopic;
 
 /**
  * What one deployment is configured with, read from CDK context ({@code cdk synth -c key=value} or
@@ -15,6 +16,7 @@ import software.amazon.awscdk.services.events.IEventBus;
  * @param jwtAudience       context {@code jwtAudience}, or null
  * @param eventBusName      context {@code eventBusName}; null or {@code default} = the account's default bus
  * @param fanoutConcurrency context {@code fanoutConcurrency}, default 64
+ * @param alarmTopicArn     context {@code alarmTopicArn}: SNS topic for alarm notifications, or null
  */
 public record DeploySettings(
         String stackName,
@@ -25,7 +27,8 @@ public record DeploySettings(
         String jwtIssuer,
         String jwtAudience,
         String eventBusName,
-        int fanoutConcurrency) {
+        int fanoutConcurrency,
+        String alarmTopicArn) {
 
     public static final String DEFAULT_STACK_NAME = "Pulse";
     /** Relative to infra-cdk/, where cdk runs; built by {@code mvn package} in functions/. */
@@ -42,11 +45,15 @@ public record DeploySettings(
                 text(context, "jwtIssuer", null),
                 text(context, "jwtAudience", null),
                 text(context, "eventBusName", null),
-                integer(context, "fanoutConcurrency", PulseRealtimeProps.DEFAULT_FANOUT_CONCURRENCY));
+                integer(context, "fanoutConcurrency", PulseRealtimeProps.DEFAULT_FANOUT_CONCURRENCY),
+                text(context, "alarmTopicArn", null));
     }
 
-    /** The construct's props; {@code eventBus} is resolved by the caller in its scope (null = default bus). */
-    public PulseRealtimeProps toProps(IEventBus eventBus) {
+    /**
+     * The construct's props; {@code eventBus} and {@code alarmTopic} are resolved by the caller in its scope
+     * (null = the default bus, no alarm actions).
+     */
+    public PulseRealtimeProps toProps(IEventBus eventBus, ITopic alarmTopic) {
         return PulseRealtimeProps.builder()
                 .stageName(stageName)
                 .lambdaJarPath(lambdaJarPath)
@@ -56,6 +63,7 @@ public record DeploySettings(
                 .jwtAudience(jwtAudience)
                 .eventBus(eventBus)
                 .fanoutConcurrency(fanoutConcurrency)
+                .alarmTopic(alarmTopic)
                 .build();
     }
 

@@ -79,6 +79,7 @@ public class PulseRealtime extends Construct {
     private final Alias fanOutAlias;
     private final Queue fanOutDeadLetterQueue;
     private final Rule fanOutRule;
+    private final PulseAlarms alarms;
 
     public PulseRealtime(Construct scope, String id, PulseRealtimeProps props) {
         super(scope, id);
@@ -173,6 +174,8 @@ public class PulseRealtime extends Construct {
                 .maxEventAge(RULE_MAX_EVENT_AGE)
                 .retryAttempts(RULE_RETRY_ATTEMPTS)
                 .build());
+
+        this.alarms = new PulseAlarms(this, "Alarms", getFunctions(), fanOutDeadLetterQueue, props.alarmTopic());
 
         output("WebSocketUrl", stage.getUrl(), "wss:// URL clients connect to");
         output("CallbackUrl", stage.getCallbackUrl(), "@connections management endpoint (PULSE_MANAGEMENT_ENDPOINT)");
@@ -303,5 +306,9 @@ public class PulseRealtime extends Construct {
 
     public Rule getFanOutRule() {
         return fanOutRule;
+    }
+
+    public PulseAlarms getAlarms() {
+        return alarms;
     }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.sns.ITopic;
 
 /**
  * Settings of {@link PulseRealtime}. JWT settings travel as plain function environment values for now
@@ -18,6 +19,7 @@ import software.amazon.awscdk.services.events.IEventBus;
  * @param jwtAudience       required {@code aud}, or null to accept any
  * @param eventBus          bus the fan-out rule listens on and publishers write to; null = the account's default bus
  * @param fanoutConcurrency at most this many {@code @connections} POSTs in flight per fan-out (default 64)
+ * @param alarmTopic        SNS topic the CloudWatch alarms notify (alarm and OK), or null for alarms without actions
  */
 public record PulseRealtimeProps(
         String stageName,
@@ -27,7 +29,8 @@ public record PulseRealtimeProps(
         String jwtIssuer,
         String jwtAudience,
         IEventBus eventBus,
-        int fanoutConcurrency) {
+        int fanoutConcurrency,
+        ITopic alarmTopic) {
 
     public static final String DEFAULT_STAGE = "prod";
     public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
@@ -93,6 +96,7 @@ public record PulseRealtimeProps(
         private String jwtAudience;
         private IEventBus eventBus;
         private int fanoutConcurrency = DEFAULT_FANOUT_CONCURRENCY;
+        private ITopic alarmTopic;
 
         private Builder() {
         }
@@ -137,9 +141,14 @@ public record PulseRealtimeProps(
             return this;
         }
 
+        public Builder alarmTopic(ITopic alarmTopic) {
+            this.alarmTopic = alarmTopic;
+            return this;
+        }
+
         public PulseRealtimeProps build() {
             return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwksUrl, jwtIssuer, jwtAudience,
-                    eventBus, fanoutConcurrency);
+                    eventBus, fanoutConcurrency, alarmTopic);
         }
     }
 }

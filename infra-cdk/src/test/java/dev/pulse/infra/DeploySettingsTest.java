@@ -20,6 +20,7 @@ class DeploySettingsTest {
         assertEquals(64, settings.fanoutConcurrency());
         assertNull(settings.jwtSecret());
         assertNull(settings.eventBusName());
+        assertNull(settings.alarmTopicArn());
         assertFalse(settings.usesCustomBus());
     }
 
@@ -27,9 +28,11 @@ class DeploySettingsTest {
     void contextValuesAreReadAsTextOrNumbers() {
         Map<String, Object> context = Map.of(
                 "stageName", "dev", "lambdaJar", "/tmp/f.jar", "jwtSecret", "s", "jwksUrl", "https://a/j",
-                "jwtIssuer", "iss", "jwtAudience", "aud", "eventBusName", "orders", "fanoutConcurrency", 8);
+                "jwtIssuer", "iss", "jwtAudience", "aud", "eventBusName", "orders", "fanoutConcurrency", 8,
+                "alarmTopicArn", "arn:aws:sns:eu-west-1:123456789012:ops");
         var settings = DeploySettings.fromContext(context::get);
-        assertEquals(new DeploySettings("Pulse", "dev", "/tmp/f.jar", "s", "https://a/j", "iss", "aud", "orders", 8),
+        assertEquals(new DeploySettings("Pulse", "dev", "/tmp/f.jar", "s", "https://a/j", "iss", "aud", "orders", 8,
+                        "arn:aws:sns:eu-west-1:123456789012:ops"),
                 settings);
         assertTrue(settings.usesCustomBus());
         assertEquals(12, DeploySettings.fromContext(Map.<String, Object>of("fanoutConcurrency", " 12 ")::get)

@@ -282,6 +282,50 @@ class PulseRealtimeTest {
     }
 
     @Test
+    void errorsAndThrottlesOfEveryFunctionAndTheDeadLetterQueueDepthRaiseAlarms() {
+        var alarms = resources(template, "AWS::CloudWatch::Alarm");
+        assertEquals(9, alarms.size());
+        var watched = new HashSet<String>();
+        alarms.values().forEach(alarm -> {
+            var props = alarm.get("Properties");
+            assertEquals(1, props.get("EvaluationPeriods").asInt());
+            assertEquals(300, props.get("Period").asInt());
+            assertEquals("notBreaching", props.get("TreatMissingData").asText());
+            // Without a topic the alarms still exist (console, dashboards) but notify nobody.
+            assertFalse(props.has("AlarmActions"));
+            var dimensions = props.get("Dimensions");
+            assertEquals(1, dimensions.size());
+            String metric = props.get("Namespace").asText() + "/" + props.get("MetricName").asText();
+            switch (metric) {
+                case "AWS/Lambda/Errors", "AWS/Lambda/Throttles" -> {
+                    assertEquals("FunctionName", dimensions.get(0).get("Name").asText());
+                    assertEquals("Sum", props.get("Statistic").asText());
+                    assertEquals(1, props.get("Threshold").asInt());
+                    assertEquals("GreaterThanOrEqualToThreshold", props.get("ComparisonOperator").asText());
+                    watched.add(metric + ":" + dimensions.get(0).at("/Value/Ref").asText());
+                }
+                case "AWS/SQS/ApproximateNumberOfMessagesVisible" -> {
+                    assertEquals("QueueName", dimensions.get(0).get("Name").asText());
+                    assertEquals("Maximum", props.get("Statistic").asText());
+                    assertEquals(0, props.get("Threshold").asInt());
+                    assertEquals("GreaterThanThreshold", props.get("ComparisonOperator").asText());
+                    watched.add(metric + ":" + render(dimensions.get(0).get("Value")));
+                }
+                default -> throw new AssertionError("unexpected alarm metric " + metric);
+            }
+        });
+        var expected = new HashSet<String>();
+        realtime.getFunctions().forEach(fn -> {
+            expected.add("AWS/Lambda/Errors:" + logicalId(fn));
+            expected.add("AWS/Lambda/Throttles:" + logicalId(fn));
+        });
+        expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
+                + logicalId(realtime.getFanOutDeadLetterQueue()) + ".QueueName}");
+        assertEquals(expected, watched);
+        assertEquals(9, realtime.getAlarms().getAlarms().size());
+    }
+
+    @Test
     void outputsGiveTheUrlsTheBusAndTheTable() {
         var outputs = new HashMap<String, String>();
         template.get("Outputs").properties().forEach(e -> outputs.put(e.getKey().replaceAll("[0-9A-F]{8}$", ""),
