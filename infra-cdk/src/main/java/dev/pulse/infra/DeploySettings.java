@@ -17,6 +17,7 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param eventBusName      context {@code eventBusName}; null or {@code default} = the account's default bus
  * @param fanoutConcurrency context {@code fanoutConcurrency}, default 64
  * @param alarmTopicArn     context {@code alarmTopicArn}: SNS topic for alarm notifications, or null
+ * @param accessLogs        context {@code accessLogs} ({@code true}/{@code false}, default false): stage access logs
  */
 public record DeploySettings(
         String stackName,
@@ -28,7 +29,8 @@ public record DeploySettings(
         String jwtAudience,
         String eventBusName,
         int fanoutConcurrency,
-        String alarmTopicArn) {
+        String alarmTopicArn,
+        boolean accessLogs) {
 
     public static final String DEFAULT_STACK_NAME = "Pulse";
     /** Relative to infra-cdk/, where cdk runs; built by {@code mvn package} in functions/. */
@@ -46,7 +48,8 @@ public record DeploySettings(
                 text(context, "jwtAudience", null),
                 text(context, "eventBusName", null),
                 integer(context, "fanoutConcurrency", PulseRealtimeProps.DEFAULT_FANOUT_CONCURRENCY),
-                text(context, "alarmTopicArn", null));
+                text(context, "alarmTopicArn", null),
+                bool(context, "accessLogs"));
     }
 
     /**
@@ -64,6 +67,7 @@ public record DeploySettings(
                 .eventBus(eventBus)
                 .fanoutConcurrency(fanoutConcurrency)
                 .alarmTopic(alarmTopic)
+                .accessLogs(accessLogs)
                 .build();
     }
 
@@ -78,6 +82,15 @@ public record DeploySettings(
             return fallback;
         }
         return value.toString().trim();
+    }
+
+    private static boolean bool(java.util.function.Function<String, Object> context, String key) {
+        String value = text(context, key, "false");
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("Context '" + key + "' must be true or false: " + value);
+        };
     }
 
     private static int integer(java.util.function.Function<String, Object> context, String key, int fallback) {

@@ -14,8 +14,10 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.WebSocketLambdaIntegration;
+import software.amazon.awscdk.services.apigatewayv2.CfnStage;
 import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketApi;
+import software.amazon.awscdk.services.apigatewayv2.WebSocketRoute;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketRouteOptions;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketStage;
 import software.amazon.awscdk.services.dynamodb.Attribute;
@@ -28,6 +30,8 @@ import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -62,6 +66,11 @@ public class PulseRealtime extends Construct {
     static final int ASYNC_RETRY_ATTEMPTS = 2;
     static final Duration ASYNC_MAX_EVENT_AGE = Duration.hours(1);
     public static final String ALIAS_NAME = "live";
+    /** Stage access log line: one JSON object per connect, message and disconnect. */
+    static final String ACCESS_LOG_FORMAT = "{\"requestId\":\"$context.requestId\",\"eventType\":\"$context.eventType\","
+            + "\"routeKey\":\"$context.routeKey\",\"connectionId\":\"$context.connectionId\","
+            + "\"status\":\"$context.status\",\"requestTime\":\"$context.requestTimeEpoch\","
+            + "\"ip\":\"$context.identity.sourceIp\",\"integrationError\":\"$context.integrationErrorMessage\"}";
     static final String ROUTE_SELECTION = "$request.body.action";
     private static final String HANDLER_PACKAGE = "dev.pulse.functions.";
 
@@ -146,10 +155,15 @@ public class PulseRealtime extends Construct {
                 .onFailure(new SqsDestination(fanOutDeadLetterQueue))
                 .build();
 
+        var routes = List.of(
+                api.addRoute("$connect", route("ConnectIntegration", connectAlias)),
+                api.addRoute("$disconnect", route("DisconnectIntegration", disconnectAlias)),
+                api.addRoute("$default", route("DefaultIntegration", defaultAlias)));
         // The stage's first auto-deployment must see the routes (API Gateway refuses to deploy an API without any).
-        stage.getNode().addDependency(api.addRoute("$connect", route("ConnectIntegration", connectAlias)));
-        stage.getNode().addDependency(api.addRoute("$disconnect", route("DisconnectIntegration", disconnectAlias)));
-        stage.getNode().addDependency(api.addRoute("$default", route("DefaultIntegration", defaultAlias)));
+        routes.forEach(r -> stage.getNode().addDependency(r));
+        if (props.accessLogs()) {
+            enableAccessLogs();
+        }
 
         for (Function fn : List.of(connectFunction, disconnectFunction, defaultFunction, fanOutFunction)) {
             table.grantReadWriteData(fn);
@@ -175,6 +189,7 @@ public class PulseRealtime extends Construct {
                 .retryAttempts(RULE_RETRY_ATTEMPTS)
                 .build());
 
+        AwsSolutionsSuppressions.apply(this, routes, props.accessLogs());
         this.alarms = new PulseAlarms(this, "Alarms", getFunctions(), fanOutDeadLetterQueue, props.alarmTopic());
 
         output("WebSocketUrl", stage.getUrl(), "wss:// URL clients connect to");
@@ -199,9 +214,25 @@ public class PulseRealtime extends Construct {
         }
     }
 
+    /** One JSON line per connect, message and disconnect, in a log group kept as long as the functions' logs. */
+    private void enableAccessLogs() {
+        var logs = LogGroup.Builder.create(this, "AccessLogs").retention(RetentionDays.ONE_MONTH).build();
+        ((CfnStage) stage.getNode().getDefaultChild()).setAccessLogSettings(CfnStage.AccessLogSettingsProperty.builder()
+                .destinationArn(logs.getLogGroupArn())
+                .format(ACCESS_LOG_FORMAT)
+                .build());
+    }
+
     private Function function(String handlerClass, Duration timeout, Code code, Map<String, String> env) {
         var logs = LogGroup.Builder.create(this, handlerClass + "Logs").retention(RetentionDays.ONE_MONTH).build();
+        // An own role rather than AWSLambdaBasicExecutionRole: it may write to this function's log group only.
+        var role = Role.Builder.create(this, handlerClass + "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("Pulse " + handlerClass)
+                .build();
+        logs.grantWrite(role);
         return Function.Builder.create(this, handlerClass)
+                .role(role)
                 .description("Pulse " + handlerClass)
                 .runtime(Runtime.JAVA_21)
                 .architecture(Architecture.ARM_64)

@@ -20,6 +20,7 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param eventBus          bus the fan-out rule listens on and publishers write to; null = the account's default bus
  * @param fanoutConcurrency at most this many {@code @connections} POSTs in flight per fan-out (default 64)
  * @param alarmTopic        SNS topic the CloudWatch alarms notify (alarm and OK), or null for alarms without actions
+ * @param accessLogs        stage access logs to CloudWatch; needs the account's API Gateway CloudWatch role (default off)
  */
 public record PulseRealtimeProps(
         String stageName,
@@ -30,7 +31,8 @@ public record PulseRealtimeProps(
         String jwtAudience,
         IEventBus eventBus,
         int fanoutConcurrency,
-        ITopic alarmTopic) {
+        ITopic alarmTopic,
+        boolean accessLogs) {
 
     public static final String DEFAULT_STAGE = "prod";
     public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
@@ -97,6 +99,7 @@ public record PulseRealtimeProps(
         private IEventBus eventBus;
         private int fanoutConcurrency = DEFAULT_FANOUT_CONCURRENCY;
         private ITopic alarmTopic;
+        private boolean accessLogs;
 
         private Builder() {
         }
@@ -146,9 +149,14 @@ public record PulseRealtimeProps(
             return this;
         }
 
+        public Builder accessLogs(boolean accessLogs) {
+            this.accessLogs = accessLogs;
+            return this;
+        }
+
         public PulseRealtimeProps build() {
             return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwksUrl, jwtIssuer, jwtAudience,
-                    eventBus, fanoutConcurrency, alarmTopic);
+                    eventBus, fanoutConcurrency, alarmTopic, accessLogs);
         }
     }
 }

@@ -162,6 +162,7 @@ class PulseRealtimeTest {
         assertEquals(apiId, props.at("/ApiId/Ref").asText());
         assertTrue(props.get("AutoDeploy").asBoolean());
         assertEquals(json("{\"ThrottlingBurstLimit\":1000,\"ThrottlingRateLimit\":500}"), props.get("DefaultRouteSettings"));
+        assertFalse(props.has("AccessLogSettings"), "access logs are opt-in (they need the account's CloudWatch role)");
         var dependsOn = new HashSet<String>();
         stage.path("DependsOn").forEach(id -> dependsOn.add(id.asText()));
         assertTrue(dependsOn.containsAll(resources(template, "AWS::ApiGatewayV2::Route").keySet()), dependsOn.toString());
@@ -279,6 +280,34 @@ class PulseRealtimeTest {
             assertEquals("${" + tableId + ".Arn}", render(tableStatements.get(0).get("Resource").get(0)));
         });
         assertEquals(1, codeKeys.size(), "all four functions deploy the one jar");
+    }
+
+    @Test
+    void eachFunctionHasItsOwnRoleWritingOnlyToItsOwnLogGroup() {
+        var roles = resources(template, "AWS::IAM::Role");
+        var functions = resources(template, "AWS::Lambda::Function");
+        for (Function fn : realtime.getFunctions()) {
+            String roleId = roleId(fn);
+            var role = roles.get(roleId).get("Properties");
+            assertFalse(role.has("ManagedPolicyArns"), "no AWSLambdaBasicExecutionRole (logs:* on every group)");
+            assertEquals("lambda.amazonaws.com",
+                    role.at("/AssumeRolePolicyDocument/Statement/0/Principal/Service").asText());
+            var function = functions.get(logicalId(fn));
+            assertEquals("${" + roleId + ".Arn}", render(function.at("/Properties/Role")));
+            String logGroupId = function.at("/Properties/LoggingConfig/LogGroup/Ref").asText();
+            var logStatements = statements(resources(template, "AWS::IAM::Policy").values().stream()
+                    .filter(p -> p.at("/Properties/Roles/0/Ref").asText().equals(roleId)).toList()).stream()
+                    .filter(st -> actions(st).stream().anyMatch(a -> a.startsWith("logs:"))).toList();
+            assertEquals(1, logStatements.size());
+            assertEquals(List.of("logs:CreateLogStream", "logs:PutLogEvents"), actions(logStatements.get(0)));
+            assertEquals("${" + logGroupId + ".Arn}", render(logStatements.get(0).get("Resource")));
+            // The role and its policy exist before the function is created (and SnapStart snapshots a version).
+            var dependsOn = new HashSet<String>();
+            function.path("DependsOn").forEach(id -> dependsOn.add(id.asText()));
+            assertTrue(dependsOn.contains(roleId), dependsOn.toString());
+            assertTrue(dependsOn.stream().anyMatch(id -> id.startsWith(roleId.replaceAll("[0-9A-F]{8}$", "")) && !id.equals(roleId)),
+                    "depends on the role's policy: " + dependsOn);
+        }
     }
 
     @Test

@@ -37,7 +37,8 @@ class PulseStackTest {
                 "jwksUrl", "https://auth.example/.well-known/jwks.json",
                 "eventBusName", "orders",
                 "fanoutConcurrency", 16,
-                "alarmTopicArn", ALARM_TOPIC)).build());
+                "alarmTopicArn", ALARM_TOPIC,
+                "accessLogs", "true")).build());
         stack = PulseApp.stack(app);
         template = Templates.json(stack);
     }
@@ -81,6 +82,20 @@ class PulseStackTest {
                         + apiId + "}/dev/POST/@connections/*", render(s.get("Resource"))))
                 .count();
         assertEquals(2, scoped);
+    }
+
+    @Test
+    void accessLogsGoToTheirOwnLogGroupAsJsonLines() throws Exception {
+        var stage = resources(template, "AWS::ApiGatewayV2::Stage").get(logicalId(stack.getRealtime().getStage()));
+        var settings = stage.at("/Properties/AccessLogSettings");
+        String destination = render(settings.get("DestinationArn"));
+        String logGroupId = destination.substring(2, destination.length() - ".Arn}".length());
+        var logGroup = resources(template, "AWS::Logs::LogGroup").get(logGroupId);
+        assertEquals(30, logGroup.at("/Properties/RetentionInDays").asInt());
+        assertEquals(PulseRealtime.ACCESS_LOG_FORMAT, settings.get("Format").asText());
+        var fields = Templates.MAPPER.readTree(PulseRealtime.ACCESS_LOG_FORMAT);
+        assertEquals("$context.connectionId", fields.get("connectionId").asText());
+        assertEquals("$context.routeKey", fields.get("routeKey").asText());
     }
 
     @Test
