@@ -2,6 +2,7 @@ package dev.pulse.infra;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
 import java.util.List;
 import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Stack;
@@ -17,7 +18,18 @@ final class AwsSolutionsSuppressions {
     private AwsSolutionsSuppressions() {
     }
 
-    static void apply(PulseRealtime realtime, List<WebSocketRoute> routes, boolean accessLogs) {
+    static void apply(PulseRealtime realtime, List<WebSocketRoute> routes, boolean accessLogs, boolean signingSecret) {
+        if (signingSecret) {
+            // Only when the secret is given by name: its ARN then ends in a suffix the CDK cannot know.
+            NagSuppressions.addResourceSuppressions(realtime.getConnectFunction().getRole(), List.of(
+                    NagPackSuppression.builder()
+                            .id("AwsSolutions-IAM5")
+                            .appliesTo(List.of(RegexAppliesTo.builder()
+                                    .regex("/^Resource::arn:<AWS::Partition>:secretsmanager:.*:secret:.*-\\?{6}$/").build()))
+                            .reason("A secret named without its full ARN is matched by name plus Secrets Manager's "
+                                    + "6-character suffix (one secret).")
+                            .build()), true);
+        }
         for (WebSocketRoute route : routes) {
             suppress(route, "AwsSolutions-APIG4", route.getRouteKey().equals("$connect")
                     ? "$connect authenticates in ConnectHandler: it verifies the JWT (query string or "

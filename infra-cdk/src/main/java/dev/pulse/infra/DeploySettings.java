@@ -1,6 +1,7 @@
 package dev.pulse.infra;
 
 import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.sns.ITopic;
 
 /**
@@ -11,6 +12,7 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param stageName         WebSocket stage (context {@code stageName}, default {@code prod})
  * @param lambdaJarPath     functions jar (context {@code lambdaJar}, default {@link #DEFAULT_LAMBDA_JAR})
  * @param jwtSecret         context {@code jwtSecret}, or null
+ * @param jwtSecretId       context {@code jwtSecretId}: name or ARN of a Secrets Manager secret holding the HS256 key
  * @param jwksUrl           context {@code jwksUrl}, or null
  * @param jwtIssuer         context {@code jwtIssuer}, or null
  * @param jwtAudience       context {@code jwtAudience}, or null
@@ -24,6 +26,7 @@ public record DeploySettings(
         String stageName,
         String lambdaJarPath,
         String jwtSecret,
+        String jwtSecretId,
         String jwksUrl,
         String jwtIssuer,
         String jwtAudience,
@@ -43,6 +46,7 @@ public record DeploySettings(
                 text(context, "stageName", PulseRealtimeProps.DEFAULT_STAGE),
                 text(context, "lambdaJar", DEFAULT_LAMBDA_JAR),
                 text(context, "jwtSecret", null),
+                text(context, "jwtSecretId", null),
                 text(context, "jwksUrl", null),
                 text(context, "jwtIssuer", null),
                 text(context, "jwtAudience", null),
@@ -53,14 +57,15 @@ public record DeploySettings(
     }
 
     /**
-     * The construct's props; {@code eventBus} and {@code alarmTopic} are resolved by the caller in its scope
-     * (null = the default bus, no alarm actions).
+     * The construct's props; {@code eventBus}, {@code alarmTopic} and {@code signingSecret} are resolved by the
+     * caller in its scope (null = the default bus, no alarm actions, no Secrets Manager key).
      */
-    public PulseRealtimeProps toProps(IEventBus eventBus, ITopic alarmTopic) {
+    public PulseRealtimeProps toProps(IEventBus eventBus, ITopic alarmTopic, ISecret signingSecret) {
         return PulseRealtimeProps.builder()
                 .stageName(stageName)
                 .lambdaJarPath(lambdaJarPath)
                 .jwtSecret(jwtSecret)
+                .jwtSigningSecret(signingSecret)
                 .jwksUrl(jwksUrl)
                 .jwtIssuer(jwtIssuer)
                 .jwtAudience(jwtAudience)

@@ -66,6 +66,8 @@ public class PulseRealtime extends Construct {
     static final int ASYNC_RETRY_ATTEMPTS = 2;
     static final Duration ASYNC_MAX_EVENT_AGE = Duration.hours(1);
     public static final String ALIAS_NAME = "live";
+    /** Read by the functions' Services: the Secrets Manager secret holding the HS256 key. */
+    public static final String JWT_SECRET_ARN_VARIABLE = "PULSE_JWT_SECRET_ARN";
     /** Stage access log line: one JSON object per connect, message and disconnect. */
     static final String ACCESS_LOG_FORMAT = "{\"requestId\":\"$context.requestId\",\"eventType\":\"$context.eventType\","
             + "\"routeKey\":\"$context.routeKey\",\"connectionId\":\"$context.connectionId\","
@@ -136,11 +138,18 @@ public class PulseRealtime extends Construct {
         // Only $connect verifies tokens, so only it gets key material.
         var connectEnvironment = new TreeMap<>(environment);
         putIfPresent(connectEnvironment, "PULSE_JWT_SECRET", props.jwtSecret());
+        if (props.jwtSigningSecret() != null) {
+            // The ARN, not the value: the value stays out of the template and the function configuration.
+            connectEnvironment.put(JWT_SECRET_ARN_VARIABLE, props.jwtSigningSecret().getSecretArn());
+        }
         putIfPresent(connectEnvironment, "PULSE_JWT_JWKS_URL", props.jwksUrl());
         putIfPresent(connectEnvironment, "PULSE_JWT_ISSUER", props.jwtIssuer());
         putIfPresent(connectEnvironment, "PULSE_JWT_AUDIENCE", props.jwtAudience());
         // Construct ids are the class names: "Default" is reserved by the CDK (it would hide the id).
         this.connectFunction = function("ConnectHandler", ROUTE_TIMEOUT, code, connectEnvironment);
+        if (props.jwtSigningSecret() != null) {
+            props.jwtSigningSecret().grantRead(connectFunction);
+        }
         this.disconnectFunction = function("DisconnectHandler", ROUTE_TIMEOUT, code, environment);
         this.defaultFunction = function("DefaultHandler", ROUTE_TIMEOUT, code, environment);
         this.fanOutFunction = function("FanOutHandler", FANOUT_TIMEOUT, code, environment);
@@ -189,7 +198,7 @@ public class PulseRealtime extends Construct {
                 .retryAttempts(RULE_RETRY_ATTEMPTS)
                 .build());
 
-        AwsSolutionsSuppressions.apply(this, routes, props.accessLogs());
+        AwsSolutionsSuppressions.apply(this, routes, props.accessLogs(), props.jwtSigningSecret() != null);
         this.alarms = new PulseAlarms(this, "Alarms", getFunctions(), fanOutDeadLetterQueue, props.alarmTopic());
 
         output("WebSocketUrl", stage.getUrl(), "wss:// URL clients connect to");

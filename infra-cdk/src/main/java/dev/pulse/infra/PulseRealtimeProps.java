@@ -5,16 +5,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.sns.ITopic;
 
 /**
- * Settings of {@link PulseRealtime}. JWT settings travel as plain function environment values for now
- * (moving the secret to SSM / Secrets Manager is a later step); they become {@code PULSE_JWT_*}.
+ * Settings of {@link PulseRealtime}. JWT settings become the {@code $connect} function's {@code PULSE_JWT_*}
+ * environment; an HS256 key held in Secrets Manager ({@code jwtSigningSecret}) travels as its ARN only, and the
+ * function reads the value once at start.
  *
  * @param stageName         WebSocket stage, also the last path segment of the URLs (default {@code prod})
  * @param lambdaJarPath     path of the shaded functions jar, uploaded as the code of all four functions
- * @param jwtSecret         HS256 shared secret (at least 32 bytes), or null
- * @param jwksUrl           JWKS URL for RS256/ES256 keys, or null; at least one of secret and JWKS URL is needed
+ * @param jwtSecret         HS256 shared secret (at least 32 bytes) as a plain value, or null
+ * @param jwtSigningSecret  Secrets Manager secret whose SecretString is the HS256 key, or null (not with jwtSecret)
+ * @param jwksUrl           JWKS URL for RS256/ES256 keys, or null; at least one key source is needed
  * @param jwtIssuer         required {@code iss}, or null to accept any
  * @param jwtAudience       required {@code aud}, or null to accept any
  * @param eventBus          bus the fan-out rule listens on and publishers write to; null = the account's default bus
@@ -26,6 +29,7 @@ public record PulseRealtimeProps(
         String stageName,
         String lambdaJarPath,
         String jwtSecret,
+        ISecret jwtSigningSecret,
         String jwksUrl,
         String jwtIssuer,
         String jwtAudience,
@@ -53,8 +57,12 @@ public record PulseRealtimeProps(
         if (blankToNull(lambdaJarPath) == null) {
             throw new IllegalArgumentException("lambdaJarPath is required (the functions' -lambda.jar)");
         }
-        if (jwtSecret == null && jwksUrl == null) {
-            throw new IllegalArgumentException("JWT settings need jwtSecret (HS256) or jwksUrl (RS256/ES256)");
+        if (jwtSecret == null && jwtSigningSecret == null && jwksUrl == null) {
+            throw new IllegalArgumentException(
+                    "JWT settings need jwtSecret or jwtSigningSecret (HS256) or jwksUrl (RS256/ES256)");
+        }
+        if (jwtSecret != null && jwtSigningSecret != null) {
+            throw new IllegalArgumentException("Give the HS256 key once: jwtSecret (plain) or jwtSigningSecret, not both");
         }
         // Tokens (e.g. an SSM parameter reference) are resolved at deploy time; only literal values are checked.
         if (jwtSecret != null && !Token.isUnresolved(jwtSecret)
@@ -93,6 +101,7 @@ public record PulseRealtimeProps(
         private String stageName = DEFAULT_STAGE;
         private String lambdaJarPath;
         private String jwtSecret;
+        private ISecret jwtSigningSecret;
         private String jwksUrl;
         private String jwtIssuer;
         private String jwtAudience;
@@ -116,6 +125,11 @@ public record PulseRealtimeProps(
 
         public Builder jwtSecret(String jwtSecret) {
             this.jwtSecret = jwtSecret;
+            return this;
+        }
+
+        public Builder jwtSigningSecret(ISecret jwtSigningSecret) {
+            this.jwtSigningSecret = jwtSigningSecret;
             return this;
         }
 
@@ -155,7 +169,7 @@ public record PulseRealtimeProps(
         }
 
         public PulseRealtimeProps build() {
-            return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwksUrl, jwtIssuer, jwtAudience,
+            return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwtSigningSecret, jwksUrl, jwtIssuer, jwtAudience,
                     eventBus, fanoutConcurrency, alarmTopic, accessLogs);
         }
     }

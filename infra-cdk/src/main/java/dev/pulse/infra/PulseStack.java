@@ -3,6 +3,8 @@ package dev.pulse.infra;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.sns.Topic;
 import software.constructs.Construct;
 
@@ -16,8 +18,23 @@ public class PulseStack extends Stack {
         var alarmTopic = settings.alarmTopicArn() != null
                 ? Topic.fromTopicArn(this, "AlarmTopic", settings.alarmTopicArn())
                 : null;
-        this.realtime = new PulseRealtime(this, "Realtime", settings.toProps(bus, alarmTopic));
+        var signingSecret = settings.jwtSecretId() != null ? secret(settings.jwtSecretId()) : null;
+        this.realtime = new PulseRealtime(this, "Realtime", settings.toProps(bus, alarmTopic, signingSecret));
     }
+
+    /** A full ARN (with Secrets Manager's 6-character suffix) is granted exactly; a name or partial ARN by prefix. */
+    private ISecret secret(String id) {
+        if (COMPLETE_SECRET_ARN.matcher(id).matches()) {
+            return Secret.fromSecretCompleteArn(this, "JwtSigningSecret", id);
+        }
+        if (id.startsWith("arn:")) {
+            return Secret.fromSecretPartialArn(this, "JwtSigningSecret", id);
+        }
+        return Secret.fromSecretNameV2(this, "JwtSigningSecret", id);
+    }
+
+    private static final java.util.regex.Pattern COMPLETE_SECRET_ARN =
+            java.util.regex.Pattern.compile("arn:[^:]+:secretsmanager:[^:]+:\\d{12}:secret:.+-[A-Za-z0-9]{6}");
 
     public PulseRealtime getRealtime() {
         return realtime;

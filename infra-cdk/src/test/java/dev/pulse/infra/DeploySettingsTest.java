@@ -27,12 +27,14 @@ class DeploySettingsTest {
 
     @Test
     void contextValuesAreReadAsTextOrNumbers() {
-        Map<String, Object> context = Map.of(
-                "stageName", "dev", "lambdaJar", "/tmp/f.jar", "jwtSecret", "s", "jwksUrl", "https://a/j",
-                "jwtIssuer", "iss", "jwtAudience", "aud", "eventBusName", "orders", "fanoutConcurrency", 8,
-                "alarmTopicArn", "arn:aws:sns:eu-west-1:123456789012:ops", "accessLogs", true);
+        Map<String, Object> context = Map.ofEntries(
+                Map.entry("stageName", "dev"), Map.entry("lambdaJar", "/tmp/f.jar"), Map.entry("jwtSecret", "s"),
+                Map.entry("jwtSecretId", "pulse/jwt"), Map.entry("jwksUrl", "https://a/j"),
+                Map.entry("jwtIssuer", "iss"), Map.entry("jwtAudience", "aud"), Map.entry("eventBusName", "orders"),
+                Map.entry("fanoutConcurrency", 8), Map.entry("alarmTopicArn", "arn:aws:sns:eu-west-1:123456789012:ops"),
+                Map.entry("accessLogs", true));
         var settings = DeploySettings.fromContext(context::get);
-        assertEquals(new DeploySettings("Pulse", "dev", "/tmp/f.jar", "s", "https://a/j", "iss", "aud", "orders", 8,
+        assertEquals(new DeploySettings("Pulse", "dev", "/tmp/f.jar", "s", "pulse/jwt", "https://a/j", "iss", "aud", "orders", 8,
                         "arn:aws:sns:eu-west-1:123456789012:ops", true),
                 settings);
         assertTrue(settings.usesCustomBus());

@@ -41,7 +41,7 @@ class PulseRealtimePropsTest {
 
     @Test
     void rejectsBadSettingsWithTheReason() {
-        assertRejected("jwtSecret (HS256) or jwksUrl", PulseRealtimeProps.builder().lambdaJarPath("f.jar"));
+        assertRejected("jwtSecret or jwtSigningSecret (HS256) or jwksUrl", PulseRealtimeProps.builder().lambdaJarPath("f.jar"));
         assertRejected("at least 32 bytes", valid().jwtSecret("short"));
         assertRejected("absolute http(s) URL", valid().jwksUrl("file:///etc/keys.json"));
         assertRejected("absolute http(s) URL", valid().jwksUrl("jwks.json"));
