@@ -94,7 +94,12 @@ public final class Services {
             synchronized (Services.class) {
                 s = fromEnvironment;
                 if (s == null) {
-                    s = new Services(PulseConfig.fromEnvironment(), EnvironmentVariableCredentialsProvider.create());
+                    var credentials = EnvironmentVariableCredentialsProvider.create();
+                    var env = System.getenv();
+                    var region = Region.of(PulseConfig.fromEnvironment(env).region());
+                    // The key's ARN (set by the stack) becomes the value PulseConfig reads, fetched once here.
+                    env = SigningSecret.resolve(env, SigningSecret.reader(region, credentials, null));
+                    s = new Services(PulseConfig.fromEnvironment(env), credentials);
                     fromEnvironment = s;
                 }
             }
