@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import org.crac.Core;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -40,6 +41,8 @@ public final class Services {
     private final ConnectionLifecycle lifecycle;
     private final ActionRouter router;
     private final FanOut fanOut;
+    /** Held here: a CRaC context may keep only weak references to its resources. */
+    private final Priming priming = new Priming();
 
     public Services(PulseConfig config, AwsCredentialsProvider credentials) {
         this(config, credentials, List.of());
@@ -85,6 +88,8 @@ public final class Services {
         new RoomActions(memberships, new DefaultRoomPolicy()).registerInto(actions);
         this.router = new ActionRouter(actions, connections, sender);
         this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency());
+        // SnapStart calls it before the snapshot; without CRaC (local runtime, tests) registering does nothing.
+        Core.getGlobalContext().register(priming);
     }
 
     /** The Lambda handlers' cached instance: built on first use per execution environment, reused after. */

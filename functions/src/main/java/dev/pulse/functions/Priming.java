@@ -1,0 +1,68 @@
+package dev.pulse.functions;
+
+import dev.pulse.protocol.FrameParser;
+import dev.pulse.protocol.Json;
+import dev.pulse.protocol.ProtocolException;
+import dev.pulse.protocol.ServerFrames;
+import dev.pulse.publish.EnvelopeCodec;
+import dev.pulse.publish.EventEnvelope;
+import dev.pulse.publish.InvalidEnvelopeException;
+import dev.pulse.publish.Targets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.crac.Context;
+import org.crac.Resource;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.PostToConnectionRequest;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+/**
+ * SnapStart priming: before Lambda snapshots an initialized environment, run the code every request runs
+ * (JSON reading and writing of frames and envelopes, building the SDK's request objects) so those classes are
+ * loaded and initialized in the snapshot. Nothing here calls AWS: a snapshot must not hold connections or
+ * credentials-dependent state. Outside a CRaC JVM (tests, the local runtime) the hook is simply never called.
+ */
+final class Priming implements Resource {
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        prime();
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        // Nothing to restore: SDK clients open connections lazily, credentials come from the restored environment.
+    }
+
+    /** Runs the warm-up paths; returns the event frame it built (so a test can see the paths really ran). */
+    static String prime() {
+        try {
+            FrameParser.parse("{\"action\":\"subscribe\",\"id\":\"prime\",\"room\":\"prime:warm\"}");
+            var data = Json.object().put("primed", true);
+            var envelope = new EventEnvelope("prime-1", "pulse.prime", "prime",
+                    new Targets(false, List.of(), List.of("prime:warm")), null, "prime-1", Instant.EPOCH, data);
+            var event = Json.object().put("version", "0").put("id", "prime").put("detail-type", envelope.event())
+                    .put("source", "pulse.prime").put("time", Instant.EPOCH.toString());
+            event.set("detail", Json.MAPPER.readTree(EnvelopeCodec.toDetail(envelope)));
+            var received = EnvelopeCodec.fromEventBridgeEvent(event);
+            String frame = ServerFrames.event(received.event(), received.targets().rooms().get(0), received.eventId(),
+                    received.publishedAt(), received.correlationId(), received.data());
+            ServerFrames.replyOk("prime", data);
+
+            var key = Map.of("pk", AttributeValue.fromS("prime"), "sk", AttributeValue.fromS("prime"));
+            PutItemRequest.builder().tableName("prime").item(key).build();
+            DeleteItemRequest.builder().tableName("prime").key(key).build();
+            QueryRequest.builder().tableName("prime").keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("prime"))).build();
+            PostToConnectionRequest.builder().connectionId("prime").data(SdkBytes.fromUtf8String(frame)).build();
+            return frame;
+        } catch (ProtocolException | InvalidEnvelopeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            // The samples are fixed: failing here is a bug in this class, not a reason to refuse to start.
+            throw new IllegalStateException("Priming sample rejected: " + e.getMessage(), e);
+        }
+    }
+}
