@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
@@ -257,6 +258,9 @@ public class PulseRealtime extends Construct {
 
     /** The alias callers invoke; {@code currentVersion} publishes a new version whenever the code or config changes. */
     private Alias.Builder alias(Function fn) {
+        // The CDK warns that SnapStart needs published versions; currentVersion publishes them, so say so.
+        Annotations.of(fn).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "versions are published through currentVersion and invoked through the " + ALIAS_NAME + " alias");
         return Alias.Builder.create(this, fn.getNode().getId() + "Live")
                 .aliasName(ALIAS_NAME)
                 .version(fn.getCurrentVersion());

@@ -114,6 +114,13 @@ class PulseStackTest {
     }
 
     @Test
+    void synthesisRaisesNoWarnings() {
+        var warnings = software.amazon.awscdk.assertions.Annotations.fromStack(stack)
+                .findWarning("*", software.amazon.awscdk.assertions.Match.anyValue());
+        assertEquals(List.of(), warnings.stream().map(w -> w.getId() + ": " + w.getEntry().getData()).toList());
+    }
+
+    @Test
     void aMissingLambdaJarIsReportedWithItsPathBeforeSynthesis() {
         var app = new App(AppProps.builder().context(Map.of(
                 "lambdaJar", dir.resolve("absent.jar").toString(),
