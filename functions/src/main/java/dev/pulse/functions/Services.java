@@ -20,6 +20,8 @@ import org.crac.Core;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -99,7 +101,7 @@ public final class Services {
             synchronized (Services.class) {
                 s = fromEnvironment;
                 if (s == null) {
-                    var credentials = EnvironmentVariableCredentialsProvider.create();
+                    var credentials = lambdaCredentials();
                     var env = System.getenv();
                     var region = Region.of(PulseConfig.fromEnvironment(env).region());
                     // The key's ARN (set by the stack) becomes the value PulseConfig reads, fetched once here.
@@ -110,6 +112,16 @@ public final class Services {
             }
         }
         return s;
+    }
+
+    /**
+     * The function role's credentials. With SnapStart, Lambda serves them from a container endpoint
+     * ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI}) and does not set {@code AWS_ACCESS_KEY_ID}; without SnapStart
+     * they are environment variables. The container provider also refreshes them after a restore.
+     */
+    static AwsCredentialsProvider lambdaCredentials() {
+        return AwsCredentialsProviderChain.of(ContainerCredentialsProvider.create(),
+                EnvironmentVariableCredentialsProvider.create());
     }
 
     public PulseConfig config() {
