@@ -1,5 +1,6 @@
 package dev.pulse.infra;
 
+import java.util.regex.Pattern;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.events.EventBus;
@@ -10,6 +11,10 @@ import software.constructs.Construct;
 
 /** One Pulse deployment: a stack holding a single {@link PulseRealtime}. */
 public class PulseStack extends Stack {
+    /** Secrets Manager appends "-" and 6 characters to a secret's name in its ARN. */
+    private static final Pattern COMPLETE_SECRET_ARN =
+            Pattern.compile("arn:[^:]+:secretsmanager:[^:]+:\\d{12}:secret:.+-[A-Za-z0-9]{6}");
+
     private final PulseRealtime realtime;
 
     public PulseStack(Construct scope, String id, StackProps stackProps, DeploySettings settings) {
@@ -32,9 +37,6 @@ public class PulseStack extends Stack {
         }
         return Secret.fromSecretNameV2(this, "JwtSigningSecret", id);
     }
-
-    private static final java.util.regex.Pattern COMPLETE_SECRET_ARN =
-            java.util.regex.Pattern.compile("arn:[^:]+:secretsmanager:[^:]+:\\d{12}:secret:.+-[A-Za-z0-9]{6}");
 
     public PulseRealtime getRealtime() {
         return realtime;
