@@ -9,6 +9,7 @@ import dev.pulse.connection.ConnectionLifecycle;
 import dev.pulse.connection.ConnectionStore;
 import dev.pulse.delivery.FanOut;
 import dev.pulse.delivery.ManagementApiSender;
+import dev.pulse.ratelimit.RateLimiter;
 import dev.pulse.room.DefaultRoomPolicy;
 import dev.pulse.room.MembershipStore;
 import dev.pulse.room.RoomActions;
@@ -83,7 +84,8 @@ public final class Services {
         var actions = new HashMap<String, ActionHandler>();
         new ConnectionActions(memberships, clock).registerInto(actions);
         new RoomActions(memberships, new DefaultRoomPolicy()).registerInto(actions);
-        this.router = new ActionRouter(actions, connections, sender);
+        var rateLimiter = new RateLimiter(dynamo, config.connectionsTable(), clock, config.rateLimits());
+        this.router = new ActionRouter(actions, connections, sender, rateLimiter, config.maxFrameBytes());
         this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency());
     }
 

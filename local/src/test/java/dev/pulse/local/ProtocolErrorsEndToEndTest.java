@@ -103,6 +103,32 @@ class ProtocolErrorsEndToEndTest {
     }
 
     @Test
+    void oversizeFrameIsRefusedAndTheConnectionSurvives() throws Exception {
+        String padding = "x".repeat(40 * 1024);
+        client.sendText("{\"action\":\"ping\",\"id\":\"big\",\"data\":{\"pad\":\"" + padding + "\"}}");
+        var error = errorFrame();
+        assertEquals("frame_too_large", error.path("error").path("code").asText());
+        assertTrue(error.path("error").path("message").asText().contains("32768"));
+        assertStillUsable();
+    }
+
+    @Test
+    void floodOfJoinsIsRateLimitedWithARetryHintAndNothingElseHappens() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            assertTrue(client.join("chat:flood" + i).path("ok").asBoolean(), "join " + i);
+        }
+        var limited = client.join("chat:flood6");
+        assertFalse(limited.path("ok").asBoolean());
+        assertEquals("rate_limited", limited.path("error").path("code").asText());
+        long retryAfter = limited.path("error").path("retryAfterMs").asLong();
+        assertTrue(retryAfter > 0 && retryAfter <= 60_000, "retryAfterMs " + retryAfter);
+        var rooms = client.request("connection.info", null).path("data").path("rooms").toString();
+        assertTrue(rooms.contains("chat:flood5"));
+        assertFalse(rooms.contains("chat:flood6"), "a refused join must not take effect");
+        assertStillUsable();
+    }
+
+    @Test
     void successfulRequestWithoutIdGetsNoFrame() throws Exception {
         client.sendText("{\"action\":\"room.join\",\"data\":{\"room\":\"chat:quiet\"}}");
         // Messages of one connection are handled concurrently (as on API Gateway): poll until the join shows.

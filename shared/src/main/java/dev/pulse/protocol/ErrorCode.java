@@ -14,6 +14,8 @@ public enum ErrorCode {
     FORBIDDEN("forbidden"),
     /** The frame exceeds the size limit. */
     FRAME_TOO_LARGE("frame_too_large"),
+    /** Too many requests of this kind on this connection; retry after {@code retryAfterMs}. */
+    RATE_LIMITED("rate_limited"),
     /** Something failed on our side; the request may be retried. */
     INTERNAL_ERROR("internal_error");
 
