@@ -1,5 +1,6 @@
 package dev.pulse.functions;
 
+import dev.pulse.auth.AuthActions;
 import dev.pulse.auth.TokenVerifier;
 import dev.pulse.config.PulseConfig;
 import dev.pulse.connection.ActionHandler;
@@ -78,14 +79,17 @@ public final class Services {
         var connections = new ConnectionStore(dynamo, config.connectionsTable(), clock);
         var memberships = new MembershipStore(dynamo, config.connectionsTable(), clock);
         var sender = new ManagementApiSender(management);
-        this.lifecycle = new ConnectionLifecycle(
-                config.jwt() == null ? null : new TokenVerifier(config.jwt()), connections, clock, config.connectionTtl());
+        var verifier = config.jwt() == null ? null : new TokenVerifier(config.jwt());
+        this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connectionTtl());
 
         var actions = new HashMap<String, ActionHandler>();
         new ConnectionActions(memberships, clock).registerInto(actions);
         new RoomActions(memberships, new DefaultRoomPolicy()).registerInto(actions);
+        if (verifier != null) {
+            new AuthActions(verifier, connections).registerInto(actions);
+        }
         var rateLimiter = new RateLimiter(dynamo, config.connectionsTable(), clock, config.rateLimits());
-        this.router = new ActionRouter(actions, connections, sender, rateLimiter, config.maxFrameBytes());
+        this.router = new ActionRouter(actions, connections, sender, rateLimiter, config.maxFrameBytes(), sender, clock);
         this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency());
     }
 

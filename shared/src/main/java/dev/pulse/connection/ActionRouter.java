@@ -1,5 +1,7 @@
 package dev.pulse.connection;
 
+import dev.pulse.auth.AuthActions;
+import dev.pulse.delivery.ConnectionCloser;
 import dev.pulse.delivery.ConnectionSender;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
@@ -9,6 +11,7 @@ import dev.pulse.protocol.ServerFrames;
 import dev.pulse.ratelimit.RateDecision;
 import dev.pulse.ratelimit.RateLimiter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -27,14 +30,18 @@ public final class ActionRouter {
     private final ConnectionSender sender;
     private final RateLimiter rateLimiter;
     private final int maxFrameBytes;
+    private final ConnectionCloser closer;
+    private final Clock clock;
 
     public ActionRouter(Map<String, ActionHandler> actions, ConnectionStore connections, ConnectionSender sender,
-                        RateLimiter rateLimiter, int maxFrameBytes) {
+                        RateLimiter rateLimiter, int maxFrameBytes, ConnectionCloser closer, Clock clock) {
         this.actions = Map.copyOf(actions);
         this.connections = connections;
         this.sender = sender;
         this.rateLimiter = rateLimiter;
         this.maxFrameBytes = maxFrameBytes;
+        this.closer = closer;
+        this.clock = clock;
     }
 
     public void route(String connectionId, String body) {
@@ -64,6 +71,14 @@ public final class ActionRouter {
             if (connection.isEmpty()) {
                 // The record expired or the connection is closing: nothing can be done on its behalf.
                 throw new ActionException(ErrorCode.FORBIDDEN, "connection is not registered");
+            }
+            if (connection.get().tokenExpired(clock.instant()) && !AuthActions.REFRESH.equals(frame.action())) {
+                // The token lapsed without a refresh: say so, then close (the client reconnects with a new token).
+                sender.send(connectionId, ServerFrames.failure(requestId, ErrorCode.TOKEN_EXPIRED,
+                        "the connection's token expired at " + ServerFrames.timestamp(connection.get().tokenExpiresAt())
+                                + "; send auth.refresh before expiry, or reconnect with a new token"));
+                closer.close(connectionId);
+                return;
             }
             var data = handler.handle(connection.get(), frame);
             if (requestId != null) {

@@ -6,6 +6,7 @@ import static dev.pulse.connection.ConnectionTable.SORT_KEY;
 
 import dev.pulse.room.Room;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -83,6 +85,27 @@ public final class ConnectionStore {
             return Optional.empty();
         }
         return Optional.of(ConnectionTable.connectionOf(connectionId, item));
+    }
+
+    /**
+     * Records a refreshed token's expiry on a live connection; false when the connection is gone or expired.
+     */
+    public boolean refreshToken(String connectionId, Instant tokenExpiresAt) {
+        try {
+            dynamo.updateItem(b -> b.tableName(tableName)
+                    .key(ConnectionTable.metaKey(connectionId))
+                    .updateExpression("SET #tokenExp = :tokenExp")
+                    .conditionExpression("attribute_exists(#pk) AND #ttl > :now")
+                    .expressionAttributeNames(Map.of("#tokenExp", ConnectionTable.TOKEN_EXPIRES_AT,
+                            "#pk", ConnectionTable.PARTITION_KEY, "#ttl", ConnectionTable.TTL_ATTRIBUTE))
+                    .expressionAttributeValues(Map.of(
+                            ":tokenExp", AttributeValue.fromN(
+                                    Long.toString(tokenExpiresAt.toEpochMilli())),
+                            ":now", ConnectionTable.nowValue(clock.instant()))));
+            return true;
+        } catch (ConditionalCheckFailedException gone) {
+            return false;
+        }
     }
 
     /**

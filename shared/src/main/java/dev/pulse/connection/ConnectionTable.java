@@ -56,6 +56,8 @@ public final class ConnectionTable {
     public static final String CONNECTION_ID = "connectionId";
     public static final String CONNECTED_AT = "connectedAt";
     public static final String EXPIRES_AT = "expiresAt";
+    /** Epoch millis when the connection's token lapses (on {@code #meta}); updated by {@code auth.refresh}. */
+    public static final String TOKEN_EXPIRES_AT = "tokenExpiresAt";
     /** On reverse items: the room's name (its workspace is in {@link #WORKSPACE_ID}). */
     public static final String ROOM_NAME = "room";
 
@@ -126,14 +128,18 @@ public final class ConnectionTable {
     /** The {@code #meta} item of a connection. */
     public static Map<String, AttributeValue> metaItem(Connection connection) {
         requireValid(connection);
-        return Map.of(
+        var item = new java.util.HashMap<>(Map.of(
                 PARTITION_KEY, s(connectionKey(connection.connectionId())),
                 SORT_KEY, s(META_SORT_KEY),
                 USER_ID, s(connection.userId()),
                 WORKSPACE_ID, s(connection.workspaceId()),
                 CONNECTED_AT, n(connection.connectedAt().toEpochMilli()),
                 EXPIRES_AT, n(connection.expiresAt().toEpochMilli()),
-                TTL_ATTRIBUTE, n(ttl(connection.expiresAt())));
+                TTL_ATTRIBUTE, n(ttl(connection.expiresAt()))));
+        if (connection.tokenExpiresAt() != null) {
+            item.put(TOKEN_EXPIRES_AT, n(connection.tokenExpiresAt().toEpochMilli()));
+        }
+        return Map.copyOf(item);
     }
 
     /** The room-side membership item: everything the fan-out needs to address the connection. */
@@ -165,7 +171,8 @@ public final class ConnectionTable {
                 meta.get(USER_ID).s(),
                 meta.get(WORKSPACE_ID).s(),
                 Instant.ofEpochMilli(Long.parseLong(meta.get(CONNECTED_AT).n())),
-                Instant.ofEpochMilli(Long.parseLong(meta.get(EXPIRES_AT).n())));
+                Instant.ofEpochMilli(Long.parseLong(meta.get(EXPIRES_AT).n())),
+                meta.containsKey(TOKEN_EXPIRES_AT) ? Instant.ofEpochMilli(Long.parseLong(meta.get(TOKEN_EXPIRES_AT).n())) : null);
     }
 
     /** Reads the room of a reverse item (from its attributes, not by splitting the key). */
