@@ -8,6 +8,7 @@ import dev.pulse.connection.ActionRouter;
 import dev.pulse.connection.ConnectionActions;
 import dev.pulse.connection.ConnectionLifecycle;
 import dev.pulse.connection.ConnectionStore;
+import dev.pulse.connection.TokenExpirySweeper;
 import dev.pulse.delivery.FanOut;
 import dev.pulse.delivery.ManagementApiSender;
 import dev.pulse.ratelimit.RateLimiter;
@@ -42,6 +43,7 @@ public final class Services {
     private final ConnectionLifecycle lifecycle;
     private final ActionRouter router;
     private final FanOut fanOut;
+    private final TokenExpirySweeper tokenExpirySweeper;
 
     public Services(PulseConfig config, AwsCredentialsProvider credentials) {
         this(config, credentials, List.of());
@@ -90,6 +92,8 @@ public final class Services {
         }
         var rateLimiter = new RateLimiter(dynamo, config.connectionsTable(), clock, config.rateLimits());
         this.router = new ActionRouter(actions, connections, sender, rateLimiter, config.maxFrameBytes(), sender, clock);
+        // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
+        this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));
         this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency());
     }
 
@@ -126,5 +130,9 @@ public final class Services {
 
     public FanOut fanOut() {
         return fanOut;
+    }
+
+    public TokenExpirySweeper tokenExpirySweeper() {
+        return tokenExpirySweeper;
     }
 }

@@ -91,6 +91,27 @@ class TokenRefreshEndToEndTest {
     }
 
     @Test
+    void theSweepClosesIdleConnectionsWhoseTokenLapsedAndSparesRefreshedOnes() throws Exception {
+        var expiry = Instant.now().plusSeconds(2);
+        try (var idle = TestClient.connect(system, system.tokens().issue("walt", "ws-t", Duration.ofSeconds(2)));
+             var refreshed = TestClient.connect(system, system.tokens().issue("xena", "ws-t", Duration.ofSeconds(2)))) {
+            assertTrue(refresh(refreshed, system.tokens().issue("xena", "ws-t", Duration.ofHours(1))).path("ok").asBoolean());
+            waitUntil(expiry);
+
+            // What the every-minute schedule runs, invoked now rather than waited for.
+            int closed = system.services().tokenExpirySweeper().sweep();
+
+            assertTrue(closed >= 1, "closed " + closed);
+            var notice = idle.await(f -> "error".equals(f.path("type").asText()));
+            assertEquals("token_expired", notice.path("error").path("code").asText());
+            assertEquals(1000, idle.closed.get(10, TimeUnit.SECONDS));
+            assertTrue(refreshed.request("ping", null).path("ok").asBoolean(), "a refreshed connection stays");
+            assertFalse(refreshed.closed.isDone());
+            assertEquals(0, system.services().tokenExpirySweeper().sweep(), "a second run finds nothing left to do");
+        }
+    }
+
+    @Test
     void aRefreshJustAfterExpiryStillRescuesTheConnection() throws Exception {
         var expiry = Instant.now().plusSeconds(2);
         try (var client = TestClient.connect(system, system.tokens().issue("vera", "ws-t", Duration.ofSeconds(2)))) {

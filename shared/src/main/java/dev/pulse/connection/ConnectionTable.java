@@ -56,6 +56,8 @@ public final class ConnectionTable {
     public static final String CONNECTION_ID = "connectionId";
     public static final String CONNECTED_AT = "connectedAt";
     public static final String EXPIRES_AT = "expiresAt";
+    /** Partition prefix of the token-expiry index ({@code x#{epochMinute}}). */
+    public static final String TOKEN_EXPIRY_PREFIX = "x#";
     /** Epoch millis when the connection's token lapses (on {@code #meta}); updated by {@code auth.refresh}. */
     public static final String TOKEN_EXPIRES_AT = "tokenExpiresAt";
     /** On reverse items: the room's name (its workspace is in {@link #WORKSPACE_ID}). */
@@ -173,6 +175,27 @@ public final class ConnectionTable {
                 Instant.ofEpochMilli(Long.parseLong(meta.get(CONNECTED_AT).n())),
                 Instant.ofEpochMilli(Long.parseLong(meta.get(EXPIRES_AT).n())),
                 meta.containsKey(TOKEN_EXPIRES_AT) ? Instant.ofEpochMilli(Long.parseLong(meta.get(TOKEN_EXPIRES_AT).n())) : null);
+    }
+
+    /**
+     * The token-expiry index entry: {@code x#{epochMinute}} / {@code c#{id}}. One Query per minute finds every
+     * connection whose token lapses in that minute, so idle connections with lapsed tokens can be closed.
+     * Stale entries (refreshed or closed connections) are skipped by the sweeper and expire an hour later.
+     */
+    public static Map<String, AttributeValue> tokenExpiryItem(String connectionId, Instant tokenExpiresAt) {
+        return Map.of(
+                PARTITION_KEY, s(tokenExpiryKey(expiryMinute(tokenExpiresAt))),
+                SORT_KEY, s(connectionKey(connectionId)),
+                CONNECTION_ID, s(connectionId),
+                TTL_ATTRIBUTE, n(ttl(tokenExpiresAt.plusSeconds(3600))));
+    }
+
+    public static String tokenExpiryKey(long epochMinute) {
+        return TOKEN_EXPIRY_PREFIX + epochMinute;
+    }
+
+    public static long expiryMinute(Instant instant) {
+        return Math.floorDiv(instant.getEpochSecond(), 60);
     }
 
     /** Reads the room of a reverse item (from its attributes, not by splitting the key). */
