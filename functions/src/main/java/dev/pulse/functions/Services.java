@@ -12,7 +12,10 @@ import dev.pulse.connection.TokenExpirySweeper;
 import dev.pulse.delivery.FanOut;
 import dev.pulse.delivery.ManagementApiSender;
 import dev.pulse.ratelimit.RateLimiter;
+import dev.pulse.presence.TypingActions;
+import dev.pulse.room.ClientEventActions;
 import dev.pulse.room.DefaultRoomPolicy;
+import dev.pulse.room.RoomBroadcast;
 import dev.pulse.room.MembershipStore;
 import dev.pulse.room.RoomActions;
 import java.time.Clock;
@@ -84,17 +87,21 @@ public final class Services {
         var verifier = config.jwt() == null ? null : new TokenVerifier(config.jwt());
         this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connectionTtl());
 
+        this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency());
+        // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
+        this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));
+
         var actions = new HashMap<String, ActionHandler>();
         new ConnectionActions(memberships, clock).registerInto(actions);
         new RoomActions(memberships, new DefaultRoomPolicy()).registerInto(actions);
         if (verifier != null) {
             new AuthActions(verifier, connections).registerInto(actions);
         }
+        var broadcast = new RoomBroadcast(fanOut, clock);
+        new TypingActions(memberships, broadcast).registerInto(actions);
+        new ClientEventActions(memberships, broadcast, config.clientEventPrefixes()).registerInto(actions);
         var rateLimiter = new RateLimiter(dynamo, config.connectionsTable(), clock, config.rateLimits());
         this.router = new ActionRouter(actions, connections, sender, rateLimiter, config.maxFrameBytes(), sender, clock);
-        // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
-        this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));
-        this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency());
     }
 
     /** The Lambda handlers' cached instance: built on first use per execution environment, reused after. */
