@@ -15,15 +15,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole path on real local parts: JWT at $connect, DynamoDB Local, the stock EventBridge SDK publishing
  * to the local bus, the fan-out handler posting through the emulated @connections API to real WebSockets.
  */
+@ExtendWith(SharedLocalSystem.class)
 class DeliveryEndToEndTest {
     private static LocalSystem system;
     private static Publisher publisher;
@@ -31,14 +32,10 @@ class DeliveryEndToEndTest {
 
     @BeforeAll
     static void start() {
-        system = LocalSystem.start(LocalSettings.ephemeral());
+        system = SharedLocalSystem.get();
         publisher = new Publisher(system.eventBridgeClient(), "default", "com.acme.approvals");
     }
 
-    @AfterAll
-    static void stop() {
-        system.close();
-    }
 
     @AfterEach
     void closeClients() {

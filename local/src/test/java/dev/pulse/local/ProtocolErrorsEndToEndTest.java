@@ -6,26 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Bad frames get explicit error frames through $default, and the connection stays usable. */
+@ExtendWith(SharedLocalSystem.class)
 class ProtocolErrorsEndToEndTest {
     private static LocalSystem system;
     private TestClient client;
 
     @BeforeAll
     static void start() {
-        system = LocalSystem.start(LocalSettings.ephemeral());
+        system = SharedLocalSystem.get();
     }
 
-    @AfterAll
-    static void stop() {
-        system.close();
-    }
 
     @BeforeEach
     void connect() {

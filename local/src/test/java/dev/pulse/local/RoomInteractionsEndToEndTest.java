@@ -8,25 +8,22 @@ import dev.pulse.protocol.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Typing indicators and client events, with real clients through the local stack. */
+@ExtendWith(SharedLocalSystem.class)
 class RoomInteractionsEndToEndTest {
     private static LocalSystem system;
     private final List<TestClient> clients = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        system = LocalSystem.start(LocalSettings.ephemeral());
+        system = SharedLocalSystem.get();
     }
 
-    @AfterAll
-    static void stop() {
-        system.close();
-    }
 
     @AfterEach
     void closeClients() {

@@ -10,23 +10,20 @@ import dev.pulse.protocol.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** auth.refresh on an open socket, and what happens when a token lapses without one. */
+@ExtendWith(SharedLocalSystem.class)
 class TokenRefreshEndToEndTest {
     private static LocalSystem system;
 
     @BeforeAll
     static void start() {
-        system = LocalSystem.start(LocalSettings.ephemeral());
+        system = SharedLocalSystem.get();
     }
 
-    @AfterAll
-    static void stop() {
-        system.close();
-    }
 
     private static JsonNode refresh(TestClient client, String token) throws InterruptedException {
         return client.request("auth.refresh", Json.object().put("token", token));
