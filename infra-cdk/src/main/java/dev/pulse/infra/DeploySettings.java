@@ -1,6 +1,7 @@
 package dev.pulse.infra;
 
 import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.sns.ITopic;
 
 /**
  * What one deployment is configured with, read from CDK context ({@code cdk synth -c key=value} or
@@ -15,6 +16,8 @@ import software.amazon.awscdk.services.events.IEventBus;
  * @param jwtAudience       context {@code jwtAudience}, or null
  * @param eventBusName      context {@code eventBusName}; null or {@code default} = the account's default bus
  * @param fanoutConcurrency context {@code fanoutConcurrency}, default 64
+ * @param alarmTopicArn     context {@code alarmTopicArn}: SNS topic for alarm notifications, or null
+ * @param accessLogs        context {@code accessLogs} ({@code true}/{@code false}, default false): stage access logs
  */
 public record DeploySettings(
         String stackName,
@@ -25,7 +28,9 @@ public record DeploySettings(
         String jwtIssuer,
         String jwtAudience,
         String eventBusName,
-        int fanoutConcurrency) {
+        int fanoutConcurrency,
+        String alarmTopicArn,
+        boolean accessLogs) {
 
     public static final String DEFAULT_STACK_NAME = "Pulse";
     /** Relative to infra-cdk/, where cdk runs; built by {@code mvn package} in functions/. */
@@ -42,11 +47,16 @@ public record DeploySettings(
                 text(context, "jwtIssuer", null),
                 text(context, "jwtAudience", null),
                 text(context, "eventBusName", null),
-                integer(context, "fanoutConcurrency", PulseRealtimeProps.DEFAULT_FANOUT_CONCURRENCY));
+                integer(context, "fanoutConcurrency", PulseRealtimeProps.DEFAULT_FANOUT_CONCURRENCY),
+                text(context, "alarmTopicArn", null),
+                bool(context, "accessLogs"));
     }
 
-    /** The construct's props; {@code eventBus} is resolved by the caller in its scope (null = default bus). */
-    public PulseRealtimeProps toProps(IEventBus eventBus) {
+    /**
+     * The construct's props; {@code eventBus} and {@code alarmTopic} are resolved by the caller in its scope
+     * (null = the default bus, no alarm actions).
+     */
+    public PulseRealtimeProps toProps(IEventBus eventBus, ITopic alarmTopic) {
         return PulseRealtimeProps.builder()
                 .stageName(stageName)
                 .lambdaJarPath(lambdaJarPath)
@@ -56,6 +66,8 @@ public record DeploySettings(
                 .jwtAudience(jwtAudience)
                 .eventBus(eventBus)
                 .fanoutConcurrency(fanoutConcurrency)
+                .alarmTopic(alarmTopic)
+                .accessLogs(accessLogs)
                 .build();
     }
 
@@ -70,6 +82,15 @@ public record DeploySettings(
             return fallback;
         }
         return value.toString().trim();
+    }
+
+    private static boolean bool(java.util.function.Function<String, Object> context, String key) {
+        String value = text(context, key, "false");
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("Context '" + key + "' must be true or false: " + value);
+        };
     }
 
     private static int integer(java.util.function.Function<String, Object> context, String key, int fallback) {

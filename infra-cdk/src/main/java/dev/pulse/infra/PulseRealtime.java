@@ -14,8 +14,10 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.WebSocketLambdaIntegration;
+import software.amazon.awscdk.services.apigatewayv2.CfnStage;
 import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketApi;
+import software.amazon.awscdk.services.apigatewayv2.WebSocketRoute;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketRouteOptions;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketStage;
 import software.amazon.awscdk.services.dynamodb.Attribute;
@@ -28,10 +30,16 @@ import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.sqs.Queue;
@@ -41,6 +49,8 @@ import software.constructs.Construct;
 /**
  * Everything Pulse needs in one account: the connections table, the WebSocket API and stage, the four
  * functions from the one functions jar, the EventBridge rule that feeds the fan-out, and the IAM between them.
+ * Each function runs with SnapStart, which applies only to published versions: callers (the routes and the
+ * rule) therefore invoke the alias {@value #ALIAS_NAME}, which follows the version published on each deploy.
  */
 public class PulseRealtime extends Construct {
     /** WebSocket routes answer within API Gateway's 29 s integration timeout. */
@@ -52,6 +62,15 @@ public class PulseRealtime extends Construct {
     static final int STAGE_BURST_LIMIT = 1000;
     static final Duration RULE_MAX_EVENT_AGE = Duration.hours(1);
     static final int RULE_RETRY_ATTEMPTS = 8;
+    /** Lambda's own retries of an asynchronous invocation that failed inside the function. */
+    static final int ASYNC_RETRY_ATTEMPTS = 2;
+    static final Duration ASYNC_MAX_EVENT_AGE = Duration.hours(1);
+    public static final String ALIAS_NAME = "live";
+    /** Stage access log line: one JSON object per connect, message and disconnect. */
+    static final String ACCESS_LOG_FORMAT = "{\"requestId\":\"$context.requestId\",\"eventType\":\"$context.eventType\","
+            + "\"routeKey\":\"$context.routeKey\",\"connectionId\":\"$context.connectionId\","
+            + "\"status\":\"$context.status\",\"requestTime\":\"$context.requestTimeEpoch\","
+            + "\"ip\":\"$context.identity.sourceIp\",\"integrationError\":\"$context.integrationErrorMessage\"}";
     static final String ROUTE_SELECTION = "$request.body.action";
     private static final String HANDLER_PACKAGE = "dev.pulse.functions.";
 
@@ -63,8 +82,13 @@ public class PulseRealtime extends Construct {
     private final Function disconnectFunction;
     private final Function defaultFunction;
     private final Function fanOutFunction;
+    private final Alias connectAlias;
+    private final Alias disconnectAlias;
+    private final Alias defaultAlias;
+    private final Alias fanOutAlias;
     private final Queue fanOutDeadLetterQueue;
     private final Rule fanOutRule;
+    private final PulseAlarms alarms;
 
     public PulseRealtime(Construct scope, String id, PulseRealtimeProps props) {
         super(scope, id);
@@ -99,6 +123,14 @@ public class PulseRealtime extends Construct {
                 .throttle(ThrottleSettings.builder().rateLimit(STAGE_RATE_LIMIT).burstLimit(STAGE_BURST_LIMIT).build())
                 .build();
 
+        this.fanOutDeadLetterQueue = Queue.Builder.create(this, "FanOutDeadLetters")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                // Undelivered events are data too: they are what an operator replays.
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+
         var code = Code.fromAsset(props.lambdaJarPath());
         var environment = environment(props);
         // Only $connect verifies tokens, so only it gets key material.
@@ -112,11 +144,26 @@ public class PulseRealtime extends Construct {
         this.disconnectFunction = function("DisconnectHandler", ROUTE_TIMEOUT, code, environment);
         this.defaultFunction = function("DefaultHandler", ROUTE_TIMEOUT, code, environment);
         this.fanOutFunction = function("FanOutHandler", FANOUT_TIMEOUT, code, environment);
+        this.connectAlias = alias(connectFunction).build();
+        this.disconnectAlias = alias(disconnectFunction).build();
+        this.defaultAlias = alias(defaultFunction).build();
+        // EventBridge hands the event over once the function accepts it; a failure inside the function is then
+        // Lambda's to retry, and the rule's dead-letter queue never sees it. Send those to the same queue.
+        this.fanOutAlias = alias(fanOutFunction)
+                .retryAttempts(ASYNC_RETRY_ATTEMPTS)
+                .maxEventAge(ASYNC_MAX_EVENT_AGE)
+                .onFailure(new SqsDestination(fanOutDeadLetterQueue))
+                .build();
 
+        var routes = List.of(
+                api.addRoute("$connect", route("ConnectIntegration", connectAlias)),
+                api.addRoute("$disconnect", route("DisconnectIntegration", disconnectAlias)),
+                api.addRoute("$default", route("DefaultIntegration", defaultAlias)));
         // The stage's first auto-deployment must see the routes (API Gateway refuses to deploy an API without any).
-        stage.getNode().addDependency(api.addRoute("$connect", route("ConnectIntegration", connectFunction)));
-        stage.getNode().addDependency(api.addRoute("$disconnect", route("DisconnectIntegration", disconnectFunction)));
-        stage.getNode().addDependency(api.addRoute("$default", route("DefaultIntegration", defaultFunction)));
+        routes.forEach(r -> stage.getNode().addDependency(r));
+        if (props.accessLogs()) {
+            enableAccessLogs();
+        }
 
         for (Function fn : List.of(connectFunction, disconnectFunction, defaultFunction, fanOutFunction)) {
             table.grantReadWriteData(fn);
@@ -129,13 +176,6 @@ public class PulseRealtime extends Construct {
         defaultFunction.addToRolePolicy(postToConnections);
         fanOutFunction.addToRolePolicy(postToConnections);
 
-        this.fanOutDeadLetterQueue = Queue.Builder.create(this, "FanOutDeadLetters")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                .retentionPeriod(Duration.days(14))
-                // Undelivered events are data too: they are what an operator replays.
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
         // Suffixed with the stage: rule names are unique per bus, and stages may share a bus.
         this.fanOutRule = Rule.Builder.create(this, "FanOutRule")
                 .ruleName(FanOutRule.RULE_NAME + "-" + props.stageName())
@@ -143,11 +183,14 @@ public class PulseRealtime extends Construct {
                 .eventBus(eventBus)
                 .eventPattern(EventPatterns.fromJson(FanOutRule.PATTERN))
                 .build();
-        fanOutRule.addTarget(LambdaFunction.Builder.create(fanOutFunction)
+        fanOutRule.addTarget(LambdaFunction.Builder.create(fanOutAlias)
                 .deadLetterQueue(fanOutDeadLetterQueue)
                 .maxEventAge(RULE_MAX_EVENT_AGE)
                 .retryAttempts(RULE_RETRY_ATTEMPTS)
                 .build());
+
+        AwsSolutionsSuppressions.apply(this, routes, props.accessLogs());
+        this.alarms = new PulseAlarms(this, "Alarms", getFunctions(), fanOutDeadLetterQueue, props.alarmTopic());
 
         output("WebSocketUrl", stage.getUrl(), "wss:// URL clients connect to");
         output("CallbackUrl", stage.getCallbackUrl(), "@connections management endpoint (PULSE_MANAGEMENT_ENDPOINT)");
@@ -171,9 +214,25 @@ public class PulseRealtime extends Construct {
         }
     }
 
+    /** One JSON line per connect, message and disconnect, in a log group kept as long as the functions' logs. */
+    private void enableAccessLogs() {
+        var logs = LogGroup.Builder.create(this, "AccessLogs").retention(RetentionDays.ONE_MONTH).build();
+        ((CfnStage) stage.getNode().getDefaultChild()).setAccessLogSettings(CfnStage.AccessLogSettingsProperty.builder()
+                .destinationArn(logs.getLogGroupArn())
+                .format(ACCESS_LOG_FORMAT)
+                .build());
+    }
+
     private Function function(String handlerClass, Duration timeout, Code code, Map<String, String> env) {
         var logs = LogGroup.Builder.create(this, handlerClass + "Logs").retention(RetentionDays.ONE_MONTH).build();
+        // An own role rather than AWSLambdaBasicExecutionRole: it may write to this function's log group only.
+        var role = Role.Builder.create(this, handlerClass + "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("Pulse " + handlerClass)
+                .build();
+        logs.grantWrite(role);
         return Function.Builder.create(this, handlerClass)
+                .role(role)
                 .description("Pulse " + handlerClass)
                 .runtime(Runtime.JAVA_21)
                 .architecture(Architecture.ARM_64)
@@ -183,10 +242,18 @@ public class PulseRealtime extends Construct {
                 .code(code)
                 .environment(env)
                 .logGroup(logs)
+                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .build();
     }
 
-    private static WebSocketRouteOptions route(String integrationId, Function handler) {
+    /** The alias callers invoke; {@code currentVersion} publishes a new version whenever the code or config changes. */
+    private Alias.Builder alias(Function fn) {
+        return Alias.Builder.create(this, fn.getNode().getId() + "Live")
+                .aliasName(ALIAS_NAME)
+                .version(fn.getCurrentVersion());
+    }
+
+    private static WebSocketRouteOptions route(String integrationId, IFunction handler) {
         return WebSocketRouteOptions.builder()
                 .integration(new WebSocketLambdaIntegration(integrationId, handler))
                 .build();
@@ -238,6 +305,27 @@ public class PulseRealtime extends Construct {
         return fanOutFunction;
     }
 
+    public Alias getConnectAlias() {
+        return connectAlias;
+    }
+
+    public Alias getDisconnectAlias() {
+        return disconnectAlias;
+    }
+
+    public Alias getDefaultAlias() {
+        return defaultAlias;
+    }
+
+    public Alias getFanOutAlias() {
+        return fanOutAlias;
+    }
+
+    /** The aliases callers invoke, in the order of {@link #getFunctions()}. */
+    public List<Alias> getAliases() {
+        return List.of(connectAlias, disconnectAlias, defaultAlias, fanOutAlias);
+    }
+
     /** All four functions: connect, disconnect, default, fan-out. */
     public List<Function> getFunctions() {
         return List.of(connectFunction, disconnectFunction, defaultFunction, fanOutFunction);
@@ -249,5 +337,9 @@ public class PulseRealtime extends Construct {
 
     public Rule getFanOutRule() {
         return fanOutRule;
+    }
+
+    public PulseAlarms getAlarms() {
+        return alarms;
     }
 }

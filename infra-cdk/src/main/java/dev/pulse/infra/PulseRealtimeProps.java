@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.sns.ITopic;
 
 /**
  * Settings of {@link PulseRealtime}. JWT settings travel as plain function environment values for now
@@ -18,6 +19,8 @@ import software.amazon.awscdk.services.events.IEventBus;
  * @param jwtAudience       required {@code aud}, or null to accept any
  * @param eventBus          bus the fan-out rule listens on and publishers write to; null = the account's default bus
  * @param fanoutConcurrency at most this many {@code @connections} POSTs in flight per fan-out (default 64)
+ * @param alarmTopic        SNS topic the CloudWatch alarms notify (alarm and OK), or null for alarms without actions
+ * @param accessLogs        stage access logs to CloudWatch; needs the account's API Gateway CloudWatch role (default off)
  */
 public record PulseRealtimeProps(
         String stageName,
@@ -27,7 +30,9 @@ public record PulseRealtimeProps(
         String jwtIssuer,
         String jwtAudience,
         IEventBus eventBus,
-        int fanoutConcurrency) {
+        int fanoutConcurrency,
+        ITopic alarmTopic,
+        boolean accessLogs) {
 
     public static final String DEFAULT_STAGE = "prod";
     public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
@@ -93,6 +98,8 @@ public record PulseRealtimeProps(
         private String jwtAudience;
         private IEventBus eventBus;
         private int fanoutConcurrency = DEFAULT_FANOUT_CONCURRENCY;
+        private ITopic alarmTopic;
+        private boolean accessLogs;
 
         private Builder() {
         }
@@ -137,9 +144,19 @@ public record PulseRealtimeProps(
             return this;
         }
 
+        public Builder alarmTopic(ITopic alarmTopic) {
+            this.alarmTopic = alarmTopic;
+            return this;
+        }
+
+        public Builder accessLogs(boolean accessLogs) {
+            this.accessLogs = accessLogs;
+            return this;
+        }
+
         public PulseRealtimeProps build() {
             return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwksUrl, jwtIssuer, jwtAudience,
-                    eventBus, fanoutConcurrency);
+                    eventBus, fanoutConcurrency, alarmTopic, accessLogs);
         }
     }
 }

@@ -20,6 +20,8 @@ class DeploySettingsTest {
         assertEquals(64, settings.fanoutConcurrency());
         assertNull(settings.jwtSecret());
         assertNull(settings.eventBusName());
+        assertNull(settings.alarmTopicArn());
+        assertFalse(settings.accessLogs());
         assertFalse(settings.usesCustomBus());
     }
 
@@ -27,9 +29,11 @@ class DeploySettingsTest {
     void contextValuesAreReadAsTextOrNumbers() {
         Map<String, Object> context = Map.of(
                 "stageName", "dev", "lambdaJar", "/tmp/f.jar", "jwtSecret", "s", "jwksUrl", "https://a/j",
-                "jwtIssuer", "iss", "jwtAudience", "aud", "eventBusName", "orders", "fanoutConcurrency", 8);
+                "jwtIssuer", "iss", "jwtAudience", "aud", "eventBusName", "orders", "fanoutConcurrency", 8,
+                "alarmTopicArn", "arn:aws:sns:eu-west-1:123456789012:ops", "accessLogs", true);
         var settings = DeploySettings.fromContext(context::get);
-        assertEquals(new DeploySettings("Pulse", "dev", "/tmp/f.jar", "s", "https://a/j", "iss", "aud", "orders", 8),
+        assertEquals(new DeploySettings("Pulse", "dev", "/tmp/f.jar", "s", "https://a/j", "iss", "aud", "orders", 8,
+                        "arn:aws:sns:eu-west-1:123456789012:ops", true),
                 settings);
         assertTrue(settings.usesCustomBus());
         assertEquals(12, DeploySettings.fromContext(Map.<String, Object>of("fanoutConcurrency", " 12 ")::get)
@@ -39,6 +43,15 @@ class DeploySettingsTest {
     @Test
     void theBusNamedDefaultIsTheDefaultBus() {
         assertFalse(DeploySettings.fromContext(Map.<String, Object>of("eventBusName", "default")::get).usesCustomBus());
+    }
+
+    @Test
+    void accessLogsIsABooleanSwitch() {
+        assertTrue(DeploySettings.fromContext(Map.<String, Object>of("accessLogs", "TRUE")::get).accessLogs());
+        assertFalse(DeploySettings.fromContext(Map.<String, Object>of("accessLogs", "false")::get).accessLogs());
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> DeploySettings.fromContext(Map.<String, Object>of("accessLogs", "yes")::get));
+        assertTrue(error.getMessage().contains("accessLogs"), error.getMessage());
     }
 
     @Test

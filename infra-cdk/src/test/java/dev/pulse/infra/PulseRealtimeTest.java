@@ -86,12 +86,71 @@ class PulseRealtimeTest {
             var integration = integrations.get(integrationId).get("Properties");
             assertEquals("AWS_PROXY", integration.get("IntegrationType").asText());
             String uri = render(integration.get("IntegrationUri"));
-            functionByRouteKey.put(props.get("RouteKey").asText(), uri.replaceAll(".*\\$\\{([A-Za-z0-9]+)\\.Arn}.*", "$1"));
+            // The alias (its Ref is its ARN), never the unqualified function: SnapStart runs only for versions.
+            functionByRouteKey.put(props.get("RouteKey").asText(),
+                    uri.replaceAll(".*/functions/\\$\\{([A-Za-z0-9]+)}/invocations$", "$1"));
         });
         assertEquals(Map.of(
-                "$connect", logicalId(realtime.getConnectFunction()),
-                "$disconnect", logicalId(realtime.getDisconnectFunction()),
-                "$default", logicalId(realtime.getDefaultFunction())), functionByRouteKey);
+                "$connect", logicalId(realtime.getConnectAlias()),
+                "$disconnect", logicalId(realtime.getDisconnectAlias()),
+                "$default", logicalId(realtime.getDefaultAlias())), functionByRouteKey);
+
+        var invokedByApiGateway = new HashSet<String>();
+        resources(template, "AWS::Lambda::Permission").values().stream()
+                .map(p -> p.get("Properties"))
+                .filter(p -> p.get("Principal").asText().equals("apigateway.amazonaws.com"))
+                .forEach(p -> invokedByApiGateway.add(render(p.get("FunctionName"))));
+        assertEquals(Set.of("${" + logicalId(realtime.getConnectAlias()) + "}",
+                "${" + logicalId(realtime.getDisconnectAlias()) + "}",
+                "${" + logicalId(realtime.getDefaultAlias()) + "}"), invokedByApiGateway);
+    }
+
+    @Test
+    void everyFunctionHasSnapStartOnPublishedVersionsBehindTheLiveAlias() {
+        var functions = resources(template, "AWS::Lambda::Function");
+        var versions = resources(template, "AWS::Lambda::Version");
+        var aliases = resources(template, "AWS::Lambda::Alias");
+        assertEquals(4, versions.size());
+        assertEquals(4, aliases.size());
+        for (int i = 0; i < 4; i++) {
+            String fnId = logicalId(realtime.getFunctions().get(i));
+            assertEquals(json("{\"ApplyOn\":\"PublishedVersions\"}"),
+                    functions.get(fnId).at("/Properties/SnapStart"), fnId);
+            var alias = aliases.get(logicalId(realtime.getAliases().get(i))).get("Properties");
+            assertEquals("live", alias.get("Name").asText());
+            assertEquals(fnId, alias.at("/FunctionName/Ref").asText());
+            String versionId = alias.at("/FunctionVersion/Fn::GetAtt/0").asText();
+            assertEquals("Version", alias.at("/FunctionVersion/Fn::GetAtt/1").asText());
+            assertEquals(fnId, versions.get(versionId).at("/Properties/FunctionName/Ref").asText());
+        }
+    }
+
+    @Test
+    void failedFanOutInvocationsAreRetriedTwiceThenSentToTheDeadLetterQueue() {
+        var configs = resources(template, "AWS::Lambda::EventInvokeConfig");
+        assertEquals(1, configs.size());
+        var config = configs.values().iterator().next().get("Properties");
+        assertEquals(logicalId(realtime.getFanOutFunction()), config.at("/FunctionName/Ref").asText());
+        // The qualifier is the alias name, taken from the alias ARN (arn:aws:lambda:region:account:function:name:live).
+        assertEquals(json("{\"Fn::Select\":[7,{\"Fn::Split\":[\":\",{\"Ref\":\"" + logicalId(realtime.getFanOutAlias())
+                + "\"}]}]}"), config.get("Qualifier"));
+        assertEquals(2, config.get("MaximumRetryAttempts").asInt());
+        assertEquals(3600, config.get("MaximumEventAgeInSeconds").asInt());
+        String queueId = logicalId(realtime.getFanOutDeadLetterQueue());
+        assertEquals("${" + queueId + ".Arn}", render(config.at("/DestinationConfig/OnFailure/Destination")));
+        assertFalse(config.path("DestinationConfig").has("OnSuccess"));
+
+        // Lambda sends the failure record with the function's role, so that role (only) may send to the queue.
+        var senders = new HashSet<String>();
+        resources(template, "AWS::IAM::Policy").values().forEach(policy -> {
+            for (var statement : statements(List.of(policy))) {
+                if (actions(statement).contains("sqs:SendMessage")) {
+                    assertEquals("${" + queueId + ".Arn}", render(statement.get("Resource")));
+                    policy.at("/Properties/Roles").forEach(role -> senders.add(role.get("Ref").asText()));
+                }
+            }
+        });
+        assertEquals(Set.of(roleId(realtime.getFanOutFunction())), senders);
     }
 
     @Test
@@ -103,6 +162,7 @@ class PulseRealtimeTest {
         assertEquals(apiId, props.at("/ApiId/Ref").asText());
         assertTrue(props.get("AutoDeploy").asBoolean());
         assertEquals(json("{\"ThrottlingBurstLimit\":1000,\"ThrottlingRateLimit\":500}"), props.get("DefaultRouteSettings"));
+        assertFalse(props.has("AccessLogSettings"), "access logs are opt-in (they need the account's CloudWatch role)");
         var dependsOn = new HashSet<String>();
         stage.path("DependsOn").forEach(id -> dependsOn.add(id.asText()));
         assertTrue(dependsOn.containsAll(resources(template, "AWS::ApiGatewayV2::Route").keySet()), dependsOn.toString());
@@ -121,13 +181,13 @@ class PulseRealtimeTest {
 
     @Test
     void ruleTargetsTheFanOutFunctionWithRetriesAndAnEncryptedDeadLetterQueue() {
-        String fanOutId = logicalId(realtime.getFanOutFunction());
+        String fanOutId = logicalId(realtime.getFanOutAlias());
         String queueId = logicalId(realtime.getFanOutDeadLetterQueue());
         String ruleId = logicalId(realtime.getFanOutRule());
         var targets = resources(template, "AWS::Events::Rule").get(ruleId).at("/Properties/Targets");
         assertEquals(1, targets.size());
         var target = targets.get(0);
-        assertEquals("${" + fanOutId + ".Arn}", render(target.get("Arn")));
+        assertEquals("${" + fanOutId + "}", render(target.get("Arn")));
         assertEquals(json("{\"MaximumEventAgeInSeconds\":3600,\"MaximumRetryAttempts\":8}"), target.get("RetryPolicy"));
         assertEquals("${" + queueId + ".Arn}", render(target.at("/DeadLetterConfig/Arn")));
 
@@ -145,7 +205,7 @@ class PulseRealtimeTest {
                 .map(p -> p.get("Properties"))
                 .filter(p -> p.get("Principal").asText().equals("events.amazonaws.com")).toList();
         assertEquals(1, invokePermissions.size());
-        assertEquals("${" + fanOutId + ".Arn}", render(invokePermissions.get(0).get("FunctionName")));
+        assertEquals("${" + fanOutId + "}", render(invokePermissions.get(0).get("FunctionName")));
         assertEquals("${" + ruleId + ".Arn}", render(invokePermissions.get(0).get("SourceArn")));
     }
 
@@ -220,6 +280,78 @@ class PulseRealtimeTest {
             assertEquals("${" + tableId + ".Arn}", render(tableStatements.get(0).get("Resource").get(0)));
         });
         assertEquals(1, codeKeys.size(), "all four functions deploy the one jar");
+    }
+
+    @Test
+    void eachFunctionHasItsOwnRoleWritingOnlyToItsOwnLogGroup() {
+        var roles = resources(template, "AWS::IAM::Role");
+        var functions = resources(template, "AWS::Lambda::Function");
+        for (Function fn : realtime.getFunctions()) {
+            String roleId = roleId(fn);
+            var role = roles.get(roleId).get("Properties");
+            assertFalse(role.has("ManagedPolicyArns"), "no AWSLambdaBasicExecutionRole (logs:* on every group)");
+            assertEquals("lambda.amazonaws.com",
+                    role.at("/AssumeRolePolicyDocument/Statement/0/Principal/Service").asText());
+            var function = functions.get(logicalId(fn));
+            assertEquals("${" + roleId + ".Arn}", render(function.at("/Properties/Role")));
+            String logGroupId = function.at("/Properties/LoggingConfig/LogGroup/Ref").asText();
+            var logStatements = statements(resources(template, "AWS::IAM::Policy").values().stream()
+                    .filter(p -> p.at("/Properties/Roles/0/Ref").asText().equals(roleId)).toList()).stream()
+                    .filter(st -> actions(st).stream().anyMatch(a -> a.startsWith("logs:"))).toList();
+            assertEquals(1, logStatements.size());
+            assertEquals(List.of("logs:CreateLogStream", "logs:PutLogEvents"), actions(logStatements.get(0)));
+            assertEquals("${" + logGroupId + ".Arn}", render(logStatements.get(0).get("Resource")));
+            // The role and its policy exist before the function is created (and SnapStart snapshots a version).
+            var dependsOn = new HashSet<String>();
+            function.path("DependsOn").forEach(id -> dependsOn.add(id.asText()));
+            assertTrue(dependsOn.contains(roleId), dependsOn.toString());
+            assertTrue(dependsOn.stream().anyMatch(id -> id.startsWith(roleId.replaceAll("[0-9A-F]{8}$", "")) && !id.equals(roleId)),
+                    "depends on the role's policy: " + dependsOn);
+        }
+    }
+
+    @Test
+    void errorsAndThrottlesOfEveryFunctionAndTheDeadLetterQueueDepthRaiseAlarms() {
+        var alarms = resources(template, "AWS::CloudWatch::Alarm");
+        assertEquals(9, alarms.size());
+        var watched = new HashSet<String>();
+        alarms.values().forEach(alarm -> {
+            var props = alarm.get("Properties");
+            assertEquals(1, props.get("EvaluationPeriods").asInt());
+            assertEquals(300, props.get("Period").asInt());
+            assertEquals("notBreaching", props.get("TreatMissingData").asText());
+            // Without a topic the alarms still exist (console, dashboards) but notify nobody.
+            assertFalse(props.has("AlarmActions"));
+            var dimensions = props.get("Dimensions");
+            assertEquals(1, dimensions.size());
+            String metric = props.get("Namespace").asText() + "/" + props.get("MetricName").asText();
+            switch (metric) {
+                case "AWS/Lambda/Errors", "AWS/Lambda/Throttles" -> {
+                    assertEquals("FunctionName", dimensions.get(0).get("Name").asText());
+                    assertEquals("Sum", props.get("Statistic").asText());
+                    assertEquals(1, props.get("Threshold").asInt());
+                    assertEquals("GreaterThanOrEqualToThreshold", props.get("ComparisonOperator").asText());
+                    watched.add(metric + ":" + dimensions.get(0).at("/Value/Ref").asText());
+                }
+                case "AWS/SQS/ApproximateNumberOfMessagesVisible" -> {
+                    assertEquals("QueueName", dimensions.get(0).get("Name").asText());
+                    assertEquals("Maximum", props.get("Statistic").asText());
+                    assertEquals(0, props.get("Threshold").asInt());
+                    assertEquals("GreaterThanThreshold", props.get("ComparisonOperator").asText());
+                    watched.add(metric + ":" + render(dimensions.get(0).get("Value")));
+                }
+                default -> throw new AssertionError("unexpected alarm metric " + metric);
+            }
+        });
+        var expected = new HashSet<String>();
+        realtime.getFunctions().forEach(fn -> {
+            expected.add("AWS/Lambda/Errors:" + logicalId(fn));
+            expected.add("AWS/Lambda/Throttles:" + logicalId(fn));
+        });
+        expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
+                + logicalId(realtime.getFanOutDeadLetterQueue()) + ".QueueName}");
+        assertEquals(expected, watched);
+        assertEquals(9, realtime.getAlarms().getAlarms().size());
     }
 
     @Test

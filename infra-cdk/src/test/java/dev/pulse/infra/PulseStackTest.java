@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,8 @@ class PulseStackTest {
     @TempDir
     static Path dir;
 
+    private static final String ALARM_TOPIC = "arn:aws:sns:eu-west-1:123456789012:pulse-ops";
+
     private static PulseStack stack;
     private static JsonNode template;
 
@@ -33,7 +36,9 @@ class PulseStackTest {
                 "lambdaJar", Templates.fakeLambdaJar(dir).toString(),
                 "jwksUrl", "https://auth.example/.well-known/jwks.json",
                 "eventBusName", "orders",
-                "fanoutConcurrency", 16)).build());
+                "fanoutConcurrency", 16,
+                "alarmTopicArn", ALARM_TOPIC,
+                "accessLogs", "true")).build());
         stack = PulseApp.stack(app);
         template = Templates.json(stack);
     }
@@ -77,6 +82,35 @@ class PulseStackTest {
                         + apiId + "}/dev/POST/@connections/*", render(s.get("Resource"))))
                 .count();
         assertEquals(2, scoped);
+    }
+
+    @Test
+    void accessLogsGoToTheirOwnLogGroupAsJsonLines() throws Exception {
+        var stage = resources(template, "AWS::ApiGatewayV2::Stage").get(logicalId(stack.getRealtime().getStage()));
+        var settings = stage.at("/Properties/AccessLogSettings");
+        String destination = render(settings.get("DestinationArn"));
+        String logGroupId = destination.substring(2, destination.length() - ".Arn}".length());
+        var logGroup = resources(template, "AWS::Logs::LogGroup").get(logGroupId);
+        assertEquals(30, logGroup.at("/Properties/RetentionInDays").asInt());
+        assertEquals(PulseRealtime.ACCESS_LOG_FORMAT, settings.get("Format").asText());
+        var fields = Templates.MAPPER.readTree(PulseRealtime.ACCESS_LOG_FORMAT);
+        assertEquals("$context.connectionId", fields.get("connectionId").asText());
+        assertEquals("$context.routeKey", fields.get("routeKey").asText());
+    }
+
+    @Test
+    void everyAlarmNotifiesTheConfiguredTopicOfAlarmAndRecovery() {
+        var alarms = resources(template, "AWS::CloudWatch::Alarm");
+        assertEquals(9, alarms.size());
+        alarms.forEach((id, alarm) -> {
+            var props = alarm.get("Properties");
+            assertEquals(List.of(ALARM_TOPIC), texts(props.get("AlarmActions")), id);
+            assertEquals(List.of(ALARM_TOPIC), texts(props.get("OKActions")), id);
+        });
+    }
+
+    private static List<String> texts(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
     }
 
     @Test

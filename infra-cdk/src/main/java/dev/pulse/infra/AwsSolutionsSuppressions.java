@@ -1,0 +1,53 @@
+package dev.pulse.infra;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.List;
+import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.apigatewayv2.WebSocketRoute;
+import software.amazon.awscdk.services.lambda.Function;
+import software.constructs.IConstruct;
+
+/**
+ * The cdk-nag AwsSolutions findings Pulse accepts, each on the one resource it concerns and with the reason.
+ * Anything not listed here is a finding to fix, which the AwsSolutions test reports.
+ */
+final class AwsSolutionsSuppressions {
+    private AwsSolutionsSuppressions() {
+    }
+
+    static void apply(PulseRealtime realtime, List<WebSocketRoute> routes, boolean accessLogs) {
+        for (WebSocketRoute route : routes) {
+            suppress(route, "AwsSolutions-APIG4", route.getRouteKey().equals("$connect")
+                    ? "$connect authenticates in ConnectHandler: it verifies the JWT (query string or "
+                      + "Sec-WebSocket-Protocol, as browsers cannot set headers) and rejects the upgrade with 401/403."
+                    : "API Gateway allows authorizers only on $connect; later frames ride on the connection "
+                      + "that $connect authenticated, and the handlers check room permissions per frame.");
+        }
+        if (!accessLogs) {
+            suppress(realtime.getStage(), "AwsSolutions-APIG1",
+                    "Access logs need the account-wide API Gateway CloudWatch role, which a construct must not set; "
+                    + "enable them with accessLogs=true once the account has it. Function logs and alarms cover errors.");
+        }
+        suppress(realtime.getFanOutDeadLetterQueue(), "AwsSolutions-SQS3",
+                "This queue is itself the dead-letter queue (of the fan-out rule target and of the fan-out alias's "
+                + "asynchronous invocations); cdk-nag recognizes only SQS redrive as DLQ use.");
+        String apiId = Stack.of(realtime).getLogicalId((CfnElement) realtime.getApi().getNode().getDefaultChild());
+        String connections = "Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<" + apiId + ">/"
+                + realtime.getStage().getStageName() + "/POST/@connections/*";
+        for (Function fn : List.of(realtime.getDefaultFunction(), realtime.getFanOutFunction())) {
+            NagSuppressions.addResourceSuppressions(fn.getRole(), List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-IAM5")
+                    .appliesTo(List.of(connections))
+                    .reason("Connection ids are known only at run time; the grant is limited to POST on "
+                            + "@connections of this API's stage.")
+                    .build()), true);
+        }
+    }
+
+    private static void suppress(IConstruct construct, String rule, String reason) {
+        NagSuppressions.addResourceSuppressions(construct,
+                List.of(NagPackSuppression.builder().id(rule).reason(reason).build()));
+    }
+}

@@ -1,0 +1,71 @@
+package dev.pulse.infra;
+
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+/**
+ * The alarms an operator needs: any error or throttle of a function, and any event waiting in the fan-out
+ * dead-letter queue (an event some rooms never received). With a topic, alarms and recoveries are sent to it.
+ */
+public class PulseAlarms extends Construct {
+    static final Duration PERIOD = Duration.minutes(5);
+
+    private final List<Alarm> alarms = new ArrayList<>();
+
+    /**
+     * @param functions      functions to watch; each gets an Errors and a Throttles alarm
+     * @param deadLetters    queue whose visible messages raise an alarm
+     * @param topic          where alarm and OK notifications go, or null for alarms without actions
+     */
+    public PulseAlarms(Construct scope, String id, List<Function> functions, IQueue deadLetters, ITopic topic) {
+        super(scope, id);
+        var sum = MetricOptions.builder().period(PERIOD).statistic("Sum").build();
+        for (Function fn : functions) {
+            String name = fn.getNode().getId();
+            // Metrics of the function as a whole: they include every version, hence the live alias.
+            add(name + "Errors", fn.metricErrors(sum), 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                    "Pulse " + name + " reported errors (uncaught exceptions or timeouts)", topic);
+            add(name + "Throttles", fn.metricThrottles(sum), 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                    "Pulse " + name + " was throttled (account or reserved concurrency exhausted)", topic);
+        }
+        add("FanOutDeadLetters", deadLetters.metricApproximateNumberOfMessagesVisible(
+                        MetricOptions.builder().period(PERIOD).statistic("Maximum").build()),
+                0, ComparisonOperator.GREATER_THAN_THRESHOLD,
+                "Pulse events failed to fan out and wait in the dead-letter queue for replay", topic);
+    }
+
+    private void add(String id, IMetric metric, double threshold, ComparisonOperator comparison, String description,
+                     ITopic topic) {
+        var alarm = Alarm.Builder.create(this, id)
+                .metric(metric)
+                .threshold(threshold)
+                .comparisonOperator(comparison)
+                .evaluationPeriods(1)
+                .alarmDescription(description)
+                // No invocations means no datapoints: that is healthy, not unknown.
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        if (topic != null) {
+            var action = new SnsAction(topic);
+            alarm.addAlarmAction(action);
+            alarm.addOkAction(action);
+        }
+        alarms.add(alarm);
+    }
+
+    /** Errors and Throttles per function (in the order given), then the dead-letter queue alarm. */
+    public List<Alarm> getAlarms() {
+        return List.copyOf(alarms);
+    }
+}

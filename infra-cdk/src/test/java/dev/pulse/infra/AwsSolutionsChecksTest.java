@@ -1,0 +1,64 @@
+package dev.pulse.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.cxapi.SynthesisMessage;
+
+/**
+ * cdk-nag's AwsSolutions pack over the stack as the app builds it: no unsuppressed error or warning, and the
+ * suppressions are the justified ones only (they are listed in the template's cdk_nag metadata).
+ */
+class AwsSolutionsChecksTest {
+    @TempDir
+    static Path dir;
+
+    @Test
+    void theDefaultStackPassesAwsSolutionsChecks() {
+        var stack = checkedStack(Map.of());
+        var suppressed = Templates.json(stack).toString();
+        // The accepted findings, and no others, carry a reason.
+        for (String rule : List.of("AwsSolutions-APIG4", "AwsSolutions-APIG1", "AwsSolutions-SQS3", "AwsSolutions-IAM5")) {
+            assertTrue(suppressed.contains("\"" + rule + "\""), rule + " is suppressed with a reason");
+        }
+        assertTrue(!suppressed.contains("AwsSolutions-IAM4"), "no AWS managed policies, so nothing to suppress");
+    }
+
+    @Test
+    void withAccessLogsAndACustomBusTheStackStillPasses() {
+        var stack = checkedStack(Map.of("accessLogs", "true", "eventBusName", "orders",
+                "alarmTopicArn", "arn:aws:sns:eu-west-1:123456789012:ops", "stageName", "dev"));
+        assertTrue(!Templates.json(stack).toString().contains("\"AwsSolutions-APIG1\""),
+                "with access logs on, APIG1 needs no suppression");
+    }
+
+    private static PulseStack checkedStack(Map<String, Object> extraContext) {
+        var context = new HashMap<String, Object>(extraContext);
+        context.put("lambdaJar", Templates.fakeLambdaJar(dir).toString());
+        context.put("jwtSecret", "0123456789abcdef0123456789abcdef");
+        var stack = PulseApp.stack(new App(AppProps.builder().context(context).build()));
+        Aspects.of(stack).add(new AwsSolutionsChecks());
+        var annotations = Annotations.fromStack(stack);
+        assertEquals(List.of(), describe(annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))));
+        assertEquals(List.of(), describe(annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))));
+        return stack;
+    }
+
+    private static List<String> describe(List<SynthesisMessage> messages) {
+        return messages.stream()
+                .map(m -> m.getId() + ": " + String.valueOf(m.getEntry().getData()).lines().findFirst().orElse(""))
+                .toList();
+    }
+}
