@@ -1,5 +1,6 @@
 package dev.pulse.functions;
 
+import dev.pulse.auth.AuthActions;
 import dev.pulse.auth.TokenVerifier;
 import dev.pulse.config.PulseConfig;
 import dev.pulse.connection.ActionHandler;
@@ -7,9 +8,14 @@ import dev.pulse.connection.ActionRouter;
 import dev.pulse.connection.ConnectionActions;
 import dev.pulse.connection.ConnectionLifecycle;
 import dev.pulse.connection.ConnectionStore;
+import dev.pulse.connection.TokenExpirySweeper;
 import dev.pulse.delivery.FanOut;
 import dev.pulse.delivery.ManagementApiSender;
+import dev.pulse.ratelimit.RateLimiter;
+import dev.pulse.presence.TypingActions;
+import dev.pulse.room.ClientEventActions;
 import dev.pulse.room.DefaultRoomPolicy;
+import dev.pulse.room.RoomBroadcast;
 import dev.pulse.room.MembershipStore;
 import dev.pulse.room.RoomActions;
 import java.time.Clock;
@@ -43,6 +49,7 @@ public final class Services {
     private final ConnectionLifecycle lifecycle;
     private final ActionRouter router;
     private final FanOut fanOut;
+    private final TokenExpirySweeper tokenExpirySweeper;
     /** Held here: a CRaC context may keep only weak references to its resources. */
     private final Priming priming = new Priming();
 
@@ -82,14 +89,24 @@ public final class Services {
         var connections = new ConnectionStore(dynamo, config.connectionsTable(), clock);
         var memberships = new MembershipStore(dynamo, config.connectionsTable(), clock);
         var sender = new ManagementApiSender(management);
-        this.lifecycle = new ConnectionLifecycle(
-                config.jwt() == null ? null : new TokenVerifier(config.jwt()), connections, clock, config.connectionTtl());
+        var verifier = config.jwt() == null ? null : new TokenVerifier(config.jwt());
+        this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connectionTtl());
+
+        this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency());
+        // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
+        this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));
 
         var actions = new HashMap<String, ActionHandler>();
         new ConnectionActions(memberships, clock).registerInto(actions);
         new RoomActions(memberships, new DefaultRoomPolicy()).registerInto(actions);
-        this.router = new ActionRouter(actions, connections, sender);
-        this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency());
+        if (verifier != null) {
+            new AuthActions(verifier, connections).registerInto(actions);
+        }
+        var broadcast = new RoomBroadcast(fanOut, clock);
+        new TypingActions(memberships, broadcast).registerInto(actions);
+        new ClientEventActions(memberships, broadcast, config.clientEventPrefixes()).registerInto(actions);
+        var rateLimiter = new RateLimiter(dynamo, config.connectionsTable(), clock, config.rateLimits());
+        this.router = new ActionRouter(actions, connections, sender, rateLimiter, config.maxFrameBytes(), sender, clock);
         // SnapStart calls it before the snapshot; without CRaC (local runtime, tests) registering does nothing.
         Core.getGlobalContext().register(priming);
     }
@@ -142,5 +159,9 @@ public final class Services {
 
     public FanOut fanOut() {
         return fanOut;
+    }
+
+    public TokenExpirySweeper tokenExpirySweeper() {
+        return tokenExpirySweeper;
     }
 }

@@ -10,6 +10,11 @@ import dev.pulse.functions.DefaultHandler;
 import dev.pulse.functions.DisconnectHandler;
 import dev.pulse.functions.FanOutHandler;
 import dev.pulse.functions.Services;
+import dev.pulse.functions.TokenExpiryHandler;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import dev.pulse.local.dynamodb.EmbeddedDynamoDb;
 import dev.pulse.local.eventbridge.LocalEventBus;
 import dev.pulse.local.gateway.WebSocketGateway;
@@ -57,6 +62,10 @@ public final class LocalSystem implements AutoCloseable {
     private final Services services;
     private final TokenIssuer tokens;
 
+    /** The EventBridge schedule {@code rate(1 minute)} that triggers the token-expiry sweep on AWS. */
+    private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("local-schedule").factory());
+
     private LocalSystem(LocalSettings settings, EmbeddedDynamoDb dynamo, WebSocketGateway gateway, LocalEventBus bus,
                         Services services, TokenIssuer tokens) {
         this.settings = settings;
@@ -65,6 +74,15 @@ public final class LocalSystem implements AutoCloseable {
         this.bus = bus;
         this.services = services;
         this.tokens = tokens;
+        var sweep = new TokenExpiryHandler(services);
+        schedule.scheduleWithFixedDelay(() -> {
+            try {
+                sweep.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)),
+                        new ByteArrayOutputStream(), new LocalLambdaContext("pulse-token-expiry", 60_000));
+            } catch (Exception | Error e) {
+                LoggerFactory.getLogger(LocalSystem.class).warn("token expiry sweep failed", e);
+            }
+        }, 60, 60, TimeUnit.SECONDS);
     }
 
     public static LocalSystem start(LocalSettings settings) {
@@ -195,6 +213,7 @@ public final class LocalSystem implements AutoCloseable {
 
     @Override
     public void close() {
+        schedule.shutdownNow();
         gateway.close();
         bus.close();
         dynamo.close();

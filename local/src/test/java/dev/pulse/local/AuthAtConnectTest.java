@@ -21,24 +21,21 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** $connect through the emulator with the real handlers: every token defect gets its HTTP status. */
+@ExtendWith(SharedLocalSystem.class)
 class AuthAtConnectTest {
     private static LocalSystem system;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
-        system = LocalSystem.start(LocalSettings.ephemeral());
+        system = SharedLocalSystem.get();
     }
 
-    @AfterAll
-    static void stop() {
-        system.close();
-    }
 
     private static int refusal(URI uri) {
         var failure = assertThrows(CompletionException.class,

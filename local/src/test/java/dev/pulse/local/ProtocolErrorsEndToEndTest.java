@@ -6,26 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Bad frames get explicit error frames through $default, and the connection stays usable. */
+@ExtendWith(SharedLocalSystem.class)
 class ProtocolErrorsEndToEndTest {
     private static LocalSystem system;
     private TestClient client;
 
     @BeforeAll
     static void start() {
-        system = LocalSystem.start(LocalSettings.ephemeral());
+        system = SharedLocalSystem.get();
     }
 
-    @AfterAll
-    static void stop() {
-        system.close();
-    }
 
     @BeforeEach
     void connect() {
@@ -99,6 +96,32 @@ class ProtocolErrorsEndToEndTest {
         assertEquals("invalid_frame", replyTo("q4").path("error").path("code").asText());
         client.sendText("{\"action\":\"room.join\",\"id\":\"q5\"}");
         assertEquals("invalid_frame", replyTo("q5").path("error").path("code").asText());
+        assertStillUsable();
+    }
+
+    @Test
+    void oversizeFrameIsRefusedAndTheConnectionSurvives() throws Exception {
+        String padding = "x".repeat(40 * 1024);
+        client.sendText("{\"action\":\"ping\",\"id\":\"big\",\"data\":{\"pad\":\"" + padding + "\"}}");
+        var error = errorFrame();
+        assertEquals("frame_too_large", error.path("error").path("code").asText());
+        assertTrue(error.path("error").path("message").asText().contains("32768"));
+        assertStillUsable();
+    }
+
+    @Test
+    void floodOfJoinsIsRateLimitedWithARetryHintAndNothingElseHappens() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            assertTrue(client.join("chat:flood" + i).path("ok").asBoolean(), "join " + i);
+        }
+        var limited = client.join("chat:flood6");
+        assertFalse(limited.path("ok").asBoolean());
+        assertEquals("rate_limited", limited.path("error").path("code").asText());
+        long retryAfter = limited.path("error").path("retryAfterMs").asLong();
+        assertTrue(retryAfter > 0 && retryAfter <= 60_000, "retryAfterMs " + retryAfter);
+        var rooms = client.request("connection.info", null).path("data").path("rooms").toString();
+        assertTrue(rooms.contains("chat:flood5"));
+        assertFalse(rooms.contains("chat:flood6"), "a refused join must not take effect");
         assertStillUsable();
     }
 

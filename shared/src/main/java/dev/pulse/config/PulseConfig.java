@@ -1,6 +1,7 @@
 package dev.pulse.config;
 
 import dev.pulse.auth.JwtSettings;
+import dev.pulse.ratelimit.RateLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -19,6 +20,10 @@ import java.util.Optional;
  * @param dynamoDbEndpoint    endpoint override (local), or null for the regional endpoint
  * @param eventBridgeEndpoint endpoint override (local), or null
  * @param eventBusName        the bus the publisher writes to and the rule listens on
+ * @param rateLimits          per-connection limits per action (PULSE_RATE_LIMITS, e.g. {@code room.join=10/60s,*=60/10s})
+ * @param maxFrameBytes       largest client frame accepted (PULSE_MAX_FRAME_BYTES, default 32 KiB: one API Gateway frame)
+ * @param clientEventPrefixes event names clients may publish to rooms must start with one of these
+ *                            (PULSE_CLIENT_EVENT_PREFIXES, comma-separated, default {@code client.})
  */
 public record PulseConfig(
         JwtSettings jwt,
@@ -29,7 +34,10 @@ public record PulseConfig(
         URI managementEndpoint,
         URI dynamoDbEndpoint,
         URI eventBridgeEndpoint,
-        String eventBusName) {
+        String eventBusName,
+        RateLimits rateLimits,
+        int maxFrameBytes,
+        java.util.List<String> clientEventPrefixes) {
 
     /** API Gateway closes every connection after 2 h; 10 min of slack covers clock skew and late disconnects. */
     public static final Duration DEFAULT_CONNECTION_TTL = Duration.ofMinutes(130);
@@ -59,7 +67,11 @@ public record PulseConfig(
                 uri(env.get("PULSE_MANAGEMENT_ENDPOINT")),
                 uri(env.get("PULSE_DYNAMODB_ENDPOINT")),
                 uri(env.get("PULSE_EVENTBRIDGE_ENDPOINT")),
-                env.getOrDefault("PULSE_EVENT_BUS", "default"));
+                env.getOrDefault("PULSE_EVENT_BUS", "default"),
+                RateLimits.parse(env.get("PULSE_RATE_LIMITS")),
+                Integer.parseInt(env.getOrDefault("PULSE_MAX_FRAME_BYTES", "32768")),
+                java.util.Arrays.stream(env.getOrDefault("PULSE_CLIENT_EVENT_PREFIXES", "client.").split(","))
+                        .map(String::trim).filter(p -> !p.isEmpty()).toList());
     }
 
     private static boolean blank(String value) {

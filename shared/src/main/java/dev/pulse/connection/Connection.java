@@ -11,6 +11,17 @@ import java.time.Instant;
  * @param connectedAt  when {@code $connect} accepted it
  * @param expiresAt    when the record stops counting (TTL): past API Gateway's 2 h maximum, because a
  *                     {@code $disconnect} can be missed
+ * @param tokenExpiresAt when the token that opened (or last refreshed) the connection lapses; null if unknown.
+ *                       After it, the connection may only send {@code auth.refresh}.
  */
-public record Connection(String connectionId, String userId, String workspaceId, Instant connectedAt, Instant expiresAt) {
+public record Connection(String connectionId, String userId, String workspaceId, Instant connectedAt, Instant expiresAt,
+                         Instant tokenExpiresAt) {
+
+    public Connection(String connectionId, String userId, String workspaceId, Instant connectedAt, Instant expiresAt) {
+        this(connectionId, userId, workspaceId, connectedAt, expiresAt, null);
+    }
+
+    public boolean tokenExpired(Instant now) {
+        return tokenExpiresAt != null && !now.isBefore(tokenExpiresAt);
+    }
 }

@@ -51,7 +51,8 @@ public final class ConnectionLifecycle {
             return ConnectOutcome.refused(403, "claims_invalid");
         }
         Instant now = clock.instant();
-        var connection = new Connection(connectionId, identity.userId(), identity.workspaceId(), now, now.plus(connectionTtl));
+        var connection = new Connection(connectionId, identity.userId(), identity.workspaceId(), now, now.plus(connectionTtl),
+                identity.expiresAt());
         connections.open(connection, autoJoinRooms(identity));
         LOG.info("connected connectionId={} userId={} workspaceId={}", connectionId, identity.userId(), identity.workspaceId());
         return ConnectOutcome.accepted(identity, credentials.get().subprotocol());

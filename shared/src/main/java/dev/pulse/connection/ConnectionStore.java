@@ -6,6 +6,7 @@ import static dev.pulse.connection.ConnectionTable.SORT_KEY;
 
 import dev.pulse.room.Room;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -15,12 +16,14 @@ import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -30,8 +33,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * nothing but storage until DynamoDB deletes them; reads treat expired items as absent meanwhile.
  */
 public final class ConnectionStore {
-    /** One transaction holds the {@code #meta} item plus two items per room. */
-    public static final int MAX_AUTO_JOIN_ROOMS = (TableWriter.TRANSACTION_LIMIT - 1) / 2;
+    /** One transaction holds the {@code #meta} item, the token-expiry entry, and two items per room. */
+    public static final int MAX_AUTO_JOIN_ROOMS = (TableWriter.TRANSACTION_LIMIT - 2) / 2;
 
     private final DynamoDbClient dynamo;
     private final String tableName;
@@ -69,6 +72,9 @@ public final class ConnectionStore {
             items.add(put(ConnectionTable.membershipItem(connection, room)));
             items.add(put(ConnectionTable.reverseItem(connection, room)));
         }
+        if (connection.tokenExpiresAt() != null) {
+            items.add(put(ConnectionTable.tokenExpiryItem(connection.connectionId(), connection.tokenExpiresAt())));
+        }
         writer.transact(items);
     }
 
@@ -83,6 +89,49 @@ public final class ConnectionStore {
             return Optional.empty();
         }
         return Optional.of(ConnectionTable.connectionOf(connectionId, item));
+    }
+
+    /**
+     * Records a refreshed token's expiry on a live connection; false when the connection is gone or expired.
+     */
+    public boolean refreshToken(String connectionId, Instant tokenExpiresAt) {
+        var update = TransactWriteItem.builder().update(u -> u.tableName(tableName)
+                .key(ConnectionTable.metaKey(connectionId))
+                .updateExpression("SET #tokenExp = :tokenExp")
+                .conditionExpression("attribute_exists(#pk) AND #ttl > :now")
+                .expressionAttributeNames(Map.of("#tokenExp", ConnectionTable.TOKEN_EXPIRES_AT,
+                        "#pk", ConnectionTable.PARTITION_KEY, "#ttl", ConnectionTable.TTL_ATTRIBUTE))
+                .expressionAttributeValues(Map.of(
+                        ":tokenExp", AttributeValue.fromN(Long.toString(tokenExpiresAt.toEpochMilli())),
+                        ":now", ConnectionTable.nowValue(clock.instant())))).build();
+        try {
+            writer.transact(List.of(update, put(ConnectionTable.tokenExpiryItem(connectionId, tokenExpiresAt))));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (TableWriter.conditionFailed(e, 0)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Forgets one token-expiry index entry (after the sweeper handled it). */
+    public void forgetTokenExpiry(long epochMinute, String connectionId) {
+        dynamo.deleteItem(b -> b.tableName(tableName)
+                .key(ConnectionTable.key(ConnectionTable.tokenExpiryKey(epochMinute), ConnectionTable.connectionKey(connectionId))));
+    }
+
+    /** Connection ids whose token lapses within the given minute, per the expiry index (may be stale). */
+    public List<String> tokenExpiringIn(long epochMinute) {
+        var ids = new ArrayList<String>();
+        dynamo.queryPaginator(q -> q.tableName(tableName)
+                        .keyConditionExpression("#pk = :pk")
+                        .expressionAttributeNames(Map.of("#pk", ConnectionTable.PARTITION_KEY))
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ConnectionTable.tokenExpiryKey(epochMinute))))
+                        .consistentRead(true))
+                .items()
+                .forEach(item -> ids.add(item.get(ConnectionTable.CONNECTION_ID).s()));
+        return ids;
     }
 
     /**

@@ -56,6 +56,10 @@ public final class ConnectionTable {
     public static final String CONNECTION_ID = "connectionId";
     public static final String CONNECTED_AT = "connectedAt";
     public static final String EXPIRES_AT = "expiresAt";
+    /** Partition prefix of the token-expiry index ({@code x#{epochMinute}}). */
+    public static final String TOKEN_EXPIRY_PREFIX = "x#";
+    /** Epoch millis when the connection's token lapses (on {@code #meta}); updated by {@code auth.refresh}. */
+    public static final String TOKEN_EXPIRES_AT = "tokenExpiresAt";
     /** On reverse items: the room's name (its workspace is in {@link #WORKSPACE_ID}). */
     public static final String ROOM_NAME = "room";
 
@@ -126,14 +130,18 @@ public final class ConnectionTable {
     /** The {@code #meta} item of a connection. */
     public static Map<String, AttributeValue> metaItem(Connection connection) {
         requireValid(connection);
-        return Map.of(
+        var item = new java.util.HashMap<>(Map.of(
                 PARTITION_KEY, s(connectionKey(connection.connectionId())),
                 SORT_KEY, s(META_SORT_KEY),
                 USER_ID, s(connection.userId()),
                 WORKSPACE_ID, s(connection.workspaceId()),
                 CONNECTED_AT, n(connection.connectedAt().toEpochMilli()),
                 EXPIRES_AT, n(connection.expiresAt().toEpochMilli()),
-                TTL_ATTRIBUTE, n(ttl(connection.expiresAt())));
+                TTL_ATTRIBUTE, n(ttl(connection.expiresAt()))));
+        if (connection.tokenExpiresAt() != null) {
+            item.put(TOKEN_EXPIRES_AT, n(connection.tokenExpiresAt().toEpochMilli()));
+        }
+        return Map.copyOf(item);
     }
 
     /** The room-side membership item: everything the fan-out needs to address the connection. */
@@ -165,7 +173,29 @@ public final class ConnectionTable {
                 meta.get(USER_ID).s(),
                 meta.get(WORKSPACE_ID).s(),
                 Instant.ofEpochMilli(Long.parseLong(meta.get(CONNECTED_AT).n())),
-                Instant.ofEpochMilli(Long.parseLong(meta.get(EXPIRES_AT).n())));
+                Instant.ofEpochMilli(Long.parseLong(meta.get(EXPIRES_AT).n())),
+                meta.containsKey(TOKEN_EXPIRES_AT) ? Instant.ofEpochMilli(Long.parseLong(meta.get(TOKEN_EXPIRES_AT).n())) : null);
+    }
+
+    /**
+     * The token-expiry index entry: {@code x#{epochMinute}} / {@code c#{id}}. One Query per minute finds every
+     * connection whose token lapses in that minute, so idle connections with lapsed tokens can be closed.
+     * Stale entries (refreshed or closed connections) are skipped by the sweeper and expire an hour later.
+     */
+    public static Map<String, AttributeValue> tokenExpiryItem(String connectionId, Instant tokenExpiresAt) {
+        return Map.of(
+                PARTITION_KEY, s(tokenExpiryKey(expiryMinute(tokenExpiresAt))),
+                SORT_KEY, s(connectionKey(connectionId)),
+                CONNECTION_ID, s(connectionId),
+                TTL_ATTRIBUTE, n(ttl(tokenExpiresAt.plusSeconds(3600))));
+    }
+
+    public static String tokenExpiryKey(long epochMinute) {
+        return TOKEN_EXPIRY_PREFIX + epochMinute;
+    }
+
+    public static long expiryMinute(Instant instant) {
+        return Math.floorDiv(instant.getEpochSecond(), 60);
     }
 
     /** Reads the room of a reverse item (from its attributes, not by splitting the key). */

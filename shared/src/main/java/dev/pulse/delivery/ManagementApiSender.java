@@ -7,8 +7,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
 
-/** Posts frames through API Gateway's {@code @connections} API (PostToConnection). */
-public final class ManagementApiSender implements ConnectionSender {
+/** Posts frames through API Gateway's {@code @connections} API (PostToConnection), and closes connections (DELETE). */
+public final class ManagementApiSender implements ConnectionSender, ConnectionCloser {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementApiSender.class);
 
     private final ApiGatewayManagementApiClient client;
@@ -27,6 +27,15 @@ public final class ManagementApiSender implements ConnectionSender {
         } catch (SdkException e) {
             LOG.warn("post to {} failed: {}", connectionId, e.getMessage());
             return SendResult.FAILED;
+        }
+    }
+
+    @Override
+    public void close(String connectionId) {
+        try {
+            client.deleteConnection(b -> b.connectionId(connectionId));
+        } catch (GoneException alreadyGone) {
+            // Nothing to close.
         }
     }
 }

@@ -14,6 +14,12 @@ public enum ErrorCode {
     FORBIDDEN("forbidden"),
     /** The frame exceeds the size limit. */
     FRAME_TOO_LARGE("frame_too_large"),
+    /** The connection's token has lapsed; only {@code auth.refresh} is accepted, and the server closes the connection. */
+    TOKEN_EXPIRED("token_expired"),
+    /** The token given to {@code auth.refresh} is missing, malformed, badly signed or expired. */
+    TOKEN_INVALID("token_invalid"),
+    /** Too many requests of this kind on this connection; retry after {@code retryAfterMs}. */
+    RATE_LIMITED("rate_limited"),
     /** Something failed on our side; the request may be retried. */
     INTERNAL_ERROR("internal_error");
 

@@ -83,6 +83,24 @@ public final class ServerFrames {
         return requestIdOrNull == null ? error(code, message) : replyError(requestIdOrNull, code, message);
     }
 
+    /**
+     * A failure that tells the client when to retry ({@code error.retryAfterMs}), as {@code rate_limited} does.
+     */
+    public static String failure(String requestIdOrNull, ErrorCode code, String message, java.time.Duration retryAfter) {
+        ObjectNode error = errorObject(code, message);
+        error.put("retryAfterMs", Math.max(1, retryAfter.toMillis()));
+        ObjectNode frame = Json.object();
+        if (requestIdOrNull == null) {
+            frame.put("type", "error");
+        } else {
+            frame.put("type", "reply");
+            frame.put("id", requestIdOrNull);
+            frame.put("ok", false);
+        }
+        frame.set("error", error);
+        return write(frame);
+    }
+
     /** An instant as the protocol writes it: ISO-8601 UTC with milliseconds, e.g. {@code 2026-11-22T10:00:00.123Z}. */
     public static String timestamp(Instant instant) {
         return TIMESTAMP.format(instant);

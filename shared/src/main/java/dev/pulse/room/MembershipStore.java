@@ -93,6 +93,14 @@ public final class MembershipStore {
                 delete(ConnectionTable.reverseKey(connectionId, room))));
     }
 
+    /** Whether the connection is (live) in the room: one consistent GetItem on the reverse item. */
+    public boolean isMember(String connectionId, Room room) {
+        var item = dynamo.getItem(b -> b.tableName(tableName)
+                .key(ConnectionTable.reverseKey(connectionId, room))
+                .consistentRead(true)).item();
+        return item != null && !item.isEmpty() && ConnectionTable.isLive(item, clock.instant());
+    }
+
     /** The live rooms of a connection, in key order. */
     public List<Room> rooms(String connectionId) {
         var rooms = new ArrayList<Room>();

@@ -144,6 +144,18 @@ class ServerFramesTest {
     }
 
     @Test
+    void rateLimitedFailuresCarryRetryAfterAndValidate() throws Exception {
+        String reply = ServerFrames.failure("9", ErrorCode.RATE_LIMITED, "slow down", java.time.Duration.ofMillis(41_250));
+        assertEquals(41_250, json(reply).at("/error/retryAfterMs").asLong());
+        assertEquals("rate_limited", json(reply).at("/error/code").asText());
+        schemas.assertServerFrame("server-reply", reply);
+
+        String error = ServerFrames.failure(null, ErrorCode.RATE_LIMITED, "slow down", java.time.Duration.ZERO);
+        assertEquals(1, json(error).at("/error/retryAfterMs").asLong(), "never 0: the schema requires at least 1");
+        schemas.assertServerFrame("server-error", error);
+    }
+
+    @Test
     void errorFramesNeedACodeAndAMessage() {
         assertThrows(NullPointerException.class, () -> ServerFrames.error(null, "m"));
         assertThrows(NullPointerException.class, () -> ServerFrames.error(ErrorCode.FORBIDDEN, null));

@@ -1,0 +1,115 @@
+package dev.pulse.local.bench;
+
+import dev.pulse.local.LocalSettings;
+import dev.pulse.local.LocalSystem;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code typing.start} into a room of N members on the local stack: per message, the DynamoDB and
+ * {@code @connections} calls the handler makes (counted on its SDK clients) and the time from sending the
+ * frame to its reply, which the handler sends after the broadcast to the other N-1 members is done.
+ * Every message comes from a different member, so the per-connection rate limit (5 per 5 s) never trips.
+ *
+ * <p>Run: {@code ./pulse bench-typing 100}.
+ */
+public final class TypingBenchmark {
+    private static final String WORKSPACE = "typing-bench";
+    private static final String ROOM = "chat:bench";
+
+    public static void main(String[] args) throws Exception {
+        int members = args.length == 0 ? 100 : Integer.parseInt(args[0]);
+        int status = 0;
+        try {
+            run(members);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    static void run(int members) throws Exception {
+        var counter = new CallCounter();
+        try (var system = LocalSystem.start(LocalSettings.ephemeral(), List.of(counter))) {
+            var http = HttpClient.newHttpClient();
+            var clients = new ArrayList<Client>();
+            for (int i = 0; i < members; i++) {
+                var client = new Client();
+                String token = system.tokens().issue("m" + i, WORKSPACE, Duration.ofHours(1));
+                client.socket = http.newWebSocketBuilder()
+                        .buildAsync(URI.create(system.webSocketUri() + "?token=" + token), client).get(30, TimeUnit.SECONDS);
+                client.request("{\"action\":\"room.join\",\"id\":\"join\",\"data\":{\"room\":\"" + ROOM + "\"}}", "join");
+                clients.add(client);
+            }
+            int warmup = Math.min(20, members / 2);
+            for (int i = 0; i < warmup; i++) {
+                clients.get(i).request(typing("w" + i), "w" + i);
+            }
+            counter.reset();
+            int measured = members - warmup;
+            double[] millis = new double[measured];
+            for (int i = 0; i < measured; i++) {
+                long start = System.nanoTime();
+                clients.get(warmup + i).request(typing("t" + i), "t" + i);
+                millis[i] = (System.nanoTime() - start) / 1e6;
+            }
+            Map<String, Long> calls = counter.snapshot();
+            Arrays.sort(millis);
+            System.out.printf("machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+            System.out.printf("== typing.start into a %d-member room, %d messages ==%n", members, measured);
+            System.out.printf("send→reply (handler incl. broadcast to %d others)  p50 %.1f ms  p99 %.1f ms%n",
+                    members - 1, millis[measured / 2], millis[Math.min(measured - 1, (int) Math.ceil(measured * 0.99) - 1)]);
+            calls.forEach((op, count) -> System.out.printf("calls per message %-45s %8.1f%n", op, count / (double) measured));
+            clients.forEach(c -> c.socket.abort());
+        }
+    }
+
+    private static String typing(String id) {
+        return "{\"action\":\"typing.start\",\"id\":\"" + id + "\",\"data\":{\"room\":\"" + ROOM + "\"}}";
+    }
+
+    private static final class Client implements WebSocket.Listener {
+        volatile WebSocket socket;
+        private final StringBuilder partial = new StringBuilder();
+        private volatile String awaitedId;
+        private volatile CompletableFuture<String> reply;
+        final AtomicInteger frames = new AtomicInteger();
+
+        void request(String frame, String id) throws Exception {
+            awaitedId = "\"id\":\"" + id + "\"";
+            reply = new CompletableFuture<>();
+            socket.sendText(frame, true).join();
+            String answer = reply.get(30, TimeUnit.SECONDS);
+            if (!answer.contains("\"ok\":true")) {
+                throw new IllegalStateException("request " + id + " failed: " + answer);
+            }
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String frame = partial.toString();
+                partial.setLength(0);
+                frames.incrementAndGet();
+                String id = awaitedId;
+                if (id != null && frame.startsWith("{\"type\":\"reply\"") && frame.contains(id)) {
+                    reply.complete(frame);
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+}

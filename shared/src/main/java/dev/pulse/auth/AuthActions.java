@@ -1,0 +1,51 @@
+package dev.pulse.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.connection.ActionException;
+import dev.pulse.connection.ActionHandler;
+import dev.pulse.connection.Connection;
+import dev.pulse.connection.ConnectionStore;
+import dev.pulse.protocol.ClientFrame;
+import dev.pulse.protocol.ErrorCode;
+import dev.pulse.protocol.FrameParser;
+import dev.pulse.protocol.Json;
+import dev.pulse.protocol.ProtocolException;
+import dev.pulse.protocol.ServerFrames;
+import java.util.Map;
+
+/**
+ * {@code auth.refresh}: a long-lived socket outlives short tokens, so the client hands over a new token for
+ * the same user and workspace before (or just after) the old one lapses.
+ */
+public final class AuthActions {
+    public static final String REFRESH = "auth.refresh";
+
+    private final TokenVerifier verifier;
+    private final ConnectionStore connections;
+
+    public AuthActions(TokenVerifier verifier, ConnectionStore connections) {
+        this.verifier = verifier;
+        this.connections = connections;
+    }
+
+    public void registerInto(Map<String, ActionHandler> actions) {
+        actions.put(REFRESH, this::refresh);
+    }
+
+    JsonNode refresh(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
+        String token = FrameParser.requiredString(frame, "token");
+        Identity identity;
+        try {
+            identity = verifier.verify(token);
+        } catch (AuthenticationException e) {
+            throw new ActionException(ErrorCode.TOKEN_INVALID, e.getMessage() + " (" + e.reason() + ")");
+        }
+        if (!identity.userId().equals(connection.userId()) || !identity.workspaceId().equals(connection.workspaceId())) {
+            throw new ActionException(ErrorCode.FORBIDDEN, "a refreshed token must name the same user and workspace");
+        }
+        if (!connections.refreshToken(connection.connectionId(), identity.expiresAt())) {
+            throw new ActionException(ErrorCode.FORBIDDEN, "connection is not registered");
+        }
+        return Json.object().put("expiresAt", ServerFrames.timestamp(identity.expiresAt()));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.pulse.presence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.connection.ActionException;
+import dev.pulse.connection.ActionHandler;
+import dev.pulse.connection.Connection;
+import dev.pulse.protocol.ClientFrame;
+import dev.pulse.protocol.ErrorCode;
+import dev.pulse.protocol.FrameParser;
+import dev.pulse.protocol.Json;
+import dev.pulse.protocol.ProtocolException;
+import dev.pulse.room.MembershipStore;
+import dev.pulse.room.Room;
+import dev.pulse.room.RoomBroadcast;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code typing.start} / {@code typing.stop} in a chat or channel room the connection is in: the other
+ * members get a {@code typing.start} / {@code typing.stop} event. A start carries {@code expiresInMs}:
+ * clients drop the indicator after it unless another start refreshes it, so a lost stop never leaves
+ * someone "typing" forever and the server keeps no timers.
+ */
+public final class TypingActions {
+    public static final String START = "typing.start";
+    public static final String STOP = "typing.stop";
+    /** How long a typing indicator lives without a new start (clients send start again every few seconds). */
+    public static final Duration TYPING_TIMEOUT = Duration.ofSeconds(6);
+    private static final Set<String> TYPING_NAMESPACES = Set.of("chat", "channel");
+
+    private final MembershipStore memberships;
+    private final RoomBroadcast broadcast;
+
+    public TypingActions(MembershipStore memberships, RoomBroadcast broadcast) {
+        this.memberships = memberships;
+        this.broadcast = broadcast;
+    }
+
+    public void registerInto(Map<String, ActionHandler> actions) {
+        actions.put(START, (connection, frame) -> typing(connection, frame, true));
+        actions.put(STOP, (connection, frame) -> typing(connection, frame, false));
+    }
+
+    private JsonNode typing(Connection connection, ClientFrame frame, boolean start) throws ActionException, ProtocolException {
+        String name = FrameParser.requiredString(frame, "room");
+        if (!Room.isValidName(name)) {
+            throw new ActionException(ErrorCode.INVALID_ROOM, "room must be '<namespace>:<id>'");
+        }
+        var room = new Room(connection.workspaceId(), name);
+        if (!TYPING_NAMESPACES.contains(room.namespace())) {
+            throw new ActionException(ErrorCode.FORBIDDEN, "typing indicators exist in chat: and channel: rooms only");
+        }
+        if (!memberships.isMember(connection.connectionId(), room)) {
+            throw new ActionException(ErrorCode.FORBIDDEN, "join " + name + " before typing in it");
+        }
+        var data = Json.object().put("userId", connection.userId()).put("room", name);
+        if (start) {
+            data.put("expiresInMs", TYPING_TIMEOUT.toMillis());
+        }
+        broadcast.toOthers(connection, room, start ? START : STOP, frame.id(), data);
+        return Json.object().put("room", name);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.pulse.room;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.connection.ActionException;
+import dev.pulse.connection.ActionHandler;
+import dev.pulse.connection.Connection;
+import dev.pulse.protocol.ClientFrame;
+import dev.pulse.protocol.ErrorCode;
+import dev.pulse.protocol.FrameParser;
+import dev.pulse.protocol.Json;
+import dev.pulse.protocol.ProtocolException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code room.publish}: a client broadcasts an application event (EVA's {@code data:update}, Pusher's
+ * client events) to the other members of a room it is in. Only event names with an allowed prefix pass,
+ * so clients can never forge server events such as {@code approval.created}.
+ */
+public final class ClientEventActions {
+    public static final String PUBLISH = "room.publish";
+
+    private final MembershipStore memberships;
+    private final RoomBroadcast broadcast;
+    private final List<String> allowedPrefixes;
+
+    public ClientEventActions(MembershipStore memberships, RoomBroadcast broadcast, List<String> allowedPrefixes) {
+        this.memberships = memberships;
+        this.broadcast = broadcast;
+        this.allowedPrefixes = List.copyOf(allowedPrefixes);
+    }
+
+    public void registerInto(Map<String, ActionHandler> actions) {
+        actions.put(PUBLISH, this::publish);
+    }
+
+    JsonNode publish(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
+        String name = FrameParser.requiredString(frame, "room");
+        String event = FrameParser.requiredString(frame, "event");
+        if (!Room.isValidName(name)) {
+            throw new ActionException(ErrorCode.INVALID_ROOM, "room must be '<namespace>:<id>'");
+        }
+        if (event.isEmpty() || event.length() > 128 || allowedPrefixes.stream().noneMatch(event::startsWith)) {
+            throw new ActionException(ErrorCode.FORBIDDEN,
+                    "clients may publish only events named " + String.join(" or ", allowedPrefixes.stream().map(p -> p + "…").toList()));
+        }
+        var room = new Room(connection.workspaceId(), name);
+        if (!memberships.isMember(connection.connectionId(), room)) {
+            throw new ActionException(ErrorCode.FORBIDDEN, "join " + name + " before publishing to it");
+        }
+        // The sender's user id comes from the server, so receivers can trust it.
+        var data = Json.object().put("userId", connection.userId());
+        data.set("data", frame.data().has("data") ? frame.data().get("data") : Json.object().nullNode());
+        String eventId = broadcast.toOthers(connection, room, event, frame.id(), data);
+        return Json.object().put("room", name).put("eventId", eventId);
+    }
+}
