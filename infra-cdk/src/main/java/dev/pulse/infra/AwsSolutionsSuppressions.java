@@ -47,13 +47,14 @@ final class AwsSolutionsSuppressions {
                 + "asynchronous invocations); cdk-nag recognizes only SQS redrive as DLQ use.");
         String apiId = Stack.of(realtime).getLogicalId((CfnElement) realtime.getApi().getNode().getDefaultChild());
         String connections = "Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<" + apiId + ">/"
-                + realtime.getStage().getStageName() + "/POST/@connections/*";
-        for (Function fn : List.of(realtime.getDefaultFunction(), realtime.getFanOutFunction())) {
+                + realtime.getStage().getStageName() + "/%s/@connections/*";
+        for (Function fn : List.of(realtime.getDefaultFunction(), realtime.getFanOutFunction(),
+                realtime.getTokenExpiryFunction())) {
             NagSuppressions.addResourceSuppressions(fn.getRole(), List.of(NagPackSuppression.builder()
                     .id("AwsSolutions-IAM5")
-                    .appliesTo(List.of(connections))
-                    .reason("Connection ids are known only at run time; the grant is limited to POST on "
-                            + "@connections of this API's stage.")
+                    .appliesTo(List.of(connections.formatted("POST"), connections.formatted("DELETE")))
+                    .reason("Connection ids are known only at run time; the grant is limited to POST (send) and "
+                            + "DELETE (close) on @connections of this API's stage.")
                     .build()), true);
         }
     }

@@ -29,6 +29,7 @@ import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -85,12 +86,15 @@ public class PulseRealtime extends Construct {
     private final Function disconnectFunction;
     private final Function defaultFunction;
     private final Function fanOutFunction;
+    private final Function tokenExpiryFunction;
     private final Alias connectAlias;
     private final Alias disconnectAlias;
     private final Alias defaultAlias;
     private final Alias fanOutAlias;
+    private final Alias tokenExpiryAlias;
     private final Queue fanOutDeadLetterQueue;
     private final Rule fanOutRule;
+    private final Rule tokenExpirySchedule;
     private final PulseAlarms alarms;
 
     public PulseRealtime(Construct scope, String id, PulseRealtimeProps props) {
@@ -136,7 +140,7 @@ public class PulseRealtime extends Construct {
 
         var code = Code.fromAsset(props.lambdaJarPath());
         var environment = environment(props);
-        // Only $connect verifies tokens, so only it gets key material.
+        // Only $connect and $default (auth.refresh) verify tokens, so only they get key material.
         var connectEnvironment = new TreeMap<>(environment);
         putIfPresent(connectEnvironment, "PULSE_JWT_SECRET", props.jwtSecret());
         if (props.jwtSigningSecret() != null) {
@@ -148,12 +152,14 @@ public class PulseRealtime extends Construct {
         putIfPresent(connectEnvironment, "PULSE_JWT_AUDIENCE", props.jwtAudience());
         // Construct ids are the class names: "Default" is reserved by the CDK (it would hide the id).
         this.connectFunction = function("ConnectHandler", ROUTE_TIMEOUT, code, connectEnvironment);
+        this.disconnectFunction = function("DisconnectHandler", ROUTE_TIMEOUT, code, environment);
+        this.defaultFunction = function("DefaultHandler", ROUTE_TIMEOUT, code, connectEnvironment);
         if (props.jwtSigningSecret() != null) {
             props.jwtSigningSecret().grantRead(connectFunction);
+            props.jwtSigningSecret().grantRead(defaultFunction);
         }
-        this.disconnectFunction = function("DisconnectHandler", ROUTE_TIMEOUT, code, environment);
-        this.defaultFunction = function("DefaultHandler", ROUTE_TIMEOUT, code, environment);
         this.fanOutFunction = function("FanOutHandler", FANOUT_TIMEOUT, code, environment);
+        this.tokenExpiryFunction = function("TokenExpiryHandler", FANOUT_TIMEOUT, code, environment);
         this.connectAlias = alias(connectFunction).build();
         this.disconnectAlias = alias(disconnectFunction).build();
         this.defaultAlias = alias(defaultFunction).build();
@@ -165,6 +171,8 @@ public class PulseRealtime extends Construct {
                 .onFailure(new SqsDestination(fanOutDeadLetterQueue))
                 .build();
 
+        this.tokenExpiryAlias = alias(tokenExpiryFunction).build();
+
         var routes = List.of(
                 api.addRoute("$connect", route("ConnectIntegration", connectAlias)),
                 api.addRoute("$disconnect", route("DisconnectIntegration", disconnectAlias)),
@@ -175,16 +183,18 @@ public class PulseRealtime extends Construct {
             enableAccessLogs();
         }
 
-        for (Function fn : List.of(connectFunction, disconnectFunction, defaultFunction, fanOutFunction)) {
+        for (Function fn : getFunctions()) {
             table.grantReadWriteData(fn);
         }
-        // Only the functions that post frames may call @connections, and only POST on this stage.
-        var postToConnections = PolicyStatement.Builder.create()
-                .actions(List.of("execute-api:ManageConnections"))
-                .resources(List.of(connectionsArn("POST")))
-                .build();
+        // Only the functions that post frames may call @connections, and only on this stage: POST to send,
+        // DELETE to close a connection whose token lapsed ($default and the token-expiry sweep).
+        var postToConnections = manageConnections("POST");
+        var closeConnections = manageConnections("DELETE");
         defaultFunction.addToRolePolicy(postToConnections);
+        defaultFunction.addToRolePolicy(closeConnections);
         fanOutFunction.addToRolePolicy(postToConnections);
+        tokenExpiryFunction.addToRolePolicy(postToConnections);
+        tokenExpiryFunction.addToRolePolicy(closeConnections);
 
         // Suffixed with the stage: rule names are unique per bus, and stages may share a bus.
         this.fanOutRule = Rule.Builder.create(this, "FanOutRule")
@@ -200,6 +210,17 @@ public class PulseRealtime extends Construct {
                 .build());
 
         AwsSolutionsSuppressions.apply(this, routes, props.accessLogs(), props.jwtSigningSecret() != null);
+        // Every minute (scheduled rules live on the default bus); the sweep looks back 5 minutes, so a late or
+        // failed run is caught up by the next one and retries would only duplicate work.
+        this.tokenExpirySchedule = Rule.Builder.create(this, "TokenExpirySchedule")
+                .description("Pulse: close idle connections whose token lapsed without auth.refresh")
+                .schedule(Schedule.rate(Duration.minutes(1)))
+                .build();
+        tokenExpirySchedule.addTarget(LambdaFunction.Builder.create(tokenExpiryAlias)
+                .retryAttempts(0)
+                .maxEventAge(Duration.minutes(1))
+                .build());
+
         this.alarms = new PulseAlarms(this, "Alarms", getFunctions(), fanOutDeadLetterQueue, props.alarmTopic());
 
         output("WebSocketUrl", stage.getUrl(), "wss:// URL clients connect to");
@@ -273,6 +294,13 @@ public class PulseRealtime extends Construct {
     }
 
     /** {@code arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{method}/@connections/*}. */
+    private PolicyStatement manageConnections(String method) {
+        return PolicyStatement.Builder.create()
+                .actions(List.of("execute-api:ManageConnections"))
+                .resources(List.of(connectionsArn(method)))
+                .build();
+    }
+
     private String connectionsArn(String method) {
         return Stack.of(this).formatArn(ArnComponents.builder()
                 .service("execute-api")
@@ -334,14 +362,26 @@ public class PulseRealtime extends Construct {
         return fanOutAlias;
     }
 
-    /** The aliases callers invoke, in the order of {@link #getFunctions()}. */
-    public List<Alias> getAliases() {
-        return List.of(connectAlias, disconnectAlias, defaultAlias, fanOutAlias);
+    public Function getTokenExpiryFunction() {
+        return tokenExpiryFunction;
     }
 
-    /** All four functions: connect, disconnect, default, fan-out. */
+    public Alias getTokenExpiryAlias() {
+        return tokenExpiryAlias;
+    }
+
+    public Rule getTokenExpirySchedule() {
+        return tokenExpirySchedule;
+    }
+
+    /** The aliases callers invoke, in the order of {@link #getFunctions()}. */
+    public List<Alias> getAliases() {
+        return List.of(connectAlias, disconnectAlias, defaultAlias, fanOutAlias, tokenExpiryAlias);
+    }
+
+    /** All five functions: connect, disconnect, default, fan-out, token expiry. */
     public List<Function> getFunctions() {
-        return List.of(connectFunction, disconnectFunction, defaultFunction, fanOutFunction);
+        return List.of(connectFunction, disconnectFunction, defaultFunction, fanOutFunction, tokenExpiryFunction);
     }
 
     public Queue getFanOutDeadLetterQueue() {

@@ -25,7 +25,7 @@ import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 
-/** The HS256 key from Secrets Manager: only its ARN reaches $connect's environment, and only $connect may read it. */
+/** The HS256 key from Secrets Manager: only its ARN reaches the functions that verify tokens, and only they may read it. */
 class JwtSigningSecretTest {
     private static final String SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pulse/jwt-AbC123";
 
@@ -41,14 +41,15 @@ class JwtSigningSecretTest {
         resources(template, "AWS::Lambda::Function").forEach((id, fn) -> {
             var env = fn.at("/Properties/Environment/Variables");
             assertFalse(env.has("PULSE_JWT_SECRET"), "the key's value is never in the template");
-            if (id.equals(connectId)) {
+            if (id.equals(connectId) || id.equals(logicalId(realtime.getDefaultFunction()))) {
                 assertEquals(SECRET_ARN, env.get("PULSE_JWT_SECRET_ARN").asText());
             } else {
                 assertFalse(env.has("PULSE_JWT_SECRET_ARN"));
             }
         });
-        assertEquals(Map.of(logicalId(realtime.getConnectFunction().getRole()), List.of(SECRET_ARN)),
-                secretReaders(template));
+        // $connect and $default ($default verifies the tokens auth.refresh brings).
+        assertEquals(Map.of(logicalId(realtime.getConnectFunction().getRole()), List.of(SECRET_ARN),
+                logicalId(realtime.getDefaultFunction().getRole()), List.of(SECRET_ARN)), secretReaders(template));
         assertNoAwsSolutionsFindings(stack);
     }
 
@@ -57,9 +58,9 @@ class JwtSigningSecretTest {
         var stack = PulseApp.stack(app("pulse/jwt"));
         var template = Templates.json(stack);
         var readers = secretReaders(template);
-        assertEquals(1, readers.size());
-        assertEquals(List.of("arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:pulse/jwt-??????"),
-                readers.get(logicalId(stack.getRealtime().getConnectFunction().getRole())));
+        var byName = List.of("arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:pulse/jwt-??????");
+        assertEquals(Map.of(logicalId(stack.getRealtime().getConnectFunction().getRole()), byName,
+                logicalId(stack.getRealtime().getDefaultFunction().getRole()), byName), readers);
         // The wildcard is justified in code (AwsSolutions-IAM5 with a reason), so the checks still pass.
         assertNoAwsSolutionsFindings(stack);
     }

@@ -110,9 +110,9 @@ class PulseRealtimeTest {
         var functions = resources(template, "AWS::Lambda::Function");
         var versions = resources(template, "AWS::Lambda::Version");
         var aliases = resources(template, "AWS::Lambda::Alias");
-        assertEquals(4, versions.size());
-        assertEquals(4, aliases.size());
-        for (int i = 0; i < 4; i++) {
+        assertEquals(5, versions.size());
+        assertEquals(5, aliases.size());
+        for (int i = 0; i < realtime.getFunctions().size(); i++) {
             String fnId = logicalId(realtime.getFunctions().get(i));
             assertEquals(json("{\"ApplyOn\":\"PublishedVersions\"}"),
                     functions.get(fnId).at("/Properties/SnapStart"), fnId);
@@ -171,8 +171,9 @@ class PulseRealtimeTest {
     @Test
     void ruleMatchesExactlyTheSharedFanOutPatternOnTheDefaultBus() throws Exception {
         var rules = resources(template, "AWS::Events::Rule");
-        assertEquals(Set.of(logicalId(realtime.getFanOutRule())), rules.keySet());
-        var props = rules.values().iterator().next().get("Properties");
+        assertEquals(Set.of(logicalId(realtime.getFanOutRule()), logicalId(realtime.getTokenExpirySchedule())),
+                rules.keySet());
+        var props = rules.get(logicalId(realtime.getFanOutRule())).get("Properties");
         assertEquals(Templates.MAPPER.readTree(FanOutRule.PATTERN), props.get("EventPattern"));
         assertEquals("default", props.get("EventBusName").asText());
         assertEquals(FanOutRule.RULE_NAME + "-prod", props.get("Name").asText());
@@ -203,16 +204,16 @@ class PulseRealtimeTest {
 
         var invokePermissions = resources(template, "AWS::Lambda::Permission").values().stream()
                 .map(p -> p.get("Properties"))
-                .filter(p -> p.get("Principal").asText().equals("events.amazonaws.com")).toList();
+                .filter(p -> p.get("Principal").asText().equals("events.amazonaws.com"))
+                .filter(p -> render(p.get("SourceArn")).equals("${" + ruleId + ".Arn}")).toList();
         assertEquals(1, invokePermissions.size());
         assertEquals("${" + fanOutId + "}", render(invokePermissions.get(0).get("FunctionName")));
         assertEquals("${" + ruleId + ".Arn}", render(invokePermissions.get(0).get("SourceArn")));
     }
 
     @Test
-    void onlyTheDefaultAndFanOutFunctionsMayPostToConnectionsOfThisStage() {
-        var rolesAllowed = new HashSet<String>();
-        var resourcesAllowed = new HashSet<String>();
+    void onlyTheFunctionsThatSendOrCloseMayCallConnectionsOfThisStage() {
+        var allowed = new HashMap<String, Set<String>>(); // role -> methods
         resources(template, "AWS::IAM::Policy").values().forEach(policy -> {
             var props = policy.get("Properties");
             for (var statement : statements(List.of(policy))) {
@@ -221,24 +222,47 @@ class PulseRealtimeTest {
                 }
                 assertEquals(List.of("execute-api:ManageConnections"), actions(statement));
                 assertEquals("Allow", statement.get("Effect").asText());
-                resourcesAllowed.add(render(statement.get("Resource")));
-                props.get("Roles").forEach(role -> rolesAllowed.add(role.get("Ref").asText()));
+                var resourceList = statement.get("Resource").isArray()
+                        ? StreamSupport.stream(statement.get("Resource").spliterator(), false).toList()
+                        : List.of(statement.get("Resource"));
+                for (var resource : resourceList) {
+                    String arn = render(resource);
+                    String prefix = "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + apiId + "}/prod/";
+                    assertTrue(arn.startsWith(prefix) && arn.endsWith("/@connections/*"), arn);
+                    String method = arn.substring(prefix.length(), arn.length() - "/@connections/*".length());
+                    props.get("Roles").forEach(role ->
+                            allowed.computeIfAbsent(role.get("Ref").asText(), k -> new HashSet<>()).add(method));
+                }
             }
         });
-        assertEquals(Set.of(roleId(realtime.getDefaultFunction()), roleId(realtime.getFanOutFunction())), rolesAllowed);
-        assertEquals(Set.of("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + apiId
-                + "}/prod/POST/@connections/*"), resourcesAllowed);
+        assertEquals(Map.of(
+                roleId(realtime.getDefaultFunction()), Set.of("POST", "DELETE"),
+                roleId(realtime.getFanOutFunction()), Set.of("POST"),
+                roleId(realtime.getTokenExpiryFunction()), Set.of("POST", "DELETE")), allowed);
+    }
+
+    @Test
+    void theTokenExpirySweepRunsEveryMinuteWithoutRetries() {
+        var rule = resources(template, "AWS::Events::Rule").get(logicalId(realtime.getTokenExpirySchedule()))
+                .get("Properties");
+        assertEquals("rate(1 minute)", rule.get("ScheduleExpression").asText());
+        assertFalse(rule.has("EventBusName"), "scheduled rules run on the default bus");
+        var targets = rule.get("Targets");
+        assertEquals(1, targets.size());
+        assertEquals("${" + logicalId(realtime.getTokenExpiryAlias()) + "}", render(targets.get(0).get("Arn")));
+        assertEquals(0, targets.get(0).at("/RetryPolicy/MaximumRetryAttempts").asInt());
     }
 
     @Test
     void everyFunctionRunsItsHandlerFromTheJarWithTheConfigTheCoreReads() {
         var functions = resources(template, "AWS::Lambda::Function");
-        assertEquals(4, functions.size());
+        assertEquals(5, functions.size());
         var expected = Map.of(
                 realtime.getConnectFunction(), new Expected("dev.pulse.functions.ConnectHandler::handleRequest", 29),
                 realtime.getDisconnectFunction(), new Expected("dev.pulse.functions.DisconnectHandler::handleRequest", 29),
                 realtime.getDefaultFunction(), new Expected("dev.pulse.functions.DefaultHandler::handleRequest", 29),
-                realtime.getFanOutFunction(), new Expected("dev.pulse.functions.FanOutHandler::handleRequest", 60));
+                realtime.getFanOutFunction(), new Expected("dev.pulse.functions.FanOutHandler::handleRequest", 60),
+                realtime.getTokenExpiryFunction(), new Expected("dev.pulse.functions.TokenExpiryHandler::handleRequest", 60));
         var logGroups = resources(template, "AWS::Logs::LogGroup");
         String tableId = logicalId(realtime.getTable());
         var codeKeys = new HashSet<String>();
@@ -257,13 +281,14 @@ class PulseRealtimeTest {
                     render(env.get("PULSE_MANAGEMENT_ENDPOINT")));
             assertEquals("default", env.get("PULSE_EVENT_BUS").asText());
             assertEquals("64", env.get("PULSE_FANOUT_CONCURRENCY").asText());
-            if (fn == realtime.getConnectFunction()) {
+            if (fn == realtime.getConnectFunction() || fn == realtime.getDefaultFunction()) {
+                // $connect verifies the token of the upgrade, $default the one auth.refresh brings.
                 assertEquals(SECRET, env.get("PULSE_JWT_SECRET").asText());
                 assertEquals("https://auth.example", env.get("PULSE_JWT_ISSUER").asText());
                 assertEquals("pulse", env.get("PULSE_JWT_AUDIENCE").asText());
                 assertFalse(env.has("PULSE_JWT_JWKS_URL"));
             } else {
-                // Only $connect verifies tokens: no other function holds the secret.
+                // No other function verifies tokens, so none holds the secret.
                 assertFalse(env.has("PULSE_JWT_SECRET"), want.handler() + " must not hold the JWT secret");
                 assertFalse(env.has("PULSE_JWT_ISSUER"));
             }
@@ -279,7 +304,7 @@ class PulseRealtimeTest {
             assertEquals(1, tableStatements.size(), "table grant of " + want.handler());
             assertEquals("${" + tableId + ".Arn}", render(tableStatements.get(0).get("Resource").get(0)));
         });
-        assertEquals(1, codeKeys.size(), "all four functions deploy the one jar");
+        assertEquals(1, codeKeys.size(), "all five functions deploy the one jar");
     }
 
     @Test
@@ -313,7 +338,7 @@ class PulseRealtimeTest {
     @Test
     void errorsAndThrottlesOfEveryFunctionAndTheDeadLetterQueueDepthRaiseAlarms() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(9, alarms.size());
+        assertEquals(11, alarms.size());
         var watched = new HashSet<String>();
         alarms.values().forEach(alarm -> {
             var props = alarm.get("Properties");
@@ -351,7 +376,7 @@ class PulseRealtimeTest {
         expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
                 + logicalId(realtime.getFanOutDeadLetterQueue()) + ".QueueName}");
         assertEquals(expected, watched);
-        assertEquals(9, realtime.getAlarms().getAlarms().size());
+        assertEquals(11, realtime.getAlarms().getAlarms().size());
     }
 
     @Test

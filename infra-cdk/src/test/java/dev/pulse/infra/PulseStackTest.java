@@ -56,11 +56,12 @@ class PulseStackTest {
 
         String apiId = logicalId(realtime.getApi());
         String connectId = logicalId(realtime.getConnectFunction());
+        String defaultId = logicalId(realtime.getDefaultFunction());
         resources(template, "AWS::Lambda::Function").forEach((id, fn) -> {
             var env = fn.at("/Properties/Environment/Variables");
             assertEquals("orders", env.get("PULSE_EVENT_BUS").asText());
             assertEquals("16", env.get("PULSE_FANOUT_CONCURRENCY").asText());
-            if (id.equals(connectId)) {
+            if (id.equals(connectId) || id.equals(defaultId)) {
                 assertEquals("https://auth.example/.well-known/jwks.json", env.get("PULSE_JWT_JWKS_URL").asText());
             } else {
                 assertFalse(env.has("PULSE_JWT_JWKS_URL"));
@@ -72,16 +73,23 @@ class PulseStackTest {
     }
 
     @Test
-    void postToConnectionsIsScopedToTheConfiguredStage() {
+    void connectionsAccessIsScopedToTheConfiguredStage() {
         String apiId = logicalId(stack.getRealtime().getApi());
-        long scoped = resources(template, "AWS::IAM::Policy").values().stream()
+        var arns = new java.util.HashSet<String>();
+        resources(template, "AWS::IAM::Policy").values().stream()
                 .flatMap(p -> java.util.stream.StreamSupport.stream(
                         p.at("/Properties/PolicyDocument/Statement").spliterator(), false))
                 .filter(s -> s.get("Action").asText().equals("execute-api:ManageConnections"))
-                .peek(s -> assertEquals("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${"
-                        + apiId + "}/dev/POST/@connections/*", render(s.get("Resource"))))
-                .count();
-        assertEquals(2, scoped);
+                .forEach(s -> {
+                    var resource = s.get("Resource");
+                    if (resource.isArray()) {
+                        resource.forEach(r -> arns.add(render(r)));
+                    } else {
+                        arns.add(render(resource));
+                    }
+                });
+        String prefix = "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + apiId + "}/dev/";
+        assertEquals(java.util.Set.of(prefix + "POST/@connections/*", prefix + "DELETE/@connections/*"), arns);
     }
 
     @Test
@@ -101,7 +109,7 @@ class PulseStackTest {
     @Test
     void everyAlarmNotifiesTheConfiguredTopicOfAlarmAndRecovery() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(9, alarms.size());
+        assertEquals(11, alarms.size());
         alarms.forEach((id, alarm) -> {
             var props = alarm.get("Properties");
             assertEquals(List.of(ALARM_TOPIC), texts(props.get("AlarmActions")), id);
