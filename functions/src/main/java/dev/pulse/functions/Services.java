@@ -1,6 +1,7 @@
 package dev.pulse.functions;
 
 import dev.pulse.auth.TokenVerifier;
+import dev.pulse.config.EventLogConfig;
 import dev.pulse.config.PulseConfig;
 import dev.pulse.connection.ActionHandler;
 import dev.pulse.connection.ActionRouter;
@@ -12,6 +13,8 @@ import dev.pulse.delivery.ManagementApiSender;
 import dev.pulse.room.DefaultRoomPolicy;
 import dev.pulse.room.MembershipStore;
 import dev.pulse.room.RoomActions;
+import dev.pulse.sync.EventLog;
+import dev.pulse.sync.SyncActions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,13 +43,20 @@ public final class Services {
     private final ConnectionLifecycle lifecycle;
     private final ActionRouter router;
     private final FanOut fanOut;
+    private final EventLog eventLog;
 
     public Services(PulseConfig config, AwsCredentialsProvider credentials) {
         this(config, credentials, List.of());
     }
 
-    /** @param interceptors added to every SDK client (the local benchmark counts calls with one) */
+    /** The event log's settings come from the process environment (as on Lambda). */
     public Services(PulseConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+        this(config, EventLogConfig.fromEnvironment(), credentials, interceptors);
+    }
+
+    /** @param interceptors added to every SDK client (the local benchmark counts calls with one) */
+    public Services(PulseConfig config, EventLogConfig logConfig, AwsCredentialsProvider credentials,
+                    List<ExecutionInterceptor> interceptors) {
         this.config = config;
         var overrides = ClientOverrideConfiguration.builder().executionInterceptors(interceptors).build();
         var clock = Clock.systemUTC();
@@ -83,8 +93,11 @@ public final class Services {
         var actions = new HashMap<String, ActionHandler>();
         new ConnectionActions(memberships, clock).registerInto(actions);
         new RoomActions(memberships, new DefaultRoomPolicy()).registerInto(actions);
+        this.eventLog = new EventLog(dynamo, logConfig.eventsTable(), logConfig.retention(), clock);
+        new SyncActions(memberships, eventLog, sender, clock).registerInto(actions);
         this.router = new ActionRouter(actions, connections, sender);
-        this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency());
+        // Every event is logged per target room before it is posted, so frames carry seq/epoch and sync can replay.
+        this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency(), eventLog);
     }
 
     /** The Lambda handlers' cached instance: built on first use per execution environment, reused after. */
@@ -120,5 +133,9 @@ public final class Services {
 
     public FanOut fanOut() {
         return fanOut;
+    }
+
+    public EventLog eventLog() {
+        return eventLog;
     }
 }

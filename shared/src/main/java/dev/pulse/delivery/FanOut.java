@@ -6,6 +6,8 @@ import dev.pulse.publish.EventEnvelope;
 import dev.pulse.room.Member;
 import dev.pulse.room.MembershipStore;
 import dev.pulse.room.Room;
+import dev.pulse.sync.EventLog;
+import dev.pulse.sync.Position;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -14,7 +16,9 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -24,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * Delivers one event to every connection in its target rooms: reads each room's memberships page by page
  * (one Query per page, nothing per connection), posts one frame per connection with at most
  * {@code concurrency} posts in flight, and prunes connections that answer 410 Gone.
+ *
+ * <p>With an {@link EventLog}, the event is first appended to the log of every target room (all rooms at
+ * once, before any post), and each room's frame carries the event's {@code seq} and {@code epoch} there.
+ * If an append fails, nothing is posted and the exception propagates, so EventBridge retries the whole
+ * delivery; appends are idempotent by event id, so a retried or redelivered event keeps its positions
+ * and a fan-out interrupted midway is completed by the redelivery (clients drop the repeats by eventId).
  */
 public final class FanOut {
     private static final Logger LOG = LoggerFactory.getLogger(FanOut.class);
@@ -32,8 +42,17 @@ public final class FanOut {
     private final ConnectionStore connections;
     private final ConnectionSender sender;
     private final int concurrency;
+    private final EventLog log;
 
+    /** A fan-out without an event log: frames carry no positions. */
     public FanOut(MembershipStore memberships, ConnectionStore connections, ConnectionSender sender, int concurrency) {
+        this(memberships, connections, sender, concurrency, null);
+    }
+
+    /** @param log where every event is logged per room before it is posted; null for none */
+    public FanOut(MembershipStore memberships, ConnectionStore connections, ConnectionSender sender, int concurrency,
+                  EventLog log) {
+        this.log = log;
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1");
         }
@@ -71,10 +90,16 @@ public final class FanOut {
         int recipients = 0;
 
         try (ExecutorService posts = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Room room : rooms) {
+            List<Position> positions = append(event, rooms, posts);
+            for (int r = 0; r < rooms.size(); r++) {
+                Room room = rooms.get(r);
                 // One frame text per room, rendered once: the only per-connection work is the POST itself.
-                String frame = ServerFrames.event(event.event(), room.name(), event.eventId(), event.publishedAt(),
-                        event.correlationId(), event.data());
+                Position position = positions == null ? null : positions.get(r);
+                String frame = position == null
+                        ? ServerFrames.event(event.event(), room.name(), event.eventId(), event.publishedAt(),
+                                event.correlationId(), event.data())
+                        : ServerFrames.event(event.event(), room.name(), position.seq(), position.epoch(), event.eventId(),
+                                event.publishedAt(), event.correlationId(), event.data());
                 var pagesOfRoom = memberships.members(room).iterator();
                 while (true) {
                     long before = System.nanoTime();
@@ -117,6 +142,30 @@ public final class FanOut {
                 event.event(), event.eventId(), event.correlationId(), report.rooms(), report.pages(), report.recipients(),
                 report.delivered(), report.gone(), report.failed(), report.readMillis(), report.totalMillis());
         return report;
+    }
+
+    /** The event's position in each room (same order), appending to all rooms concurrently; null without a log. */
+    private List<Position> append(EventEnvelope event, List<Room> rooms, ExecutorService executor) {
+        if (log == null) {
+            return null;
+        }
+        var futures = new ArrayList<Future<Position>>(rooms.size());
+        for (Room room : rooms) {
+            futures.add(executor.submit(() -> log.append(room, event)));
+        }
+        var positions = new ArrayList<Position>(rooms.size());
+        for (var future : futures) {
+            try {
+                positions.add(future.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while logging event " + event.eventId(), e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re
+                        : new IllegalStateException("logging event " + event.eventId() + " failed", e.getCause());
+            }
+        }
+        return positions;
     }
 
     private void prune(List<String> goneConnections, String correlationId) {

@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -69,6 +70,7 @@ public final class EventLog {
     private final String tableName;
     private final Duration retention;
     private final Clock clock;
+    private final ReentrantLock[] locks = new ReentrantLock[64];
 
     public EventLog(DynamoDbClient dynamo, String tableName, Duration retention, Clock clock) {
         this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
@@ -78,6 +80,9 @@ public final class EventLog {
             throw new IllegalArgumentException("retention must be positive");
         }
         this.clock = Objects.requireNonNull(clock, "clock");
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock();
+        }
     }
 
     public Duration retention() {
@@ -92,6 +97,18 @@ public final class EventLog {
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(event, "event");
         String dataJson = json(event.data());
+        // Appends to one room from this process take turns: they would only collide on the head's condition.
+        // Other processes (other Lambda environments) still race, and the condition settles that.
+        var lock = locks[Math.floorMod(EventLogTable.roomKey(room).hashCode(), locks.length)];
+        lock.lock();
+        try {
+            return appendOnce(room, event, dataJson);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Position appendOnce(Room room, EventEnvelope event, String dataJson) {
         for (int attempt = 1; ; attempt++) {
             Instant now = clock.instant();
             long ttl = now.plus(retention).getEpochSecond();
@@ -271,7 +288,7 @@ public final class EventLog {
     }
 
     private static void backOff(int attempt) {
-        long cap = Math.min(50, 2L << Math.min(attempt, 5));
+        long cap = Math.min(200, 4L << Math.min(attempt, 6));
         try {
             Thread.sleep(ThreadLocalRandom.current().nextLong(0, cap + 1));
         } catch (InterruptedException e) {
