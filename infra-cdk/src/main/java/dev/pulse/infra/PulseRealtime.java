@@ -1,6 +1,7 @@
 package dev.pulse.infra;
 
 import dev.pulse.connection.ConnectionTable;
+import dev.pulse.sync.EventLogTable;
 import dev.pulse.publish.FanOutRule;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ public class PulseRealtime extends Construct {
     private static final String HANDLER_PACKAGE = "dev.pulse.functions.";
 
     private final Table table;
+    private final Table eventsTable;
     private final WebSocketApi api;
     private final WebSocketStage stage;
     private final IEventBus eventBus;
@@ -85,6 +87,16 @@ public class PulseRealtime extends Construct {
                         .pointInTimeRecoveryEnabled(true).build())
                 // Room memberships are data: deleting the stack must not delete them.
                 .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+
+        // The per-room event log: TTL'd history for sync.request. Nothing in it outlives the retention, so it
+        // needs neither point-in-time recovery nor to be kept when the stack goes.
+        this.eventsTable = Table.Builder.create(this, "Events")
+                .partitionKey(Attribute.builder().name(EventLogTable.PARTITION_KEY).type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name(EventLogTable.SORT_KEY).type(AttributeType.STRING).build())
+                .timeToLiveAttribute(EventLogTable.TTL_ATTRIBUTE)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
 
         // Routes are added after the functions: the functions' environment needs the stage's callback URL.
@@ -121,6 +133,9 @@ public class PulseRealtime extends Construct {
         for (Function fn : List.of(connectFunction, disconnectFunction, defaultFunction, fanOutFunction)) {
             table.grantReadWriteData(fn);
         }
+        // The fan-out appends to the log; $default (sync.request) only reads it.
+        eventsTable.grantReadWriteData(fanOutFunction);
+        eventsTable.grantReadData(defaultFunction);
         // Only the functions that post frames may call @connections, and only POST on this stage.
         var postToConnections = PolicyStatement.Builder.create()
                 .actions(List.of("execute-api:ManageConnections"))
@@ -159,6 +174,7 @@ public class PulseRealtime extends Construct {
     private Map<String, String> environment(PulseRealtimeProps props) {
         var env = new TreeMap<String, String>();
         env.put("PULSE_CONNECTIONS_TABLE", table.getTableName());
+        env.put("PULSE_EVENTS_TABLE", eventsTable.getTableName());
         env.put("PULSE_MANAGEMENT_ENDPOINT", stage.getCallbackUrl());
         env.put("PULSE_EVENT_BUS", eventBus.getEventBusName());
         env.put("PULSE_FANOUT_CONCURRENCY", Integer.toString(props.fanoutConcurrency()));
@@ -208,6 +224,11 @@ public class PulseRealtime extends Construct {
 
     public Table getTable() {
         return table;
+    }
+
+    /** The per-room event log table. */
+    public Table getEventsTable() {
+        return eventsTable;
     }
 
     public WebSocketApi getApi() {
