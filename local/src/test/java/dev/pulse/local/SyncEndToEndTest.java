@@ -268,6 +268,33 @@ class SyncEndToEndTest {
     }
 
     @Test
+    void aRedeliveredEventKeepsItsSeqAndIsLoggedOnce() throws Exception {
+        var client = connect("gus", "ws-s7");
+        client.join("chat:r");
+        publish("ws-s7", "chat:r", 1);
+        var first = client.awaitEvent("chat.message");
+        assertTrue(system.awaitDeliveries(Duration.ofSeconds(30)));
+        // EventBridge delivers at least once: hand the fan-out the same envelope again, twice.
+        var room = new dev.pulse.room.Room("ws-s7", "chat:r");
+        var logged = system.services().eventLog().read(room, 0, 10);
+        assertEquals(1, logged.size());
+        var envelope = new dev.pulse.publish.EventEnvelope(logged.get(0).eventId(), "chat.message", "ws-s7",
+                new dev.pulse.publish.Targets(false, List.of(), List.of("chat:r")), null, logged.get(0).correlationId(),
+                logged.get(0).publishedAt(), logged.get(0).data());
+        system.services().fanOut().deliver(envelope);
+        system.services().fanOut().deliver(envelope);
+        var again = events(settled(client));
+        assertEquals(2, again.size());
+        for (var e : again) {
+            assertEquals(first.path("eventId"), e.path("eventId"));
+            assertEquals(first.path("seq"), e.path("seq"));
+            assertEquals(first.path("epoch"), e.path("epoch"));
+        }
+        assertEquals(1, system.services().eventLog().read(room, 0, 10).size());
+        assertEquals(1, system.services().eventLog().head(room).orElseThrow().seq());
+    }
+
+    @Test
     void aMalformedSyncRequestIsAnInvalidFrame() throws Exception {
         var client = connect("fay", "ws-s6");
         var neither = client.request("sync.request", Json.object());
