@@ -14,6 +14,7 @@ import dev.pulse.room.DefaultRoomPolicy;
 import dev.pulse.room.MembershipStore;
 import dev.pulse.room.RoomActions;
 import dev.pulse.sync.EventLog;
+import dev.pulse.sync.PollingEndpoint;
 import dev.pulse.sync.SyncActions;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,6 +45,7 @@ public final class Services {
     private final ActionRouter router;
     private final FanOut fanOut;
     private final EventLog eventLog;
+    private final PollingEndpoint pollingEndpoint;
 
     public Services(PulseConfig config, AwsCredentialsProvider credentials) {
         this(config, credentials, List.of());
@@ -87,14 +89,16 @@ public final class Services {
         var connections = new ConnectionStore(dynamo, config.connectionsTable(), clock);
         var memberships = new MembershipStore(dynamo, config.connectionsTable(), clock);
         var sender = new ManagementApiSender(management);
-        this.lifecycle = new ConnectionLifecycle(
-                config.jwt() == null ? null : new TokenVerifier(config.jwt()), connections, clock, config.connectionTtl());
+        var verifier = config.jwt() == null ? null : new TokenVerifier(config.jwt());
+        this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connectionTtl());
 
         var actions = new HashMap<String, ActionHandler>();
         new ConnectionActions(memberships, clock).registerInto(actions);
         new RoomActions(memberships, new DefaultRoomPolicy()).registerInto(actions);
         this.eventLog = new EventLog(dynamo, logConfig.eventsTable(), logConfig.retention(), clock);
         new SyncActions(memberships, eventLog, sender, clock).registerInto(actions);
+        // The polling fallback authenticates every request, so it exists only where key material is configured.
+        this.pollingEndpoint = verifier == null ? null : new PollingEndpoint(verifier, new DefaultRoomPolicy(), eventLog, clock);
         this.router = new ActionRouter(actions, connections, sender);
         // Every event is logged per target room before it is posted, so frames carry seq/epoch and sync can replay.
         this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency(), eventLog);
@@ -137,5 +141,10 @@ public final class Services {
 
     public EventLog eventLog() {
         return eventLog;
+    }
+
+    /** The HTTP polling endpoint; empty when no token key source is configured. */
+    public java.util.Optional<PollingEndpoint> pollingEndpoint() {
+        return java.util.Optional.ofNullable(pollingEndpoint);
     }
 }

@@ -97,6 +97,7 @@ public final class LocalSystem implements AutoCloseable {
                 .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson))
                 .build();
         bus.start();
+        gatewayBuilder.httpHandler("/sync", new PollingHttp(() -> handlers.get().polling()));
         gatewayBuilder.httpHandler("/", new DevEndpoints(tokens, settings.stage(), () -> publisherFor(bus.endpoint(), settings.region())));
         var gateway = gatewayBuilder.build();
         gateway.start();
@@ -105,7 +106,7 @@ public final class LocalSystem implements AutoCloseable {
         var services = new Services(PulseConfig.fromEnvironment(environment), EventLogConfig.fromEnvironment(environment),
                 LOCAL_CREDENTIALS, interceptors);
         handlers.set(new Handlers(new ConnectHandler(services), new DisconnectHandler(services),
-                new DefaultHandler(services), new FanOutHandler(services)));
+                new DefaultHandler(services), new FanOutHandler(services), services.pollingEndpoint().orElseThrow()));
         return new LocalSystem(settings, dynamo, gateway, bus, services, tokens);
     }
 
@@ -206,6 +207,6 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private record Handlers(ConnectHandler connect, DisconnectHandler disconnect, DefaultHandler message,
-                            FanOutHandler fanOut) {
+                            FanOutHandler fanOut, dev.pulse.sync.PollingEndpoint polling) {
     }
 }
