@@ -295,6 +295,31 @@ class SyncEndToEndTest {
     }
 
     @Test
+    void aConnectionInSeveralTargetRoomsGetsThePositionsOfTheOthersOnItsOneFrame() throws Exception {
+        var olga = connect("olga", "ws-s8");
+        olga.join("chat:m");
+        var pete = connect("pete", "ws-s8");
+        pete.join("chat:m");
+        publish("ws-s8", "chat:m", 0); // chat:m is at 1 before the multi-room event
+        publisher.event("chat.message").toWorkspace("ws-s8").toUsers("ws-s8", "olga").toRoom("ws-s8", "chat:m")
+                .data(Map.of("n", 1)).send();
+        var olgaFrames = events(settled(olga));
+        var petesFrames = events(settled(pete));
+        var olgaMulti = olgaFrames.stream().filter(f -> f.path("data").path("n").asInt() == 1).toList();
+        var peteMulti = petesFrames.stream().filter(f -> f.path("data").path("n").asInt() == 1).toList();
+        assertEquals(1, olgaMulti.size());
+        assertEquals(1, peteMulti.size());
+        var frame = olgaMulti.get(0);
+        assertEquals("workspace:ws-s8", frame.path("room").asText());
+        assertEquals(2, frame.path("positions").path("chat:m").path("seq").asLong());
+        assertEquals(1, frame.path("positions").path("user:olga").path("seq").asLong());
+        // pete is not olga: he learns chat:m's position but nothing of olga's own room
+        assertEquals(2, peteMulti.get(0).path("positions").path("chat:m").path("seq").asLong());
+        assertFalse(peteMulti.get(0).path("positions").has("user:olga"));
+        assertFalse(peteMulti.get(0).path("positions").has("workspace:ws-s8"));
+    }
+
+    @Test
     void aMalformedSyncRequestIsAnInvalidFrame() throws Exception {
         var client = connect("fay", "ws-s6");
         var neither = client.request("sync.request", Json.object());

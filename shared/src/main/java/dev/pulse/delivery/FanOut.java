@@ -1,6 +1,8 @@
 package dev.pulse.delivery;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulse.connection.ConnectionStore;
+import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ServerFrames;
 import dev.pulse.publish.EventEnvelope;
 import dev.pulse.room.Member;
@@ -9,6 +11,9 @@ import dev.pulse.room.Room;
 import dev.pulse.sync.EventLog;
 import dev.pulse.sync.Position;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -94,12 +99,7 @@ public final class FanOut {
             for (int r = 0; r < rooms.size(); r++) {
                 Room room = rooms.get(r);
                 // One frame text per room, rendered once: the only per-connection work is the POST itself.
-                Position position = positions == null ? null : positions.get(r);
-                String frame = position == null
-                        ? ServerFrames.event(event.event(), room.name(), event.eventId(), event.publishedAt(),
-                                event.correlationId(), event.data())
-                        : ServerFrames.event(event.event(), room.name(), position.seq(), position.epoch(), event.eventId(),
-                                event.publishedAt(), event.correlationId(), event.data());
+                var frames = new Frames(event, rooms, positions, r);
                 var pagesOfRoom = memberships.members(room).iterator();
                 while (true) {
                     long before = System.nanoTime();
@@ -115,6 +115,7 @@ public final class FanOut {
                             continue; // already reached through an earlier room, or the excepted sender
                         }
                         recipients++;
+                        String frame = frames.forUser(member.userId());
                         inFlight.acquireUninterruptibly();
                         posts.execute(() -> {
                             try {
@@ -142,6 +143,70 @@ public final class FanOut {
                 event.event(), event.eventId(), event.correlationId(), report.rooms(), report.pages(), report.recipients(),
                 report.delivered(), report.gone(), report.failed(), report.readMillis(), report.totalMillis());
         return report;
+    }
+
+    /**
+     * The frame texts of one event for the connections reached through one room. With positions, a frame also
+     * carries the event's positions in the other target rooms the recipient may be in: every non-{@code user:}
+     * room, and the recipient's own {@code user:} room (no one else's). So a connection in several target rooms,
+     * which gets one frame, can advance every room's position and sees no false gap. Rendered once per room,
+     * and once per targeted user when the event targets users.
+     */
+    private static final class Frames {
+        private final EventEnvelope event;
+        private final Room room;
+        private final Position position;
+        private final Map<String, Position> shared = new LinkedHashMap<>();
+        private final Map<String, Position> users = new HashMap<>();
+        private final Map<String, String> byUser = new HashMap<>();
+        private String common;
+
+        Frames(EventEnvelope event, List<Room> rooms, List<Position> positions, int index) {
+            this.event = event;
+            this.room = rooms.get(index);
+            this.position = positions == null ? null : positions.get(index);
+            if (positions != null) {
+                for (int i = 0; i < rooms.size(); i++) {
+                    if (i == index) {
+                        continue;
+                    }
+                    Room other = rooms.get(i);
+                    if ("user".equals(other.namespace())) {
+                        users.put(other.id(), positions.get(i));
+                    } else {
+                        shared.put(other.name(), positions.get(i));
+                    }
+                }
+            }
+        }
+
+        String forUser(String userId) {
+            if (position == null) {
+                if (common == null) {
+                    common = ServerFrames.event(event.event(), room.name(), event.eventId(), event.publishedAt(),
+                            event.correlationId(), event.data());
+                }
+                return common;
+            }
+            Position own = userId == null ? null : users.get(userId);
+            if (own == null) {
+                if (common == null) {
+                    common = render(null, null);
+                }
+                return common;
+            }
+            return byUser.computeIfAbsent(userId, u -> render("user:" + u, own));
+        }
+
+        private String render(String userRoom, Position userPosition) {
+            ObjectNode others = Json.object();
+            shared.forEach((name, p) -> others.putObject(name).put("seq", p.seq()).put("epoch", p.epoch()));
+            if (userRoom != null) {
+                others.putObject(userRoom).put("seq", userPosition.seq()).put("epoch", userPosition.epoch());
+            }
+            return ServerFrames.event(event.event(), room.name(), position.seq(), position.epoch(), others, event.eventId(),
+                    event.publishedAt(), event.correlationId(), event.data());
+        }
     }
 
     /** The event's position in each room (same order), appending to all rooms concurrently; null without a log. */

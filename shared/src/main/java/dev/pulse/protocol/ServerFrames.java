@@ -43,13 +43,27 @@ public final class ServerFrames {
      */
     public static String event(String event, String room, long seq, String epoch, String eventId, Instant timestamp,
                                String correlationId, JsonNode data) {
+        return event(event, room, seq, epoch, null, eventId, timestamp, correlationId, data);
+    }
+
+    /**
+     * Like {@link #event(String, String, long, String, String, Instant, String, JsonNode)}, plus the event's
+     * positions in other rooms it was logged in ({@code {"chat:7": {"seq": 3, "epoch": "…"}}}), for a
+     * connection reached through {@code room} that may also be in those rooms; omitted when null or empty.
+     */
+    public static String event(String event, String room, long seq, String epoch, ObjectNode otherPositions, String eventId,
+                               Instant timestamp, String correlationId, JsonNode data) {
         if (seq < 1) {
             throw new IllegalArgumentException("seq must be at least 1, got " + seq);
         }
         if (epoch == null || epoch.isEmpty()) {
             throw new IllegalArgumentException("epoch must be a non-empty string");
         }
-        return write(eventObject(event, room, seq, epoch, eventId, timestamp, correlationId, data));
+        ObjectNode frame = eventObject(event, room, seq, epoch, eventId, timestamp, correlationId, data);
+        if (otherPositions != null && !otherPositions.isEmpty()) {
+            frame.set("positions", otherPositions);
+        }
+        return write(frame);
     }
 
     /**

@@ -27,6 +27,17 @@ class SyncFramesTest {
     }
 
     @Test
+    void eventWithOtherPositionsCarriesThemAndOmitsAnEmptyMap() throws Exception {
+        var others = Json.object();
+        others.putObject("chat:7").put("seq", 3).put("epoch", "e7");
+        String text = ServerFrames.event("a.b", "workspace:w1", 9, "ew", others, "e-1", AT, null, null);
+        schemas.assertServerFrame("server-event", text);
+        assertEquals(others, Json.MAPPER.readTree(text).get("positions"));
+        String none = ServerFrames.event("a.b", "workspace:w1", 9, "ew", Json.object(), "e-1", AT, null, null);
+        assertFalse(Json.MAPPER.readTree(none).has("positions"));
+    }
+
+    @Test
     void eventWithoutPositionHasNeither() throws Exception {
         JsonNode frame = Json.MAPPER.readTree(ServerFrames.event("a.b", "chat:42", "e-1", AT, null, null));
         assertFalse(frame.has("seq"));
