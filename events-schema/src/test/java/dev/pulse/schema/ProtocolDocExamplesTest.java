@@ -45,7 +45,7 @@ class ProtocolDocExamplesTest {
         assertEquals(List.of("client-frame", "eventbridge-detail", "server-frame"), schemas);
         List<String> types = shownInDocument().stream().filter(s -> s.schema().equals("server-frame"))
                 .map(s -> s.value().get("type").asText()).distinct().sorted().toList();
-        assertEquals(List.of("error", "event", "reply"), types);
+        assertEquals(List.of("error", "event", "reply", "sync", "sync.state"), types);
     }
 
     @Test

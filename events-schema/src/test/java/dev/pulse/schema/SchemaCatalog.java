@@ -17,7 +17,8 @@ final class SchemaCatalog {
 
     /** Every schema file, by name without ".json". */
     static final List<String> NAMES = List.of(
-            "common", "client-frame", "server-event", "server-reply", "server-error", "server-frame", "eventbridge-detail");
+            "common", "client-frame", "server-event", "server-reply", "server-error", "server-sync", "server-sync-state",
+            "server-frame", "eventbridge-detail");
 
     private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
             builder -> builder.schemaMappers(mappers -> mappers.mapPrefix(BASE, "classpath:schemas/v1/")));

@@ -2,6 +2,7 @@ package dev.pulse.functions;
 
 import dev.pulse.auth.AuthActions;
 import dev.pulse.auth.TokenVerifier;
+import dev.pulse.config.EventLogConfig;
 import dev.pulse.config.PulseConfig;
 import dev.pulse.connection.ActionHandler;
 import dev.pulse.connection.ActionRouter;
@@ -18,6 +19,9 @@ import dev.pulse.room.DefaultRoomPolicy;
 import dev.pulse.room.RoomBroadcast;
 import dev.pulse.room.MembershipStore;
 import dev.pulse.room.RoomActions;
+import dev.pulse.sync.EventLog;
+import dev.pulse.sync.PollingEndpoint;
+import dev.pulse.sync.SyncActions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -52,13 +56,21 @@ public final class Services {
     private final TokenExpirySweeper tokenExpirySweeper;
     /** Held here: a CRaC context may keep only weak references to its resources. */
     private final Priming priming = new Priming();
+    private final EventLog eventLog;
+    private final PollingEndpoint pollingEndpoint;
 
     public Services(PulseConfig config, AwsCredentialsProvider credentials) {
         this(config, credentials, List.of());
     }
 
-    /** @param interceptors added to every SDK client (the local benchmark counts calls with one) */
+    /** The event log's settings come from the process environment (as on Lambda). */
     public Services(PulseConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+        this(config, EventLogConfig.fromEnvironment(), credentials, interceptors);
+    }
+
+    /** @param interceptors added to every SDK client (the local benchmark counts calls with one) */
+    public Services(PulseConfig config, EventLogConfig logConfig, AwsCredentialsProvider credentials,
+                    List<ExecutionInterceptor> interceptors) {
         this.config = config;
         var overrides = ClientOverrideConfiguration.builder().executionInterceptors(interceptors).build();
         var clock = Clock.systemUTC();
@@ -92,7 +104,9 @@ public final class Services {
         var verifier = config.jwt() == null ? null : new TokenVerifier(config.jwt());
         this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connectionTtl());
 
-        this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency());
+        this.eventLog = new EventLog(dynamo, logConfig.eventsTable(), logConfig.retention(), clock);
+        // Every event is logged per target room before it is posted, so frames carry seq/epoch and sync can replay.
+        this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency(), eventLog);
         // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
         this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));
 
@@ -102,9 +116,12 @@ public final class Services {
         if (verifier != null) {
             new AuthActions(verifier, connections).registerInto(actions);
         }
+        new SyncActions(memberships, eventLog, sender, clock).registerInto(actions);
         var broadcast = new RoomBroadcast(fanOut, clock);
         new TypingActions(memberships, broadcast).registerInto(actions);
         new ClientEventActions(memberships, broadcast, config.clientEventPrefixes()).registerInto(actions);
+        // The polling fallback authenticates every request, so it exists only where key material is configured.
+        this.pollingEndpoint = verifier == null ? null : new PollingEndpoint(verifier, new DefaultRoomPolicy(), eventLog, clock);
         var rateLimiter = new RateLimiter(dynamo, config.connectionsTable(), clock, config.rateLimits());
         this.router = new ActionRouter(actions, connections, sender, rateLimiter, config.maxFrameBytes(), sender, clock);
         // SnapStart calls it before the snapshot; without CRaC (local runtime, tests) registering does nothing.
@@ -163,5 +180,14 @@ public final class Services {
 
     public TokenExpirySweeper tokenExpirySweeper() {
         return tokenExpirySweeper;
+    }
+
+    public EventLog eventLog() {
+        return eventLog;
+    }
+
+    /** The HTTP polling endpoint; empty when no token key source is configured. */
+    public java.util.Optional<PollingEndpoint> pollingEndpoint() {
+        return java.util.Optional.ofNullable(pollingEndpoint);
     }
 }

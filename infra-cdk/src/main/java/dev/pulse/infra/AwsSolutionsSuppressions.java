@@ -42,6 +42,10 @@ final class AwsSolutionsSuppressions {
                     "Access logs need the account-wide API Gateway CloudWatch role, which a construct must not set; "
                     + "enable them with accessLogs=true once the account has it. Function logs and alarms cover errors.");
         }
+        suppress(realtime.getEventsTable(), "AwsSolutions-DDB3",
+                "The event log is a replay buffer whose items expire after the retention (24 h by default); "
+                + "restoring it from a backup would replay stale positions. Losing it is reported to clients "
+                + "explicitly (sync.state 'lost', new epoch) and they refetch. The connections table has PITR.");
         suppress(realtime.getFanOutDeadLetterQueue(), "AwsSolutions-SQS3",
                 "This queue is itself the dead-letter queue (of the fan-out rule target and of the fan-out alias's "
                 + "asynchronous invocations); cdk-nag recognizes only SQS redrive as DLQ use.");

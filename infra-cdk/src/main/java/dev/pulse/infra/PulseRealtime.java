@@ -1,6 +1,7 @@
 package dev.pulse.infra;
 
 import dev.pulse.connection.ConnectionTable;
+import dev.pulse.sync.EventLogTable;
 import dev.pulse.publish.FanOutRule;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +80,7 @@ public class PulseRealtime extends Construct {
     private static final String HANDLER_PACKAGE = "dev.pulse.functions.";
 
     private final Table table;
+    private final Table eventsTable;
     private final WebSocketApi api;
     private final WebSocketStage stage;
     private final IEventBus eventBus;
@@ -116,6 +118,16 @@ public class PulseRealtime extends Construct {
                         .pointInTimeRecoveryEnabled(true).build())
                 // Room memberships are data: deleting the stack must not delete them.
                 .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+
+        // The per-room event log: TTL'd history for sync.request. Nothing in it outlives the retention, so it
+        // needs neither point-in-time recovery nor to be kept when the stack goes.
+        this.eventsTable = Table.Builder.create(this, "Events")
+                .partitionKey(Attribute.builder().name(EventLogTable.PARTITION_KEY).type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name(EventLogTable.SORT_KEY).type(AttributeType.STRING).build())
+                .timeToLiveAttribute(EventLogTable.TTL_ATTRIBUTE)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
 
         // Routes are added after the functions: the functions' environment needs the stage's callback URL.
@@ -186,6 +198,10 @@ public class PulseRealtime extends Construct {
         for (Function fn : getFunctions()) {
             table.grantReadWriteData(fn);
         }
+        // The fan-out appends to the event log; so does $default (client events from room.publish go through
+        // the same fan-out) and it reads it for sync.request.
+        eventsTable.grantReadWriteData(fanOutFunction);
+        eventsTable.grantReadWriteData(defaultFunction);
         // Only the functions that post frames may call @connections, and only on this stage: POST to send,
         // DELETE to close a connection whose token lapsed ($default and the token-expiry sweep).
         var postToConnections = manageConnections("POST");
@@ -233,6 +249,7 @@ public class PulseRealtime extends Construct {
     private Map<String, String> environment(PulseRealtimeProps props) {
         var env = new TreeMap<String, String>();
         env.put("PULSE_CONNECTIONS_TABLE", table.getTableName());
+        env.put("PULSE_EVENTS_TABLE", eventsTable.getTableName());
         env.put("PULSE_MANAGEMENT_ENDPOINT", stage.getCallbackUrl());
         env.put("PULSE_EVENT_BUS", eventBus.getEventBusName());
         env.put("PULSE_FANOUT_CONCURRENCY", Integer.toString(props.fanoutConcurrency()));
@@ -316,6 +333,11 @@ public class PulseRealtime extends Construct {
 
     public Table getTable() {
         return table;
+    }
+
+    /** The per-room event log table. */
+    public Table getEventsTable() {
+        return eventsTable;
     }
 
     public WebSocketApi getApi() {

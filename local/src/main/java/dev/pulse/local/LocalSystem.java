@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.pulse.auth.TokenIssuer;
+import dev.pulse.config.EventLogConfig;
 import dev.pulse.config.PulseConfig;
 import dev.pulse.functions.ConnectHandler;
 import dev.pulse.functions.DefaultHandler;
@@ -46,6 +47,7 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
  */
 public final class LocalSystem implements AutoCloseable {
     public static final String CONNECTIONS_TABLE = "pulse-connections";
+    public static final String EVENTS_TABLE = "pulse-events";
     /**
      * Concurrent invocations of the WebSocket handlers. On Lambda every concurrent invocation has its own
      * execution environment and HTTP pool; here they share one, so bursts (10,000 clients leaving at once)
@@ -93,6 +95,7 @@ public final class LocalSystem implements AutoCloseable {
     public static LocalSystem start(LocalSettings settings, List<ExecutionInterceptor> interceptors) {
         var dynamo = EmbeddedDynamoDb.start(settings.dynamoDbPort());
         dynamo.createConnectionsTable(CONNECTIONS_TABLE, Region.of(settings.region()));
+        dynamo.createEventsTable(EVENTS_TABLE, Region.of(settings.region()));
         var tokens = new TokenIssuer(settings.jwtSecret(), settings.jwtIssuer(), settings.jwtAudience());
 
         // The handlers need the gateway's callback URL, and the gateway needs the handlers: bind them late.
@@ -112,14 +115,16 @@ public final class LocalSystem implements AutoCloseable {
                 .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson))
                 .build();
         bus.start();
+        gatewayBuilder.httpHandler("/sync", new PollingHttp(() -> handlers.get().polling()));
         gatewayBuilder.httpHandler("/", new DevEndpoints(tokens, settings.stage(), () -> publisherFor(bus.endpoint(), settings.region())));
         var gateway = gatewayBuilder.build();
         gateway.start();
 
-        var services = new Services(PulseConfig.fromEnvironment(lambdaEnvironment(settings, dynamo, gateway, bus)),
+        var environment = lambdaEnvironment(settings, dynamo, gateway, bus);
+        var services = new Services(PulseConfig.fromEnvironment(environment), EventLogConfig.fromEnvironment(environment),
                 LOCAL_CREDENTIALS, interceptors);
         handlers.set(new Handlers(new ConnectHandler(services), new DisconnectHandler(services),
-                new DefaultHandler(services), new FanOutHandler(services)));
+                new DefaultHandler(services), new FanOutHandler(services), services.pollingEndpoint().orElseThrow()));
         return new LocalSystem(settings, dynamo, gateway, bus, services, tokens);
     }
 
@@ -129,6 +134,7 @@ public final class LocalSystem implements AutoCloseable {
         var env = new HashMap<String, String>();
         env.put("AWS_REGION", settings.region());
         env.put("PULSE_CONNECTIONS_TABLE", CONNECTIONS_TABLE);
+        env.put("PULSE_EVENTS_TABLE", EVENTS_TABLE);
         env.put("PULSE_DYNAMODB_ENDPOINT", dynamo.endpoint().toString());
         env.put("PULSE_EVENTBRIDGE_ENDPOINT", bus.endpoint().toString());
         env.put("PULSE_MANAGEMENT_ENDPOINT", gateway.managementEndpoint().toString());
@@ -220,6 +226,6 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private record Handlers(ConnectHandler connect, DisconnectHandler disconnect, DefaultHandler message,
-                            FanOutHandler fanOut) {
+                            FanOutHandler fanOut, dev.pulse.sync.PollingEndpoint polling) {
     }
 }

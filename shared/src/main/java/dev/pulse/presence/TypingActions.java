@@ -58,7 +58,7 @@ public final class TypingActions {
         if (start) {
             data.put("expiresInMs", TYPING_TIMEOUT.toMillis());
         }
-        broadcast.toOthers(connection, room, start ? START : STOP, frame.id(), data);
+        broadcast.signalToOthers(connection, room, start ? START : STOP, frame.id(), data);
         return Json.object().put("room", name);
     }
 }

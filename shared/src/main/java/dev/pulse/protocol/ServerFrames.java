@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,17 +34,87 @@ public final class ServerFrames {
      * @param data          the payload, any JSON; null is written as JSON null
      */
     public static String event(String event, String room, String eventId, Instant timestamp, String correlationId, JsonNode data) {
+        return write(eventObject(event, room, 0, null, eventId, timestamp, correlationId, data));
+    }
+
+    /**
+     * An event frame carrying its position in {@code room}: {@code seq} (from 1, gap-free per room and epoch)
+     * and {@code epoch} (the room stream's identity; it changes when the room's history was lost).
+     */
+    public static String event(String event, String room, long seq, String epoch, String eventId, Instant timestamp,
+                               String correlationId, JsonNode data) {
+        return event(event, room, seq, epoch, null, eventId, timestamp, correlationId, data);
+    }
+
+    /**
+     * Like {@link #event(String, String, long, String, String, Instant, String, JsonNode)}, plus the event's
+     * positions in other rooms it was logged in ({@code {"chat:7": {"seq": 3, "epoch": "…"}}}), for a
+     * connection reached through {@code room} that may also be in those rooms; omitted when null or empty.
+     */
+    public static String event(String event, String room, long seq, String epoch, ObjectNode otherPositions, String eventId,
+                               Instant timestamp, String correlationId, JsonNode data) {
+        if (seq < 1) {
+            throw new IllegalArgumentException("seq must be at least 1, got " + seq);
+        }
+        if (epoch == null || epoch.isEmpty()) {
+            throw new IllegalArgumentException("epoch must be a non-empty string");
+        }
+        ObjectNode frame = eventObject(event, room, seq, epoch, eventId, timestamp, correlationId, data);
+        if (otherPositions != null && !otherPositions.isEmpty()) {
+            frame.set("positions", otherPositions);
+        }
+        return write(frame);
+    }
+
+    /**
+     * A batch of replayed events: {@code {"type":"sync","events":[<event frame>, …]}}. The elements are event
+     * frame texts from {@link #event}; they are spliced in as they are, not parsed again.
+     */
+    public static String sync(List<String> eventFrames) {
+        Objects.requireNonNull(eventFrames, "eventFrames");
+        var out = new StringBuilder(SYNC_OVERHEAD + eventFrames.stream().mapToInt(String::length).sum() + eventFrames.size());
+        out.append("{\"type\":\"sync\",\"events\":[");
+        for (int i = 0; i < eventFrames.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append(eventFrames.get(i));
+        }
+        return out.append("]}").toString();
+    }
+
+    /** Bytes {@link #sync} adds around its events, besides one comma between each two. */
+    public static final int SYNC_OVERHEAD = "{\"type\":\"sync\",\"events\":[]}".length();
+
+    /**
+     * The last frame of a {@code sync.request}: {@code {"type":"sync.state","rooms":{…},"more":bool}} where
+     * {@code rooms} maps each room name to {@code {"status":…,"seq":…,"epoch":…}}.
+     */
+    public static String syncState(ObjectNode rooms, boolean more) {
+        ObjectNode frame = Json.object();
+        frame.put("type", "sync.state");
+        frame.set("rooms", Objects.requireNonNull(rooms, "rooms"));
+        frame.put("more", more);
+        return write(frame);
+    }
+
+    private static ObjectNode eventObject(String event, String room, long seq, String epoch, String eventId,
+                                          Instant timestamp, String correlationId, JsonNode data) {
         ObjectNode frame = Json.object();
         frame.put("type", "event");
         frame.put("event", Objects.requireNonNull(event, "event"));
         frame.put("room", Objects.requireNonNull(room, "room"));
+        if (epoch != null) {
+            frame.put("seq", seq);
+            frame.put("epoch", epoch);
+        }
         frame.put("eventId", Objects.requireNonNull(eventId, "eventId"));
         frame.put("timestamp", timestamp(Objects.requireNonNull(timestamp, "timestamp")));
         if (correlationId != null) {
             frame.put("correlationId", correlationId);
         }
         frame.set("data", data == null ? NullNode.getInstance() : data);
-        return write(frame);
+        return frame;
     }
 
     /** A successful reply to the request {@code id}; {@code data} must be a JSON object. */

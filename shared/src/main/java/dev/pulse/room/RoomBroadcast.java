@@ -24,11 +24,23 @@ public final class RoomBroadcast {
         this.clock = clock;
     }
 
-    /** @return the event id */
+    /** Logged like a published event (positions, replay by sync.request). @return the event id */
     public String toOthers(Connection sender, Room room, String event, String correlationId, JsonNode data) {
         String eventId = ids.next();
-        fanOut.deliver(new EventEnvelope(eventId, event, room.workspaceId(), new Targets(false, List.of(), List.of(room.name())),
-                sender.connectionId(), correlationId == null ? eventId : correlationId, clock.instant(), data));
+        fanOut.deliver(envelope(eventId, sender, room, event, correlationId, data));
         return eventId;
+    }
+
+    /** Not logged: a passing signal (typing) that a reconnecting client must not replay. @return the event id */
+    public String signalToOthers(Connection sender, Room room, String event, String correlationId, JsonNode data) {
+        String eventId = ids.next();
+        fanOut.deliverEphemeral(envelope(eventId, sender, room, event, correlationId, data));
+        return eventId;
+    }
+
+    private EventEnvelope envelope(String eventId, Connection sender, Room room, String event, String correlationId,
+                                   JsonNode data) {
+        return new EventEnvelope(eventId, event, room.workspaceId(), new Targets(false, List.of(), List.of(room.name())),
+                sender.connectionId(), correlationId == null ? eventId : correlationId, clock.instant(), data);
     }
 }

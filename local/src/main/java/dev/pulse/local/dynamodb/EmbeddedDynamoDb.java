@@ -3,6 +3,7 @@ package dev.pulse.local.dynamodb;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import dev.pulse.connection.ConnectionTable;
+import dev.pulse.sync.EventLogTable;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -49,6 +50,19 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
                 .build()) {
             client.createTable(ConnectionTable.createTableRequest(tableName));
             client.updateTimeToLive(ConnectionTable.timeToLiveRequest(tableName));
+        }
+    }
+
+    /** Creates the event log table with its TTL attribute, as the CDK stack does. */
+    public void createEventsTable(String tableName, Region region) {
+        try (var client = DynamoDbClient.builder()
+                .endpointOverride(endpoint())
+                .region(region)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(ApacheHttpClient.create())
+                .build()) {
+            client.createTable(EventLogTable.createTableRequest(tableName));
+            client.updateTimeToLive(EventLogTable.timeToLiveRequest(tableName));
         }
     }
 

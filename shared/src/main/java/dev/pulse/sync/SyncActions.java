@@ -1,0 +1,102 @@
+package dev.pulse.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.connection.ActionException;
+import dev.pulse.connection.ActionHandler;
+import dev.pulse.connection.Connection;
+import dev.pulse.delivery.ConnectionSender;
+import dev.pulse.protocol.ClientFrame;
+import dev.pulse.protocol.ErrorCode;
+import dev.pulse.protocol.Json;
+import dev.pulse.protocol.ProtocolException;
+import dev.pulse.protocol.ServerFrames;
+import dev.pulse.room.MembershipStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code sync.request}: replays the events a reconnecting client missed, from the {@link EventLog}.
+ *
+ * <p>The client names its last position per room ({@code {"positions":{"chat:42":{"seq":17,"epoch":"…"}}}})
+ * or a time ({@code {"since":"2026-11-22T10:00:00Z"}}, every room the connection is in). Only rooms this
+ * connection is in, in its own workspace, are read. Missed events go out in {@code sync} frames (each a
+ * batch of event frames under {@link #MAX_FRAME_BYTES}), room by room in sequence order; then one
+ * {@code sync.state} frame tells per room whether continuity is {@code restored}, {@code lost} (history
+ * expired, epoch changed, or the position is unknown: refetch state and continue from the given
+ * position), {@code partial} (this request's budget ran out: send again with the positions given) or
+ * {@code not_joined}. Work per request is bounded: at most {@link #MAX_EVENTS} events and
+ * {@link #MAX_ROOMS} rooms; reads go {@link SyncReplay#PAGE_SIZE} items per Query.
+ */
+public final class SyncActions {
+    public static final String SYNC = "sync.request";
+    public static final int MAX_EVENTS = 1000;
+    public static final int MAX_ROOMS = SyncQuery.MAX_ROOMS;
+    /** Below API Gateway's 128 KB per message, with room for the frame around the events. */
+    public static final int MAX_FRAME_BYTES = 120 * 1024;
+
+    private final MembershipStore memberships;
+    private final SyncReplay replay;
+    private final ConnectionSender sender;
+
+    public SyncActions(MembershipStore memberships, EventLog log, ConnectionSender sender, Clock clock) {
+        this.memberships = memberships;
+        this.replay = new SyncReplay(log, clock);
+        this.sender = sender;
+    }
+
+    public void registerInto(Map<String, ActionHandler> actions) {
+        actions.put(SYNC, this::sync);
+    }
+
+    JsonNode sync(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
+        var joined = new LinkedHashSet<String>();
+        memberships.rooms(connection.connectionId()).forEach(room -> joined.add(room.name()));
+        SyncQuery query;
+        try {
+            query = SyncQuery.parse(frame.data(), joined);
+        } catch (SyncQuery.InvalidSyncQuery e) {
+            if (e.invalidRoom()) {
+                throw new ActionException(ErrorCode.INVALID_ROOM, e.getMessage());
+            }
+            throw new ProtocolException(ErrorCode.INVALID_FRAME, e.getMessage(), frame.id());
+        }
+        var out = new Batcher(connection.connectionId());
+        var result = replay.run(connection.workspaceId(), query, joined::contains, MAX_EVENTS, Long.MAX_VALUE, out::add);
+        out.flush();
+        sender.send(connection.connectionId(), ServerFrames.syncState(result.rooms(), result.more()));
+        return Json.object().put("events", result.events()).put("more", result.more());
+    }
+
+    /** Packs event frames into {@code sync} frames under {@link #MAX_FRAME_BYTES} and sends each when full. */
+    private final class Batcher {
+        private final String connectionId;
+        private final List<String> pending = new ArrayList<>();
+        private int bytes = ServerFrames.SYNC_OVERHEAD;
+
+        Batcher(String connectionId) {
+            this.connectionId = connectionId;
+        }
+
+        void add(String eventFrame) {
+            int size = eventFrame.getBytes(StandardCharsets.UTF_8).length + 1;
+            if (!pending.isEmpty() && bytes + size > MAX_FRAME_BYTES) {
+                flush();
+            }
+            pending.add(eventFrame);
+            bytes += size;
+        }
+
+        void flush() {
+            if (pending.isEmpty()) {
+                return;
+            }
+            sender.send(connectionId, ServerFrames.sync(pending));
+            pending.clear();
+            bytes = ServerFrames.SYNC_OVERHEAD;
+        }
+    }
+}
