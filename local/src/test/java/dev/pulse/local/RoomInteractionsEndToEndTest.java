@@ -58,6 +58,7 @@ class RoomInteractionsEndToEndTest {
             assertEquals("chat:9", event.path("room").asText());
             assertEquals("ann", event.path("data").path("userId").asText());
             assertEquals(6000, event.path("data").path("expiresInMs").asLong());
+            assertTrue(event.path("seq").isMissingNode(), "typing is a signal, not logged history: " + event);
         }
         assertTrue(typist.request("typing.stop", Json.object().put("room", "chat:9")).path("ok").asBoolean());
         assertEquals("ann", reader1.awaitEvent("typing.stop").path("data").path("userId").asText());
@@ -100,6 +101,7 @@ class RoomInteractionsEndToEndTest {
         assertEquals("gus", event.path("data").path("userId").asText());
         assertEquals("Q3 plan", event.path("data").path("data").path("value").asText());
         assertEquals(reply.path("data").path("eventId").asText(), event.path("eventId").asText());
+        assertTrue(event.path("seq").asLong() >= 1, "client events are logged like published ones: " + event);
         assertEquals(List.of(), framesAfterDeliveries(sender));
     }
 
