@@ -128,6 +128,11 @@ public final class LocalSystem implements AutoCloseable {
         return new LocalSystem(settings, dynamo, gateway, bus, services, tokens);
     }
 
+    /** The environment the handlers get here, as the CDK stack would set it (the cold-start benchmark uses it). */
+    public Map<String, String> lambdaEnvironment() {
+        return lambdaEnvironment(settings, dynamo, gateway, bus);
+    }
+
     /** What the CDK stack sets on the functions, pointed at the local endpoints. */
     static Map<String, String> lambdaEnvironment(LocalSettings settings, EmbeddedDynamoDb dynamo, WebSocketGateway gateway,
                                                  LocalEventBus bus) {
