@@ -102,7 +102,7 @@ public final class Services {
         var memberships = new MembershipStore(dynamo, config.connectionsTable(), clock);
         var sender = new ManagementApiSender(management);
         var verifier = config.jwt() == null ? null : new TokenVerifier(config.jwt());
-        this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connectionTtl());
+        this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connectionTtl(), config.allowedOrigins());
 
         this.eventLog = new EventLog(dynamo, logConfig.eventsTable(), logConfig.retention(), clock);
         // Every event is logged per target room before it is posted, so frames carry seq/epoch and sync can replay.

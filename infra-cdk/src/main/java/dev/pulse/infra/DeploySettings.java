@@ -20,6 +20,9 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param fanoutConcurrency context {@code fanoutConcurrency}, default 64
  * @param alarmTopicArn     context {@code alarmTopicArn}: SNS topic for alarm notifications, or null
  * @param accessLogs        context {@code accessLogs} ({@code true}/{@code false}, default false): stage access logs
+ * @param runtime           the handlers' behaviour from contexts {@code userClaim}, {@code workspaceClaim},
+ *                          {@code eventRetentionHours}, {@code rateLimits}, {@code allowedOrigins} and
+ *                          {@code clientEventPrefixes} (the last two comma-separated)
  */
 public record DeploySettings(
         String stackName,
@@ -33,7 +36,8 @@ public record DeploySettings(
         String eventBusName,
         int fanoutConcurrency,
         String alarmTopicArn,
-        boolean accessLogs) {
+        boolean accessLogs,
+        RuntimeSettings runtime) {
 
     public static final String DEFAULT_STACK_NAME = "Pulse";
     /** Relative to infra-cdk/, where cdk runs; built by {@code mvn package} in functions/. */
@@ -53,7 +57,15 @@ public record DeploySettings(
                 text(context, "eventBusName", null),
                 integer(context, "fanoutConcurrency", PulseRealtimeProps.DEFAULT_FANOUT_CONCURRENCY),
                 text(context, "alarmTopicArn", null),
-                bool(context, "accessLogs"));
+                bool(context, "accessLogs"),
+                new RuntimeSettings(
+                        text(context, "userClaim", null),
+                        text(context, "workspaceClaim", null),
+                        text(context, "eventRetentionHours", null) == null ? null
+                                : java.time.Duration.ofHours(integer(context, "eventRetentionHours", 24)),
+                        text(context, "rateLimits", null),
+                        list(context, "allowedOrigins"),
+                        list(context, "clientEventPrefixes")));
     }
 
     /**
@@ -73,6 +85,7 @@ public record DeploySettings(
                 .fanoutConcurrency(fanoutConcurrency)
                 .alarmTopic(alarmTopic)
                 .accessLogs(accessLogs)
+                .runtime(runtime)
                 .build();
     }
 
@@ -87,6 +100,12 @@ public record DeploySettings(
             return fallback;
         }
         return value.toString().trim();
+    }
+
+    private static java.util.List<String> list(java.util.function.Function<String, Object> context, String key) {
+        String value = text(context, key, null);
+        return value == null ? java.util.List.of()
+                : java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     private static boolean bool(java.util.function.Function<String, Object> context, String key) {

@@ -253,6 +253,7 @@ public class PulseRealtime extends Construct {
         env.put("PULSE_MANAGEMENT_ENDPOINT", stage.getCallbackUrl());
         env.put("PULSE_EVENT_BUS", eventBus.getEventBusName());
         env.put("PULSE_FANOUT_CONCURRENCY", Integer.toString(props.fanoutConcurrency()));
+        env.putAll(props.runtime().environment());
         return env;
     }
 

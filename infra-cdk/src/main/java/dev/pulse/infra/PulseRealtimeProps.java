@@ -36,7 +36,8 @@ public record PulseRealtimeProps(
         IEventBus eventBus,
         int fanoutConcurrency,
         ITopic alarmTopic,
-        boolean accessLogs) {
+        boolean accessLogs,
+        RuntimeSettings runtime) {
 
     public static final String DEFAULT_STAGE = "prod";
     public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
@@ -75,6 +76,7 @@ public record PulseRealtimeProps(
         if (fanoutConcurrency < 1) {
             throw new IllegalArgumentException("fanoutConcurrency must be at least 1: " + fanoutConcurrency);
         }
+        runtime = runtime == null ? RuntimeSettings.DEFAULTS : runtime;
     }
 
     public static Builder builder() {
@@ -109,8 +111,15 @@ public record PulseRealtimeProps(
         private int fanoutConcurrency = DEFAULT_FANOUT_CONCURRENCY;
         private ITopic alarmTopic;
         private boolean accessLogs;
+        private RuntimeSettings runtime = RuntimeSettings.DEFAULTS;
 
         private Builder() {
+        }
+
+        /** The handlers' behaviour: claim names, retention, rate limits, allowed origins, client event names. */
+        public Builder runtime(RuntimeSettings runtime) {
+            this.runtime = runtime;
+            return this;
         }
 
         public Builder stageName(String stageName) {
@@ -170,7 +179,7 @@ public record PulseRealtimeProps(
 
         public PulseRealtimeProps build() {
             return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwtSigningSecret, jwksUrl, jwtIssuer, jwtAudience,
-                    eventBus, fanoutConcurrency, alarmTopic, accessLogs);
+                    eventBus, fanoutConcurrency, alarmTopic, accessLogs, runtime);
         }
     }
 }

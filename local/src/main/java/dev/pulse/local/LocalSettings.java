@@ -17,6 +17,8 @@ import java.util.Map;
  * @param fanoutConcurrency posts in flight per fan-out (PULSE_FANOUT_CONCURRENCY, default 64)
  * @param idleTimeout       API Gateway's idle timeout (PULSE_LOCAL_IDLE_TIMEOUT_SECONDS, default 600)
  * @param region            region name the SDK clients use (AWS_REGION, default us-east-1)
+ * @param handlerSettings   the handlers' own settings passed through unchanged, as the stack would set them:
+ *                          {@link #PASSED_THROUGH} (rate limits, allowed origins, retention, …)
  */
 public record LocalSettings(
         int gatewayPort,
@@ -28,7 +30,18 @@ public record LocalSettings(
         String jwtAudience,
         int fanoutConcurrency,
         Duration idleTimeout,
-        String region) {
+        String region,
+        Map<String, String> handlerSettings) {
+
+    /** Handler settings the local runtime takes from its environment and hands to the handlers as they are. */
+    public static final java.util.List<String> PASSED_THROUGH = java.util.List.of(
+            "PULSE_RATE_LIMITS", "PULSE_MAX_FRAME_BYTES", "PULSE_CLIENT_EVENT_PREFIXES", "PULSE_ALLOWED_ORIGINS",
+            "PULSE_EVENT_RETENTION_SECONDS", "PULSE_JWT_USER_CLAIM", "PULSE_JWT_WORKSPACE_CLAIM",
+            "PULSE_CONNECTION_TTL_SECONDS");
+
+    public LocalSettings {
+        handlerSettings = Map.copyOf(handlerSettings);
+    }
 
     /** Development only: anyone can mint tokens with it. Set PULSE_JWT_SECRET for anything shared. */
     public static final String DEVELOPMENT_SECRET = "pulse-local-development-secret-not-for-production";
@@ -44,16 +57,27 @@ public record LocalSettings(
                 env.getOrDefault("PULSE_JWT_AUDIENCE", "pulse"),
                 Integer.parseInt(env.getOrDefault("PULSE_FANOUT_CONCURRENCY", "64")),
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("PULSE_LOCAL_IDLE_TIMEOUT_SECONDS", "600"))),
-                env.getOrDefault("AWS_REGION", "us-east-1"));
+                env.getOrDefault("AWS_REGION", "us-east-1"),
+                PASSED_THROUGH.stream().filter(env::containsKey)
+                        .collect(java.util.stream.Collectors.toMap(k -> k, env::get)));
     }
 
     /** Every port free-chosen: for tests and benchmarks that run beside anything else. */
     public static LocalSettings ephemeral() {
-        return new LocalSettings(0, 0, 0, "local", DEVELOPMENT_SECRET, "pulse-local", "pulse", 64, Duration.ofMinutes(10), "us-east-1");
+        return new LocalSettings(0, 0, 0, "local", DEVELOPMENT_SECRET, "pulse-local", "pulse", 64, Duration.ofMinutes(10),
+                "us-east-1", Map.of());
     }
 
     public LocalSettings withFanoutConcurrency(int concurrency) {
         return new LocalSettings(gatewayPort, eventBusPort, dynamoDbPort, stage, jwtSecret, jwtIssuer, jwtAudience,
-                concurrency, idleTimeout, region);
+                concurrency, idleTimeout, region, handlerSettings);
+    }
+
+    /** One more handler setting, e.g. {@code withHandlerSetting("PULSE_ALLOWED_ORIGINS", "https://app.example")}. */
+    public LocalSettings withHandlerSetting(String name, String value) {
+        var settings = new java.util.HashMap<>(handlerSettings);
+        settings.put(name, value);
+        return new LocalSettings(gatewayPort, eventBusPort, dynamoDbPort, stage, jwtSecret, jwtIssuer, jwtAudience,
+                fanoutConcurrency, idleTimeout, region, settings);
     }
 }

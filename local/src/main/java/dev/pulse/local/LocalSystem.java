@@ -147,6 +147,7 @@ public final class LocalSystem implements AutoCloseable {
         env.put("PULSE_JWT_ISSUER", settings.jwtIssuer());
         env.put("PULSE_JWT_AUDIENCE", settings.jwtAudience());
         env.put("PULSE_FANOUT_CONCURRENCY", Integer.toString(settings.fanoutConcurrency()));
+        env.putAll(settings.handlerSettings());
         return env;
     }
 

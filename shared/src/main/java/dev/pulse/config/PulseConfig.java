@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param maxFrameBytes       largest client frame accepted (PULSE_MAX_FRAME_BYTES, default 32 KiB: one API Gateway frame)
  * @param clientEventPrefixes event names clients may publish to rooms must start with one of these
  *                            (PULSE_CLIENT_EVENT_PREFIXES, comma-separated, default {@code client.})
+ * @param allowedOrigins      browser origins allowed to connect (PULSE_ALLOWED_ORIGINS, comma-separated, e.g.
+ *                            {@code https://app.example.com}); empty = any. Requests without an Origin header
+ *                            (servers, mobile apps) are not affected.
  */
 public record PulseConfig(
         JwtSettings jwt,
@@ -37,7 +40,8 @@ public record PulseConfig(
         String eventBusName,
         RateLimits rateLimits,
         int maxFrameBytes,
-        java.util.List<String> clientEventPrefixes) {
+        java.util.List<String> clientEventPrefixes,
+        java.util.List<String> allowedOrigins) {
 
     /** API Gateway closes every connection after 2 h; 10 min of slack covers clock skew and late disconnects. */
     public static final Duration DEFAULT_CONNECTION_TTL = Duration.ofMinutes(130);
@@ -71,7 +75,9 @@ public record PulseConfig(
                 RateLimits.parse(env.get("PULSE_RATE_LIMITS")),
                 Integer.parseInt(env.getOrDefault("PULSE_MAX_FRAME_BYTES", "32768")),
                 java.util.Arrays.stream(env.getOrDefault("PULSE_CLIENT_EVENT_PREFIXES", "client.").split(","))
-                        .map(String::trim).filter(p -> !p.isEmpty()).toList());
+                        .map(String::trim).filter(p -> !p.isEmpty()).toList(),
+                java.util.Arrays.stream(env.getOrDefault("PULSE_ALLOWED_ORIGINS", "").split(","))
+                        .map(String::trim).filter(o -> !o.isEmpty()).toList());
     }
 
     private static boolean blank(String value) {

@@ -21,18 +21,32 @@ public final class ConnectionLifecycle {
     private final ConnectionStore connections;
     private final Clock clock;
     private final Duration connectionTtl;
+    private final List<String> allowedOrigins;
 
     public ConnectionLifecycle(TokenVerifier verifier, ConnectionStore connections, Clock clock, Duration connectionTtl) {
+        this(verifier, connections, clock, connectionTtl, List.of());
+    }
+
+    /** @param allowedOrigins browser origins that may connect; empty allows any */
+    public ConnectionLifecycle(TokenVerifier verifier, ConnectionStore connections, Clock clock, Duration connectionTtl,
+                               List<String> allowedOrigins) {
         this.verifier = verifier;
         this.connections = connections;
         this.clock = clock;
         this.connectionTtl = connectionTtl;
+        this.allowedOrigins = List.copyOf(allowedOrigins);
     }
 
     /** @param verifier null where only {@link #disconnect} is used (the $disconnect function holds no keys) */
     public ConnectOutcome connect(String connectionId, Map<String, String> queryParameters, Map<String, String> headers) {
         if (verifier == null) {
             throw new IllegalStateException("no JWT settings: set PULSE_JWT_SECRET or PULSE_JWT_JWKS_URL");
+        }
+        String origin = header(headers, "Origin");
+        if (!allowedOrigins.isEmpty() && origin != null && !allowedOrigins.contains(origin)) {
+            // A page of another site must not ride on a user's token (cross-site WebSocket hijacking).
+            LOG.info("connect refused connectionId={} status=403 reason=origin_not_allowed origin={}", connectionId, origin);
+            return ConnectOutcome.refused(403, "origin_not_allowed");
         }
         var credentials = ConnectCredentials.locate(queryParameters, headers);
         if (credentials.isEmpty()) {
@@ -56,6 +70,18 @@ public final class ConnectionLifecycle {
         connections.open(connection, autoJoinRooms(identity));
         LOG.info("connected connectionId={} userId={} workspaceId={}", connectionId, identity.userId(), identity.workspaceId());
         return ConnectOutcome.accepted(identity, credentials.get().subprotocol());
+    }
+
+    private static String header(Map<String, String> headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        for (var entry : headers.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name)) {
+                return entry.getValue();
+            }
+        }
+        return null;
     }
 
     /** Every connection lands in its user room (all devices of one user) and its workspace room. */

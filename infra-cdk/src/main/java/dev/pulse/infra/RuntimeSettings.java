@@ -1,0 +1,64 @@
+package dev.pulse.infra;
+
+import dev.pulse.ratelimit.RateLimits;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How the deployed handlers behave, as construct props; each becomes the environment variable the core
+ * reads ({@code PulseConfig}, {@code EventLogConfig}). Null or empty means the core's default. Checked at
+ * synthesis, so a bad rate-limit spec fails {@code cdk synth}, not the first request.
+ *
+ * @param userClaim           JWT claim with the user id (PULSE_JWT_USER_CLAIM; default {@code sub})
+ * @param workspaceClaim      JWT claim with the workspace id (PULSE_JWT_WORKSPACE_CLAIM; default {@code workspaceId})
+ * @param eventRetention      how long the event log keeps events for sync (PULSE_EVENT_RETENTION_SECONDS; default 24 h)
+ * @param rateLimits          per-connection limits, e.g. {@code room.join=10/60s,*=60/10s} (PULSE_RATE_LIMITS)
+ * @param allowedOrigins      browser origins allowed to connect (PULSE_ALLOWED_ORIGINS; empty = any)
+ * @param clientEventPrefixes event-name prefixes clients may publish with room.publish (PULSE_CLIENT_EVENT_PREFIXES)
+ */
+public record RuntimeSettings(
+        String userClaim,
+        String workspaceClaim,
+        Duration eventRetention,
+        String rateLimits,
+        List<String> allowedOrigins,
+        List<String> clientEventPrefixes) {
+
+    public static final RuntimeSettings DEFAULTS = new RuntimeSettings(null, null, null, null, List.of(), List.of());
+
+    public RuntimeSettings {
+        allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+        clientEventPrefixes = clientEventPrefixes == null ? List.of() : List.copyOf(clientEventPrefixes);
+        if (rateLimits != null && !rateLimits.isBlank()) {
+            RateLimits.parse(rateLimits); // throws with a clear message
+        }
+        if (eventRetention != null && eventRetention.toSeconds() < 60) {
+            throw new IllegalArgumentException("eventRetention must be at least 1 minute: " + eventRetention);
+        }
+        for (String origin : allowedOrigins) {
+            if (!origin.matches("https?://[^/\\s]+")) {
+                throw new IllegalArgumentException("allowed origins are scheme://host[:port] with no path: " + origin);
+            }
+        }
+    }
+
+    /** The environment variables to set (only those that differ from the core's defaults). */
+    Map<String, String> environment() {
+        var env = new TreeMap<String, String>();
+        put(env, "PULSE_JWT_USER_CLAIM", userClaim);
+        put(env, "PULSE_JWT_WORKSPACE_CLAIM", workspaceClaim);
+        put(env, "PULSE_EVENT_RETENTION_SECONDS", eventRetention == null ? null : Long.toString(eventRetention.toSeconds()));
+        put(env, "PULSE_RATE_LIMITS", rateLimits);
+        put(env, "PULSE_ALLOWED_ORIGINS", allowedOrigins.isEmpty() ? null : String.join(",", allowedOrigins));
+        put(env, "PULSE_CLIENT_EVENT_PREFIXES", clientEventPrefixes.isEmpty() ? null : String.join(",", clientEventPrefixes));
+        return env;
+    }
+
+    private static void put(Map<String, String> env, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            env.put(name, value);
+        }
+    }
+}

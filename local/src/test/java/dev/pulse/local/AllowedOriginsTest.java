@@ -1,0 +1,63 @@
+package dev.pulse.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** PULSE_ALLOWED_ORIGINS: a page of another site cannot open a socket with a user's token. */
+class AllowedOriginsTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static LocalSystem system;
+
+    @BeforeAll
+    static void start() {
+        system = LocalSystem.start(LocalSettings.ephemeral()
+                .withHandlerSetting("PULSE_ALLOWED_ORIGINS", "https://app.example, https://admin.example"));
+    }
+
+    @AfterAll
+    static void stop() {
+        system.close();
+    }
+
+    private static URI uri() {
+        return URI.create(system.webSocketUri() + "?token=" + system.tokens().issue("olly", "ws-o", Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void anotherSitesOriginIsRefusedWith403() {
+        var failure = assertThrows(CompletionException.class, () -> HTTP.newWebSocketBuilder()
+                .header("Origin", "https://evil.example").buildAsync(uri(), new WebSocket.Listener() { }).join());
+        assertEquals(403, assertInstanceOf(WebSocketHandshakeException.class, failure.getCause()).getResponse().statusCode());
+    }
+
+    @Test
+    void anAllowedOriginConnects() throws Exception {
+        var listener = new TestClient();
+        var socket = HTTP.newWebSocketBuilder().header("Origin", "https://admin.example").buildAsync(uri(), listener).join();
+        try {
+            socket.sendText("{\"action\":\"ping\",\"id\":\"p\"}", true).join();
+            assertTrue(listener.await(f -> "p".equals(f.path("id").asText())).path("ok").asBoolean());
+        } finally {
+            socket.abort();
+        }
+    }
+
+    @Test
+    void clientsWithoutAnOriginHeaderAreNotAffected() throws Exception {
+        try (var client = TestClient.connect(uri())) {
+            assertTrue(client.request("ping", null).path("ok").asBoolean());
+        }
+    }
+}
