@@ -20,6 +20,15 @@ final class AwsSolutionsSuppressions {
 
     static void apply(PulseRealtime realtime, List<WebSocketRoute> routes, boolean accessLogs, boolean signingSecret) {
         if (signingSecret) {
+            for (Function fn : List.of(realtime.getDefaultFunction(), realtime.getPollFunction())) {
+                NagSuppressions.addResourceSuppressions(fn.getRole(), List.of(NagPackSuppression.builder()
+                        .id("AwsSolutions-IAM5")
+                        .appliesTo(List.of(RegexAppliesTo.builder()
+                                .regex("/^Resource::arn:<AWS::Partition>:secretsmanager:.*:secret:.*-\\?{6}$/").build()))
+                        .reason("A secret named without its full ARN is matched by name plus Secrets Manager's "
+                                + "6-character suffix (one secret).")
+                        .build()), true);
+            }
             // Only when the secret is given by name: its ARN then ends in a suffix the CDK cannot know.
             NagSuppressions.addResourceSuppressions(realtime.getConnectFunction().getRole(), List.of(
                     NagPackSuppression.builder()
@@ -42,6 +51,13 @@ final class AwsSolutionsSuppressions {
                     "Access logs need the account-wide API Gateway CloudWatch role, which a construct must not set; "
                     + "enable them with accessLogs=true once the account has it. Function logs and alarms cover errors.");
         }
+        NagSuppressions.addResourceSuppressions(realtime.getSyncApi(), List.of(
+                NagPackSuppression.builder().id("AwsSolutions-APIG4")
+                        .reason("POST /sync authenticates in PollHandler: it verifies the bearer JWT with the same "
+                                + "verifier as $connect and answers 401/403 itself.").build(),
+                NagPackSuppression.builder().id("AwsSolutions-APIG1")
+                        .reason("Access logs need the account-wide API Gateway CloudWatch role, which a construct must "
+                                + "not set; PollHandler logs every refusal and its alarms cover errors.").build()), true);
         suppress(realtime.getEventsTable(), "AwsSolutions-DDB3",
                 "The event log is a replay buffer whose items expire after the retention (24 h by default); "
                 + "restoring it from a backup would replay stale positions. Losing it is reported to clients "

@@ -15,7 +15,13 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.WebSocketLambdaIntegration;
+import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
+import software.amazon.awscdk.services.apigatewayv2.CorsHttpMethod;
+import software.amazon.awscdk.services.apigatewayv2.CorsPreflightOptions;
+import software.amazon.awscdk.services.apigatewayv2.HttpApi;
+import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
 import software.amazon.awscdk.services.apigatewayv2.CfnStage;
 import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketApi;
@@ -89,6 +95,9 @@ public class PulseRealtime extends Construct {
     private final Function defaultFunction;
     private final Function fanOutFunction;
     private final Function tokenExpiryFunction;
+    private final Function pollFunction;
+    private final Alias pollAlias;
+    private final HttpApi syncApi;
     private final Alias connectAlias;
     private final Alias disconnectAlias;
     private final Alias defaultAlias;
@@ -172,6 +181,11 @@ public class PulseRealtime extends Construct {
         }
         this.fanOutFunction = function("FanOutHandler", FANOUT_TIMEOUT, code, environment);
         this.tokenExpiryFunction = function("TokenExpiryHandler", FANOUT_TIMEOUT, code, environment);
+        // The polling fallback verifies a bearer token per request, so it gets the key material too.
+        this.pollFunction = function("PollHandler", ROUTE_TIMEOUT, code, connectEnvironment);
+        if (props.jwtSigningSecret() != null) {
+            props.jwtSigningSecret().grantRead(pollFunction);
+        }
         this.connectAlias = alias(connectFunction).build();
         this.disconnectAlias = alias(disconnectFunction).build();
         this.defaultAlias = alias(defaultFunction).build();
@@ -184,6 +198,24 @@ public class PulseRealtime extends Construct {
                 .build();
 
         this.tokenExpiryAlias = alias(tokenExpiryFunction).build();
+        this.pollAlias = alias(pollFunction).build();
+
+        // HTTP polling fallback (POST /sync): the same sync query for clients whose WebSocket is blocked.
+        var origins = props.runtime().allowedOrigins().isEmpty() ? List.of("*") : props.runtime().allowedOrigins();
+        this.syncApi = HttpApi.Builder.create(this, "SyncApi")
+                .description("Pulse HTTP polling fallback: POST /sync with a bearer token")
+                .corsPreflight(CorsPreflightOptions.builder()
+                        .allowOrigins(origins)
+                        .allowMethods(List.of(CorsHttpMethod.POST, CorsHttpMethod.OPTIONS))
+                        .allowHeaders(List.of("authorization", "content-type"))
+                        .maxAge(Duration.hours(1))
+                        .build())
+                .build();
+        syncApi.addRoutes(AddRoutesOptions.builder()
+                .path("/sync")
+                .methods(List.of(HttpMethod.POST))
+                .integration(new HttpLambdaIntegration("SyncIntegration", pollAlias))
+                .build());
 
         var routes = List.of(
                 api.addRoute("$connect", route("ConnectIntegration", connectAlias)),
@@ -195,9 +227,11 @@ public class PulseRealtime extends Construct {
             enableAccessLogs();
         }
 
-        for (Function fn : getFunctions()) {
+        for (Function fn : List.of(connectFunction, disconnectFunction, defaultFunction, fanOutFunction, tokenExpiryFunction)) {
             table.grantReadWriteData(fn);
         }
+        // Polling reads the log only; it needs no connection records (it holds no socket).
+        eventsTable.grantReadData(pollFunction);
         // The fan-out appends to the event log; so does $default (client events from room.publish go through
         // the same fan-out) and it reads it for sync.request.
         eventsTable.grantReadWriteData(fanOutFunction);
@@ -226,6 +260,7 @@ public class PulseRealtime extends Construct {
                 .build());
 
         AwsSolutionsSuppressions.apply(this, routes, props.accessLogs(), props.jwtSigningSecret() != null);
+        output("SyncUrl", syncApi.getApiEndpoint() + "/sync", "HTTP polling fallback (POST with Authorization: Bearer <jwt>)");
         // Every minute (scheduled rules live on the default bus); the sweep looks back 5 minutes, so a late or
         // failed run is caught up by the next one and retries would only duplicate work.
         this.tokenExpirySchedule = Rule.Builder.create(this, "TokenExpirySchedule")
@@ -397,14 +432,26 @@ public class PulseRealtime extends Construct {
         return tokenExpirySchedule;
     }
 
-    /** The aliases callers invoke, in the order of {@link #getFunctions()}. */
-    public List<Alias> getAliases() {
-        return List.of(connectAlias, disconnectAlias, defaultAlias, fanOutAlias, tokenExpiryAlias);
+    public Function getPollFunction() {
+        return pollFunction;
     }
 
-    /** All five functions: connect, disconnect, default, fan-out, token expiry. */
+    public Alias getPollAlias() {
+        return pollAlias;
+    }
+
+    public HttpApi getSyncApi() {
+        return syncApi;
+    }
+
+    /** The aliases callers invoke, in the order of {@link #getFunctions()}. */
+    public List<Alias> getAliases() {
+        return List.of(connectAlias, disconnectAlias, defaultAlias, fanOutAlias, tokenExpiryAlias, pollAlias);
+    }
+
+    /** All six functions: connect, disconnect, default, fan-out, token expiry, polling. */
     public List<Function> getFunctions() {
-        return List.of(connectFunction, disconnectFunction, defaultFunction, fanOutFunction, tokenExpiryFunction);
+        return List.of(connectFunction, disconnectFunction, defaultFunction, fanOutFunction, tokenExpiryFunction, pollFunction);
     }
 
     public Queue getFanOutDeadLetterQueue() {

@@ -41,15 +41,17 @@ class JwtSigningSecretTest {
         resources(template, "AWS::Lambda::Function").forEach((id, fn) -> {
             var env = fn.at("/Properties/Environment/Variables");
             assertFalse(env.has("PULSE_JWT_SECRET"), "the key's value is never in the template");
-            if (id.equals(connectId) || id.equals(logicalId(realtime.getDefaultFunction()))) {
+            if (id.equals(connectId) || id.equals(logicalId(realtime.getDefaultFunction()))
+                    || id.equals(logicalId(realtime.getPollFunction()))) {
                 assertEquals(SECRET_ARN, env.get("PULSE_JWT_SECRET_ARN").asText());
             } else {
                 assertFalse(env.has("PULSE_JWT_SECRET_ARN"));
             }
         });
-        // $connect and $default ($default verifies the tokens auth.refresh brings).
+        // $connect, $default (it verifies the tokens auth.refresh brings) and polling (bearer tokens).
         assertEquals(Map.of(logicalId(realtime.getConnectFunction().getRole()), List.of(SECRET_ARN),
-                logicalId(realtime.getDefaultFunction().getRole()), List.of(SECRET_ARN)), secretReaders(template));
+                logicalId(realtime.getDefaultFunction().getRole()), List.of(SECRET_ARN),
+                logicalId(realtime.getPollFunction().getRole()), List.of(SECRET_ARN)), secretReaders(template));
         assertNoAwsSolutionsFindings(stack);
     }
 
@@ -60,7 +62,8 @@ class JwtSigningSecretTest {
         var readers = secretReaders(template);
         var byName = List.of("arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:pulse/jwt-??????");
         assertEquals(Map.of(logicalId(stack.getRealtime().getConnectFunction().getRole()), byName,
-                logicalId(stack.getRealtime().getDefaultFunction().getRole()), byName), readers);
+                logicalId(stack.getRealtime().getDefaultFunction().getRole()), byName,
+                logicalId(stack.getRealtime().getPollFunction().getRole()), byName), readers);
         // The wildcard is justified in code (AwsSolutions-IAM5 with a reason), so the checks still pass.
         assertNoAwsSolutionsFindings(stack);
     }

@@ -77,9 +77,8 @@ class PulseRealtimeTest {
 
         var integrations = resources(template, "AWS::ApiGatewayV2::Integration");
         var functionByRouteKey = new HashMap<String, String>();
-        resources(template, "AWS::ApiGatewayV2::Route").values().forEach(route -> {
+        webSocketRoutes().values().forEach(route -> {
             var props = route.get("Properties");
-            assertEquals(apiId, props.at("/ApiId/Ref").asText());
             // Target is "integrations/{IntegrationRef}"; the integration invokes one function's ARN.
             String target = render(props.get("Target"));
             String integrationId = target.substring("integrations/${".length(), target.length() - 1);
@@ -102,7 +101,8 @@ class PulseRealtimeTest {
                 .forEach(p -> invokedByApiGateway.add(render(p.get("FunctionName"))));
         assertEquals(Set.of("${" + logicalId(realtime.getConnectAlias()) + "}",
                 "${" + logicalId(realtime.getDisconnectAlias()) + "}",
-                "${" + logicalId(realtime.getDefaultAlias()) + "}"), invokedByApiGateway);
+                "${" + logicalId(realtime.getDefaultAlias()) + "}",
+                "${" + logicalId(realtime.getPollAlias()) + "}"), invokedByApiGateway);
     }
 
     @Test
@@ -110,8 +110,8 @@ class PulseRealtimeTest {
         var functions = resources(template, "AWS::Lambda::Function");
         var versions = resources(template, "AWS::Lambda::Version");
         var aliases = resources(template, "AWS::Lambda::Alias");
-        assertEquals(5, versions.size());
-        assertEquals(5, aliases.size());
+        assertEquals(6, versions.size());
+        assertEquals(6, aliases.size());
         for (int i = 0; i < realtime.getFunctions().size(); i++) {
             String fnId = logicalId(realtime.getFunctions().get(i));
             assertEquals(json("{\"ApplyOn\":\"PublishedVersions\"}"),
@@ -153,6 +153,29 @@ class PulseRealtimeTest {
         assertEquals(Set.of(roleId(realtime.getFanOutFunction())), senders);
     }
 
+    /** The WebSocket API's routes (the polling HTTP API has its own). */
+    private static Map<String, com.fasterxml.jackson.databind.JsonNode> webSocketRoutes() {
+        var routes = new java.util.TreeMap<>(resources(template, "AWS::ApiGatewayV2::Route"));
+        routes.values().removeIf(route -> !apiId.equals(route.at("/Properties/ApiId/Ref").asText()));
+        assertEquals(3, routes.size());
+        return routes;
+    }
+
+    @Test
+    void pollingFallbackIsAnHttpApiPostSyncRouteToThePollFunctionWithCors() {
+        String syncApiId = logicalId(realtime.getSyncApi());
+        var api = resources(template, "AWS::ApiGatewayV2::Api").get(syncApiId).get("Properties");
+        assertEquals("HTTP", api.get("ProtocolType").asText());
+        assertEquals(json("[\"*\"]"), api.at("/CorsConfiguration/AllowOrigins"));
+        var routes = resources(template, "AWS::ApiGatewayV2::Route").values().stream()
+                .filter(r -> syncApiId.equals(r.at("/Properties/ApiId/Ref").asText())).toList();
+        assertEquals(1, routes.size());
+        assertEquals("POST /sync", routes.get(0).at("/Properties/RouteKey").asText());
+        var functions = resources(template, "AWS::Lambda::Function");
+        assertEquals("dev.pulse.functions.PollHandler::handleRequest",
+                functions.get(logicalId(realtime.getPollFunction())).at("/Properties/Handler").asText());
+    }
+
     @Test
     void stageAutoDeploysWithThrottlingOnceTheRoutesExist() {
         var stages = resources(template, "AWS::ApiGatewayV2::Stage");
@@ -165,7 +188,7 @@ class PulseRealtimeTest {
         assertFalse(props.has("AccessLogSettings"), "access logs are opt-in (they need the account's CloudWatch role)");
         var dependsOn = new HashSet<String>();
         stage.path("DependsOn").forEach(id -> dependsOn.add(id.asText()));
-        assertTrue(dependsOn.containsAll(resources(template, "AWS::ApiGatewayV2::Route").keySet()), dependsOn.toString());
+        assertTrue(dependsOn.containsAll(webSocketRoutes().keySet()), dependsOn.toString());
     }
 
     @Test
@@ -256,13 +279,14 @@ class PulseRealtimeTest {
     @Test
     void everyFunctionRunsItsHandlerFromTheJarWithTheConfigTheCoreReads() {
         var functions = resources(template, "AWS::Lambda::Function");
-        assertEquals(5, functions.size());
+        assertEquals(6, functions.size());
         var expected = Map.of(
                 realtime.getConnectFunction(), new Expected("dev.pulse.functions.ConnectHandler::handleRequest", 29),
                 realtime.getDisconnectFunction(), new Expected("dev.pulse.functions.DisconnectHandler::handleRequest", 29),
                 realtime.getDefaultFunction(), new Expected("dev.pulse.functions.DefaultHandler::handleRequest", 29),
                 realtime.getFanOutFunction(), new Expected("dev.pulse.functions.FanOutHandler::handleRequest", 60),
-                realtime.getTokenExpiryFunction(), new Expected("dev.pulse.functions.TokenExpiryHandler::handleRequest", 60));
+                realtime.getTokenExpiryFunction(), new Expected("dev.pulse.functions.TokenExpiryHandler::handleRequest", 60),
+                realtime.getPollFunction(), new Expected("dev.pulse.functions.PollHandler::handleRequest", 29));
         var logGroups = resources(template, "AWS::Logs::LogGroup");
         String tableId = logicalId(realtime.getTable());
         var codeKeys = new HashSet<String>();
@@ -281,7 +305,7 @@ class PulseRealtimeTest {
                     render(env.get("PULSE_MANAGEMENT_ENDPOINT")));
             assertEquals("default", env.get("PULSE_EVENT_BUS").asText());
             assertEquals("64", env.get("PULSE_FANOUT_CONCURRENCY").asText());
-            if (fn == realtime.getConnectFunction() || fn == realtime.getDefaultFunction()) {
+            if (fn == realtime.getConnectFunction() || fn == realtime.getDefaultFunction() || fn == realtime.getPollFunction()) {
                 // $connect verifies the token of the upgrade, $default the one auth.refresh brings.
                 assertEquals(SECRET, env.get("PULSE_JWT_SECRET").asText());
                 assertEquals("https://auth.example", env.get("PULSE_JWT_ISSUER").asText());
@@ -302,8 +326,11 @@ class PulseRealtimeTest {
                     .filter(s -> actions(s).contains("dynamodb:PutItem") && actions(s).contains("dynamodb:Query"))
                     .filter(s -> render(s.get("Resource").get(0)).equals("${" + tableId + ".Arn}"))
                     .toList();
-            assertEquals(1, tableStatements.size(), "table grant of " + want.handler());
-            assertEquals("${" + tableId + ".Arn}", render(tableStatements.get(0).get("Resource").get(0)));
+            // Polling holds no socket, so it gets no access to the connections table (only the event log).
+            assertEquals(fn == realtime.getPollFunction() ? 0 : 1, tableStatements.size(), "table grant of " + want.handler());
+            if (fn != realtime.getPollFunction()) {
+                assertEquals("${" + tableId + ".Arn}", render(tableStatements.get(0).get("Resource").get(0)));
+            }
         });
         assertEquals(1, codeKeys.size(), "all five functions deploy the one jar");
     }
@@ -339,7 +366,7 @@ class PulseRealtimeTest {
     @Test
     void errorsAndThrottlesOfEveryFunctionAndTheDeadLetterQueueDepthRaiseAlarms() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(11, alarms.size());
+        assertEquals(13, alarms.size());
         var watched = new HashSet<String>();
         alarms.values().forEach(alarm -> {
             var props = alarm.get("Properties");
@@ -377,7 +404,7 @@ class PulseRealtimeTest {
         expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
                 + logicalId(realtime.getFanOutDeadLetterQueue()) + ".QueueName}");
         assertEquals(expected, watched);
-        assertEquals(11, realtime.getAlarms().getAlarms().size());
+        assertEquals(13, realtime.getAlarms().getAlarms().size());
     }
 
     @Test
@@ -390,7 +417,8 @@ class PulseRealtimeTest {
                 "RealtimeWebSocketUrl", "wss://" + host,
                 "RealtimeCallbackUrl", "https://" + host,
                 "RealtimeEventBusName", "default",
-                "RealtimeConnectionsTableName", "${" + logicalId(realtime.getTable()) + "}"), outputs);
+                "RealtimeConnectionsTableName", "${" + logicalId(realtime.getTable()) + "}",
+                "RealtimeSyncUrl", "${" + logicalId(realtime.getSyncApi()) + ".ApiEndpoint}/sync"), outputs);
     }
 
     private record Expected(String handler, int timeoutSeconds) {

@@ -57,11 +57,12 @@ class PulseStackTest {
         String apiId = logicalId(realtime.getApi());
         String connectId = logicalId(realtime.getConnectFunction());
         String defaultId = logicalId(realtime.getDefaultFunction());
+        String pollId = logicalId(realtime.getPollFunction());
         resources(template, "AWS::Lambda::Function").forEach((id, fn) -> {
             var env = fn.at("/Properties/Environment/Variables");
             assertEquals("orders", env.get("PULSE_EVENT_BUS").asText());
             assertEquals("16", env.get("PULSE_FANOUT_CONCURRENCY").asText());
-            if (id.equals(connectId) || id.equals(defaultId)) {
+            if (id.equals(connectId) || id.equals(defaultId) || id.equals(pollId)) {
                 assertEquals("https://auth.example/.well-known/jwks.json", env.get("PULSE_JWT_JWKS_URL").asText());
             } else {
                 assertFalse(env.has("PULSE_JWT_JWKS_URL"));
@@ -109,7 +110,7 @@ class PulseStackTest {
     @Test
     void everyAlarmNotifiesTheConfiguredTopicOfAlarmAndRecovery() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(11, alarms.size());
+        assertEquals(13, alarms.size());
         alarms.forEach((id, alarm) -> {
             var props = alarm.get("Properties");
             assertEquals(List.of(ALARM_TOPIC), texts(props.get("AlarmActions")), id);
