@@ -188,6 +188,45 @@ class SyncEndToEndTest {
     }
 
     @Test
+    void syncFromLastEventIdIsExactWhereTheEventIsLoggedAndByTimeElsewhere() throws Exception {
+        var client = connect("lia", "ws-s7");
+        client.join("chat:a");
+        client.join("chat:b");
+        String seen = publisher.event("chat.message").toRoom("ws-s7", "chat:a").data(Map.of("n", 1)).send();
+        settled(client);
+        Thread.sleep(5); // publish times are the anchor in rooms where the event is not logged
+        String missedInA = publisher.event("chat.message").toRoom("ws-s7", "chat:a").data(Map.of("n", 2)).send();
+        String missedInB = publisher.event("chat.message").toRoom("ws-s7", "chat:b").data(Map.of("n", 3)).send();
+        settled(client);
+
+        var reply = client.request("sync.request", Json.object().put("lastEventId", seen));
+        assertTrue(reply.path("ok").asBoolean(), reply.toString());
+        assertEquals(2, reply.path("data").path("events").asInt());
+        var sync = client.await(f -> "sync".equals(f.path("type").asText()));
+        var replayed = new java.util.HashSet<String>();
+        sync.path("events").forEach(e -> replayed.add(e.path("eventId").asText()));
+        assertEquals(java.util.Set.of(missedInA, missedInB), replayed);
+        var state = client.await(f -> "sync.state".equals(f.path("type").asText()));
+        assertEquals("restored", state.path("rooms").path("chat:a").path("status").asText());
+        assertEquals("restored", state.path("rooms").path("chat:b").path("status").asText());
+    }
+
+    @Test
+    void anUnknownLastEventIdReportsContinuityLostAndMixingQueryKindsIsInvalid() throws Exception {
+        var client = connect("max", "ws-s8");
+        client.join("chat:c");
+        publish("ws-s8", "chat:c", 1);
+        settled(client);
+        var reply = client.request("sync.request", Json.object().put("lastEventId", "never-published"));
+        assertTrue(reply.path("ok").asBoolean(), reply.toString());
+        var state = client.await(f -> "sync.state".equals(f.path("type").asText()));
+        assertEquals("lost", state.path("rooms").path("chat:c").path("status").asText(), state.toString());
+
+        var mixed = client.request("sync.request", Json.object().put("lastEventId", "x").put("since", Instant.now().toString()));
+        assertEquals("invalid_frame", mixed.path("error").path("code").asText());
+    }
+
+    @Test
     void syncSinceReplaysTheRoomsOfTheConnectionFromThatTime() throws Exception {
         var client = connect("dee", "ws-s4");
         client.join("chat:y");

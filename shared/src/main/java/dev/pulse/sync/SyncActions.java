@@ -42,9 +42,12 @@ public final class SyncActions {
     private final SyncReplay replay;
     private final ConnectionSender sender;
 
+    private final LastEventIdQuery lastEventIds;
+
     public SyncActions(MembershipStore memberships, EventLog log, ConnectionSender sender, Clock clock) {
         this.memberships = memberships;
         this.replay = new SyncReplay(log, clock);
+        this.lastEventIds = new LastEventIdQuery(log);
         this.sender = sender;
     }
 
@@ -57,7 +60,19 @@ public final class SyncActions {
         memberships.rooms(connection.connectionId()).forEach(room -> joined.add(room.name()));
         SyncQuery query;
         try {
-            query = SyncQuery.parse(frame.data(), joined);
+            var lastEventId = frame.data().get("lastEventId");
+            if (lastEventId != null) {
+                if (frame.data().has("positions") || frame.data().has("since")) {
+                    throw new ProtocolException(ErrorCode.INVALID_FRAME,
+                            "data must have exactly one of positions, since or lastEventId", frame.id());
+                }
+                if (!lastEventId.isTextual() || lastEventId.textValue().isEmpty() || lastEventId.textValue().length() > 128) {
+                    throw new ProtocolException(ErrorCode.INVALID_FRAME, "data.lastEventId must be a string of 1-128 characters", frame.id());
+                }
+                query = lastEventIds.resolve(connection.workspaceId(), lastEventId.textValue(), joined);
+            } else {
+                query = SyncQuery.parse(frame.data(), joined);
+            }
         } catch (SyncQuery.InvalidSyncQuery e) {
             if (e.invalidRoom()) {
                 throw new ActionException(ErrorCode.INVALID_ROOM, e.getMessage());

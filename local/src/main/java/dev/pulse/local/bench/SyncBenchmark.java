@@ -47,7 +47,10 @@ public final class SyncBenchmark {
 
     static void run(int events, int rooms, int repetitions) throws Exception {
         var counter = new CallCounter();
-        try (var system = LocalSystem.start(LocalSettings.ephemeral(), List.of(counter))) {
+        // The client joins every room and syncs each run: lift the per-connection join and sync limits.
+        var settings = LocalSettings.ephemeral()
+                .withHandlerSetting("PULSE_RATE_LIMITS", "room.join=1000/60s,sync.request=1000/30s");
+        try (var system = LocalSystem.start(settings, List.of(counter))) {
             var publisher = new Publisher(system.eventBridgeClient(), "default", "bench.sync");
             String token = system.tokens().issue("u1", WORKSPACE, Duration.ofMinutes(30));
             URI uri = URI.create(system.webSocketUri() + "?token=" + token);
