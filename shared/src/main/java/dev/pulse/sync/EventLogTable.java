@@ -4,14 +4,8 @@ import dev.pulse.connection.ConnectionTable;
 import dev.pulse.room.Room;
 import java.util.Map;
 import java.util.Objects;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
@@ -51,26 +45,13 @@ public final class EventLogTable {
     private EventLogTable() {
     }
 
-    /** Same key layout as the connections table: string {@code pk}/{@code sk}, on-demand capacity. */
+    /** Same key layout and TTL attribute as the connections table, so the same definitions serve. */
     public static CreateTableRequest createTableRequest(String tableName) {
-        Objects.requireNonNull(tableName, "tableName");
-        return CreateTableRequest.builder()
-                .tableName(tableName)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName(PARTITION_KEY).attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName(SORT_KEY).attributeType(ScalarAttributeType.S).build())
-                .keySchema(
-                        KeySchemaElement.builder().attributeName(PARTITION_KEY).keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName(SORT_KEY).keyType(KeyType.RANGE).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .build();
+        return ConnectionTable.createTableRequest(tableName);
     }
 
     public static UpdateTimeToLiveRequest timeToLiveRequest(String tableName) {
-        return UpdateTimeToLiveRequest.builder()
-                .tableName(Objects.requireNonNull(tableName, "tableName"))
-                .timeToLiveSpecification(TimeToLiveSpecification.builder().attributeName(TTL_ATTRIBUTE).enabled(true).build())
-                .build();
+        return ConnectionTable.timeToLiveRequest(tableName);
     }
 
     /** The room's partition key; the same form as in the connections table. */

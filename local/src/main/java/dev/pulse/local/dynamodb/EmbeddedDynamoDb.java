@@ -10,6 +10,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
  * DynamoDB Local (AWS's own engine) as an in-process HTTP server, in memory, telemetry off. The handlers
@@ -42,27 +44,23 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
 
     /** Creates the connections table with its TTL attribute, as the CDK stack does. */
     public void createConnectionsTable(String tableName, Region region) {
-        try (var client = DynamoDbClient.builder()
-                .endpointOverride(endpoint())
-                .region(region)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(ApacheHttpClient.create())
-                .build()) {
-            client.createTable(ConnectionTable.createTableRequest(tableName));
-            client.updateTimeToLive(ConnectionTable.timeToLiveRequest(tableName));
-        }
+        createTable(ConnectionTable.createTableRequest(tableName), ConnectionTable.timeToLiveRequest(tableName), region);
     }
 
     /** Creates the event log table with its TTL attribute, as the CDK stack does. */
     public void createEventsTable(String tableName, Region region) {
+        createTable(EventLogTable.createTableRequest(tableName), EventLogTable.timeToLiveRequest(tableName), region);
+    }
+
+    private void createTable(CreateTableRequest table, UpdateTimeToLiveRequest ttl, Region region) {
         try (var client = DynamoDbClient.builder()
                 .endpointOverride(endpoint())
                 .region(region)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(ApacheHttpClient.create())
                 .build()) {
-            client.createTable(EventLogTable.createTableRequest(tableName));
-            client.updateTimeToLive(EventLogTable.timeToLiveRequest(tableName));
+            client.createTable(table);
+            client.updateTimeToLive(ttl);
         }
     }
 
