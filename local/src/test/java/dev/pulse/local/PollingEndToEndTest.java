@@ -15,11 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The HTTP polling fallback ({@code POST /sync}) on the local stack: auth, tenancy, and the same answer as sync.request. */
+@ExtendWith(SharedLocalSystem.class)
 class PollingEndToEndTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static LocalSystem system;
@@ -28,16 +29,12 @@ class PollingEndToEndTest {
 
     @BeforeAll
     static void start() {
-        system = LocalSystem.start(LocalSettings.ephemeral());
+        system = SharedLocalSystem.get();
         publisher = new Publisher(system.eventBridgeClient(), "default", "com.acme.poll");
         var ws = system.webSocketUri();
         sync = URI.create("http://" + ws.getHost() + ":" + ws.getPort() + "/sync");
     }
 
-    @AfterAll
-    static void stop() {
-        system.close();
-    }
 
     private static HttpResponse<String> post(String authorization, String body) throws Exception {
         var request = HttpRequest.newBuilder(sync).POST(HttpRequest.BodyPublishers.ofString(body));

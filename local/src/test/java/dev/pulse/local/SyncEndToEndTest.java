@@ -16,15 +16,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Positions and recovery on the whole local stack: live frames carry gap-free seq per room, and a client
  * that disconnects, misses events and reconnects gets exactly the missed ones back with sync.request.
  */
+@ExtendWith(SharedLocalSystem.class)
 class SyncEndToEndTest {
     private static LocalSystem system;
     private static Publisher publisher;
@@ -32,14 +33,10 @@ class SyncEndToEndTest {
 
     @BeforeAll
     static void start() {
-        system = LocalSystem.start(LocalSettings.ephemeral());
+        system = SharedLocalSystem.get();
         publisher = new Publisher(system.eventBridgeClient(), "default", "com.acme.chat");
     }
 
-    @AfterAll
-    static void stop() {
-        system.close();
-    }
 
     @AfterEach
     void closeClients() {
