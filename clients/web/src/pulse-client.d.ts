@@ -1,0 +1,166 @@
+// Type declarations for @pulse/web-client (protocol pulse.v1, see events-schema/PROTOCOL.md).
+
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'error';
+export type Transport = 'websocket' | 'polling' | null;
+export type TokenSource = string | (() => string | Promise<string>);
+export type Unsubscribe = () => void;
+
+export interface Position { seq: number; epoch?: string }
+
+export interface EventFrame<T = unknown> {
+  type: 'event';
+  event: string;
+  room: string;
+  seq?: number;
+  epoch?: string;
+  eventId: string;
+  timestamp: string;
+  correlationId?: string;
+  positions?: Record<string, Position>;
+  data: T;
+}
+
+export interface RoomSyncState { status: 'restored' | 'lost' | 'partial' | 'not_joined'; seq?: number; epoch?: string }
+
+export interface PulseClientOptions {
+  /** WebSocket URL, e.g. ws://localhost:8787/local (not needed with transport 'polling'). */
+  url?: string;
+  /** The JWT, or a (possibly async) function returning one; a function is called at every (re)connect and refresh. */
+  token: TokenSource;
+  /** 'query' (default): ?token=…; 'subprotocol': offers ['pulse.v1', 'bearer.<jwt>'] (PROTOCOL §1.2). */
+  tokenTransport?: 'query' | 'subprotocol';
+  /** A WebSocket constructor (default globalThis.WebSocket; Node 20 needs --experimental-websocket). */
+  WebSocket?: unknown;
+  /** A fetch function for polling (default globalThis.fetch). */
+  fetch?: typeof fetch;
+  /** Reconnect backoff: delay = min(maxMs, baseMs·2^n), half of it random; state 'error' after `attempts`. */
+  backoff?: { baseMs?: number; maxMs?: number; attempts?: number };
+  /** Random source for the jitter (default Math.random), e.g. () => 1 for a predictable schedule. */
+  random?: () => number;
+  /** Default timeout of request() (default 15000); it runs from the call, including time in the outbox. */
+  requestTimeoutMs?: number;
+  /** Give up on a socket that has not opened after this long (default 15000). */
+  openTimeoutMs?: number;
+  /** Heartbeat ping interval (default 300000, under API Gateway's 10 min idle timeout); 0 disables. */
+  pingIntervalMs?: number;
+  /** Refresh the token (auth.refresh) this long before its exp (default 60000). Needs a token function. */
+  refreshBeforeMs?: number;
+  /** Set false to never send auth.refresh (default true). */
+  tokenRefresh?: boolean;
+  /** Requests queued while connecting/reconnecting, at most (default 100). */
+  outboxLimit?: number;
+  /** Event ids remembered for deduplication (default 5000). */
+  dedupeSize?: number;
+  /** How long a gap (seq > last + 1) may stay open before a sync.request for its room (default 1000). */
+  gapGraceMs?: number;
+  /** typing.start is re-sent at most this often per room while typing (default 3000). */
+  typingRepeatMs?: number;
+  /** Client-side limits: action -> [max, windowMs], '*' the shared bucket; false disables. Default: the server's defaults. */
+  rateLimits?: Record<string, [number, number]> | false;
+  /** Over a client-side limit, request() rejects with code 'rate_limited' ('reject', default) or waits ('queue'). */
+  rateLimitMode?: 'reject' | 'queue';
+  /** 'auto' (default): WebSocket, polling as a fallback when pollUrl is set; 'polling': polling only. */
+  transport?: 'auto' | 'polling';
+  /** The HTTP polling endpoint (POST /sync), e.g. http://localhost:8787/sync. */
+  pollUrl?: string;
+  /** Poll interval (default 3000). */
+  pollIntervalMs?: number;
+  /** Start polling after this many consecutive sockets that failed to open (default 3). */
+  pollAfterFailures?: number;
+  /** JWT claims holding the user and workspace id (default 'sub', 'workspaceId'). */
+  userClaim?: string;
+  workspaceClaim?: string;
+  /** Positions saved by an earlier session: the first connect syncs from them. */
+  positions?: Record<string, Position>;
+}
+
+export declare class PulseError extends Error {
+  /** A protocol error code (forbidden, rate_limited, …) or a client one: timeout, disconnected, not_connected,
+   *  outbox_full, polling_only, reconnect_failed, handler_error, listener_error, token_error, send_failed. */
+  code: string;
+  retryAfterMs?: number;
+  action?: string;
+  /** true when the client raised it without sending anything (e.g. its own rate limit). */
+  local?: boolean;
+  cause?: unknown;
+  constructor(code: string, message?: string, extra?: { retryAfterMs?: number; action?: string; cause?: unknown; local?: boolean });
+}
+
+export interface ClientEvents {
+  state: (state: ConnectionState, previous: ConnectionState) => void;
+  error: (error: PulseError) => void;
+  /** Continuity lost for a room (sync.state 'lost' or a new epoch): refetch its state from your backend. */
+  lost: (info: { room: string; reason: 'lost' | 'epoch'; seq?: number; epoch?: string }) => void;
+  sync: (info: { rooms: Record<string, RoomSyncState>; more: boolean }) => void;
+  reconnect: (info: { attempt: number; delayMs: number }) => void;
+  transport: (transport: Transport) => void;
+  token: (info: { expiresAt?: string }) => void;
+  typing: (room: string, userIds: string[]) => void;
+}
+
+export interface PresenceUser { userId: string; status: 'online' | 'away' | 'busy'; devices: number }
+export interface PresenceList { room: string; onlineCount: number; users: PresenceUser[]; truncated: boolean }
+export type PresenceEventName = 'presence.join' | 'presence.leave' | 'presence.update';
+
+export declare class PulseClient {
+  constructor(options: PulseClientOptions);
+  readonly options: PulseClientOptions;
+  readonly state: ConnectionState;
+  readonly transport: Transport;
+  readonly connectionId: string | null;
+  readonly userId: string | null;
+  readonly workspaceId: string | null;
+  /** Rooms joined with join() (rejoined after every reconnect). */
+  readonly rooms: string[];
+  /** A copy of the last contiguous position per room. */
+  readonly positions: Record<string, Position>;
+
+  on<K extends keyof ClientEvents>(type: K, fn: ClientEvents[K]): Unsubscribe;
+  subscribe<T = any>(eventName: string, handler: (data: T, frame: EventFrame<T>) => void): Unsubscribe;
+
+  connect(): this;
+  disconnect(): void;
+  retry(): this;
+  whenConnected(timeoutMs?: number): Promise<void>;
+
+  request<T = any>(action: string, data?: object, options?: { timeoutMs?: number; rateLimit?: 'reject' | 'queue' }): Promise<T>;
+  emit(action: string, data?: object): void;
+
+  join(room: string): Promise<{ room: string }>;
+  leave(room: string): Promise<{ room: string }>;
+  publish(room: string, event: string, data?: unknown): Promise<{ room: string; eventId: string }>;
+  sync(rooms?: string[]): Promise<{ events: number }>;
+
+  readonly presence: {
+    update(status: 'online' | 'away' | 'busy'): Promise<{ status: string }>;
+    list(room: string): Promise<PresenceList>;
+    onChange(fn: (event: PresenceEventName, data: any, frame: EventFrame) => void): Unsubscribe;
+  };
+  readonly typing: {
+    start(room: string): void;
+    stop(room: string): void;
+    users(room: string): string[];
+    onChange(fn: (room: string, userIds: string[]) => void): Unsubscribe;
+  };
+}
+
+export declare function createClient(options: PulseClientOptions): PulseClient;
+export declare function backoffDelay(attempt: number, backoff?: { baseMs?: number; maxMs?: number }, random?: () => number): number;
+export declare function decodeJwt(token: string): Record<string, unknown> | null;
+export declare const DEFAULT_RATE_LIMITS: Readonly<Record<string, [number, number]>>;
+export declare class RateLimiter {
+  constructor(limits?: Record<string, [number, number]> | null, now?: () => number);
+  take(action: string): number;
+  reset(): void;
+}
+export declare class SeenIds {
+  constructor(limit?: number);
+  check(id: string): boolean;
+  readonly size: number;
+}
+export declare class TypingTracker {
+  constructor(ownUserId: () => string | null | undefined, onChange: (room: string, userIds: string[]) => void, defaultExpiresInMs?: number);
+  handle(event: string, data: any, frame?: EventFrame): void;
+  users(room: string): string[];
+  clear(): void;
+}
