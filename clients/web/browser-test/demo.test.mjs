@@ -90,7 +90,6 @@ after(async () => {
 
 describe('demo page', () => {
   let alice, bob;
-  let presence = false;   // whether the server has presence (see the presence scenario)
 
   test('loads, signs in with a development token and connects over the WebSocket', async () => {
     alice = await open({ user: 'alice' });
@@ -119,18 +118,11 @@ describe('demo page', () => {
     await alice.locator(`${tid('approval-item')}[data-id="apr_e2e_1"][data-status="approved"]`).waitFor({ timeout: WAIT });
   });
 
-  test("a second user's presence shows on the page", async (t) => {
+  test("a second user's presence shows on the page", async () => {
     bob = await open({ user: 'bob' });
     await expectStatus(bob, 'connected', 'Connected');
-    // The page lists itself once presence.list answers; a server without presence says so instead.
-    await alice.locator(`${tid('presence-user')}[data-user="alice"], ${tid('presence-empty')}:has-text("presence.list")`)
-      .first().waitFor({ timeout: WAIT });
-    presence = await alice.locator(`${tid('presence-user')}[data-user="alice"]`).count() === 1;
-    if (!presence) {
-      // Not a pass: reported as TODO until the server has presence (PRESENCE-SPEC.md).
-      t.todo(`PENDING: the server has no presence yet (${await alice.locator(tid('presence-empty')).textContent()})`);
-      return;
-    }
+    // presence.list answered: the page lists its own user.
+    await alice.locator(`${tid('presence-user')}[data-user="alice"]`).waitFor({ timeout: WAIT });
     // bob's first connection sends presence.join to the workspace room; bob's page lists both.
     await alice.locator(`${tid('presence-user')}[data-user="bob"][data-status="online"]`).waitFor({ timeout: WAIT });
     await bob.locator(`${tid('presence-user')}[data-user="alice"]`).waitFor({ timeout: WAIT });
@@ -186,8 +178,14 @@ describe('demo page', () => {
     await bob.locator(tid('chat-input')).press('Enter');
     await alice.locator(`${tid('chat-message')}[data-user="bob"]:has-text("welcome back")`).waitFor({ timeout: WAIT });
     // Presence is listed again after the reconnect (presence events are not replayed).
-    if (presence) await alice.locator(`${tid('presence-user')}[data-user="bob"]`).waitFor({ timeout: WAIT });
+    await alice.locator(`${tid('presence-user')}[data-user="bob"]`).waitFor({ timeout: WAIT });
     await screenshot(alice, 'after-reconnect');
+  });
+
+  test("when the second user closes the page, presence drops them", async () => {
+    await bob.context().close();   // bob's last connection: presence.leave to the workspace room
+    await alice.locator(`${tid('presence-user')}[data-user="bob"]`).waitFor({ state: 'detached', timeout: WAIT });
+    assert.equal(await alice.locator(tid('online-count')).textContent(), '1');
   });
 
   test('with the WebSocket endpoint unreachable the page falls back to HTTP polling and still gets events', async () => {
