@@ -2,6 +2,10 @@ package dev.pulse.functions;
 
 import dev.pulse.auth.AuthActions;
 import dev.pulse.auth.TokenVerifier;
+import dev.pulse.catalog.DeadLetterSink;
+import dev.pulse.catalog.EventIntake;
+import dev.pulse.catalog.InMemoryDeadLetters;
+import dev.pulse.config.CatalogConfig;
 import dev.pulse.config.EventLogConfig;
 import dev.pulse.config.PulseConfig;
 import dev.pulse.connection.ActionHandler;
@@ -38,6 +42,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The core, wired once from configuration: SDK clients (explicit region, credentials provider and HTTP
@@ -58,6 +63,8 @@ public final class Services {
     private final Priming priming = new Priming();
     private final EventLog eventLog;
     private final PollingEndpoint pollingEndpoint;
+    private final EventIntake eventIntake;
+    private final DeadLetterSink deadLetters;
 
     public Services(PulseConfig config, AwsCredentialsProvider credentials) {
         this(config, credentials, List.of());
@@ -68,9 +75,15 @@ public final class Services {
         this(config, EventLogConfig.fromEnvironment(), credentials, interceptors);
     }
 
-    /** @param interceptors added to every SDK client (the local benchmark counts calls with one) */
+    /** The catalog settings come from the process environment (as on Lambda). */
     public Services(PulseConfig config, EventLogConfig logConfig, AwsCredentialsProvider credentials,
                     List<ExecutionInterceptor> interceptors) {
+        this(config, logConfig, CatalogConfig.fromEnvironment(), credentials, interceptors);
+    }
+
+    /** @param interceptors added to every SDK client (the local benchmark counts calls with one) */
+    public Services(PulseConfig config, EventLogConfig logConfig, CatalogConfig catalogConfig,
+                    AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
         this.config = config;
         var overrides = ClientOverrideConfiguration.builder().executionInterceptors(interceptors).build();
         var clock = Clock.systemUTC();
@@ -109,6 +122,12 @@ public final class Services {
         this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency(), eventLog);
         // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
         this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));
+
+        // A bad catalog fails here, at start, before any event is delivered.
+        this.eventIntake = new EventIntake(catalogConfig.load().orElse(null));
+        this.deadLetters = catalogConfig.deadLetterQueueUrl() == null ? new InMemoryDeadLetters()
+                : new SqsDeadLetters(SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
+                        .overrideConfiguration(overrides).build(), catalogConfig.deadLetterQueueUrl());
 
         var actions = new HashMap<String, ActionHandler>();
         new ConnectionActions(memberships, clock).registerInto(actions);
@@ -184,6 +203,16 @@ public final class Services {
 
     public EventLog eventLog() {
         return eventLog;
+    }
+
+    /** Admits or refuses each event the fan-out receives (catalog validation and routing). */
+    public EventIntake eventIntake() {
+        return eventIntake;
+    }
+
+    /** Where refused events go: SQS when PULSE_DEAD_LETTER_QUEUE_URL is set, else an {@link InMemoryDeadLetters}. */
+    public DeadLetterSink deadLetters() {
+        return deadLetters;
     }
 
     /** The HTTP polling endpoint; empty when no token key source is configured. */

@@ -19,6 +19,10 @@ import java.util.Optional;
  */
 public record CatalogConfig(String catalog, UnknownEvents unknownEvents, String deadLetterQueueUrl) {
 
+    public static CatalogConfig fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
     public static CatalogConfig fromEnvironment(Map<String, String> env) {
         String mode = env.get("PULSE_UNKNOWN_EVENTS");
         return new CatalogConfig(blankToNull(env.get("PULSE_CATALOG")),
