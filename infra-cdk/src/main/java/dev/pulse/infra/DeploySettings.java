@@ -23,6 +23,7 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param runtime           the handlers' behaviour from contexts {@code userClaim}, {@code workspaceClaim},
  *                          {@code eventRetentionHours}, {@code rateLimits}, {@code allowedOrigins} and
  *                          {@code clientEventPrefixes} (the last two comma-separated)
+ * @param catalog           context {@code catalog}: the event catalog's app name (e.g. {@code hyvve}), or null
  */
 public record DeploySettings(
         String stackName,
@@ -37,7 +38,8 @@ public record DeploySettings(
         int fanoutConcurrency,
         String alarmTopicArn,
         boolean accessLogs,
-        RuntimeSettings runtime) {
+        RuntimeSettings runtime,
+        String catalog) {
 
     public static final String DEFAULT_STACK_NAME = "Pulse";
     /** Relative to infra-cdk/, where cdk runs; built by {@code mvn package} in functions/. */
@@ -65,7 +67,8 @@ public record DeploySettings(
                                 : java.time.Duration.ofHours(integer(context, "eventRetentionHours", 24)),
                         text(context, "rateLimits", null),
                         list(context, "allowedOrigins"),
-                        list(context, "clientEventPrefixes")));
+                        list(context, "clientEventPrefixes")),
+                text(context, "catalog", null));
     }
 
     /**
@@ -86,6 +89,7 @@ public record DeploySettings(
                 .alarmTopic(alarmTopic)
                 .accessLogs(accessLogs)
                 .runtime(runtime)
+                .catalog(catalog)
                 .build();
     }
 
