@@ -18,7 +18,7 @@ final class SchemaCatalog {
     /** Every schema file, by name without ".json". */
     static final List<String> NAMES = List.of(
             "common", "client-frame", "server-event", "server-reply", "server-error", "server-sync", "server-sync-state",
-            "server-frame", "eventbridge-detail");
+            "server-frame", "eventbridge-detail", "catalog");
 
     private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
             builder -> builder.schemaMappers(mappers -> mappers.mapPrefix(BASE, "classpath:schemas/v1/")));

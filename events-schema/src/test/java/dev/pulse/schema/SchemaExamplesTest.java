@@ -78,7 +78,7 @@ class SchemaExamplesTest {
         for (String kind : List.of("valid", "invalid")) {
             List<String> schemas = examples(kind).map(SchemaExamplesTest::schemaOf).distinct().sorted().toList();
             assertTrue(SchemaCatalog.NAMES.containsAll(schemas), kind + " examples name unknown schemas: " + schemas);
-            assertEquals(List.of("client-frame", "eventbridge-detail", "server-error", "server-event", "server-reply",
+            assertEquals(List.of("catalog", "client-frame", "eventbridge-detail", "server-error", "server-event", "server-reply",
                             "server-sync", "server-sync-state"),
                     schemas, kind + " examples cover every frame schema");
         }

@@ -2,11 +2,12 @@ package dev.pulse.functions;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.pulse.delivery.DeliveryReport;
+import dev.pulse.catalog.Admission;
+import dev.pulse.catalog.DeadLetterSink;
+import dev.pulse.catalog.EventIntake;
+import dev.pulse.catalog.Rejection;
 import dev.pulse.delivery.FanOut;
 import dev.pulse.protocol.Json;
-import dev.pulse.publish.EnvelopeCodec;
-import dev.pulse.publish.InvalidEnvelopeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,11 +17,18 @@ import org.slf4j.LoggerFactory;
 /**
  * EventBridge target: the event arrives as EventBridge delivers it ({@code detail-type}, {@code detail}, …).
  * A stream handler, so the envelope is read with the core's own JSON mapping and nothing else.
+ *
+ * <p>The intake decides first: an enveloped event (validated against the catalog, if one is configured) or a
+ * domain event routed by the catalog is delivered; anything else never reaches a client: it is logged with its
+ * correlation id and sent to the dead-letter path. Retrying cannot make it valid, so the handler then returns
+ * normally; if the dead-letter path itself fails, the exception propagates and Lambda retries the event.
  */
 public final class FanOutHandler implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(FanOutHandler.class);
 
     private final FanOut fanOut;
+    private final EventIntake intake;
+    private final DeadLetterSink deadLetters;
 
     public FanOutHandler() {
         this(Services.fromEnvironment());
@@ -28,21 +36,22 @@ public final class FanOutHandler implements RequestStreamHandler {
 
     public FanOutHandler(Services services) {
         this.fanOut = services.fanOut();
+        this.intake = services.eventIntake();
+        this.deadLetters = services.deadLetters();
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         var event = Json.MAPPER.readTree(input);
-        DeliveryReport report;
-        try {
-            report = fanOut.deliver(EnvelopeCodec.fromEventBridgeEvent(event));
-        } catch (InvalidEnvelopeException e) {
-            // Retrying cannot make it valid: log it with what identifies it and return normally.
-            LOG.error("invalid envelope dropped id={} detail-type={} source={}: {}",
-                    event.path("id").asText(), event.path("detail-type").asText(), event.path("source").asText(), e.getMessage());
-            Json.MAPPER.writeValue(output, Json.object().put("error", e.getMessage()));
-            return;
+        switch (intake.admit(event)) {
+            case Admission.Deliver deliver -> Json.MAPPER.writeValue(output, fanOut.deliver(deliver.envelope()));
+            case Admission.Reject reject -> {
+                Rejection r = reject.rejection();
+                LOG.error("event refused reason={} id={} detail-type={} source={} correlationId={}: {}",
+                        r.reason().code(), r.eventId(), r.detailType(), r.source(), r.correlationId(), r.message());
+                deadLetters.accept(r);
+                Json.MAPPER.writeValue(output, Json.object().put("rejected", r.reason().code()).put("error", r.message()));
+            }
         }
-        Json.MAPPER.writeValue(output, report);
     }
 }

@@ -2,6 +2,10 @@ package dev.pulse.functions;
 
 import dev.pulse.auth.AuthActions;
 import dev.pulse.auth.TokenVerifier;
+import dev.pulse.catalog.DeadLetterSink;
+import dev.pulse.catalog.EventIntake;
+import dev.pulse.catalog.InMemoryDeadLetters;
+import dev.pulse.config.CatalogConfig;
 import dev.pulse.config.EventLogConfig;
 import dev.pulse.config.PulseConfig;
 import dev.pulse.connection.ActionHandler;
@@ -41,6 +45,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The core, wired once from configuration: SDK clients (explicit region, credentials provider and HTTP
@@ -61,6 +66,8 @@ public final class Services {
     private final Priming priming = new Priming();
     private final EventLog eventLog;
     private final PollingEndpoint pollingEndpoint;
+    private final EventIntake eventIntake;
+    private final DeadLetterSink deadLetters;
 
     public Services(PulseConfig config, AwsCredentialsProvider credentials) {
         this(config, credentials, List.of());
@@ -71,9 +78,15 @@ public final class Services {
         this(config, EventLogConfig.fromEnvironment(), credentials, interceptors);
     }
 
-    /** @param interceptors added to every SDK client (the local benchmark counts calls with one) */
+    /** The catalog settings come from the process environment (as on Lambda). */
     public Services(PulseConfig config, EventLogConfig logConfig, AwsCredentialsProvider credentials,
                     List<ExecutionInterceptor> interceptors) {
+        this(config, logConfig, CatalogConfig.fromEnvironment(), credentials, interceptors);
+    }
+
+    /** @param interceptors added to every SDK client (the local benchmark counts calls with one) */
+    public Services(PulseConfig config, EventLogConfig logConfig, CatalogConfig catalogConfig,
+                    AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
         this.config = config;
         var overrides = ClientOverrideConfiguration.builder().executionInterceptors(interceptors).build();
         var clock = Clock.systemUTC();
@@ -112,11 +125,19 @@ public final class Services {
         // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
         this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));
 
+<<<<<<< HEAD
         var broadcast = new RoomBroadcast(fanOut, clock);
         var presence = new PresenceTracker(new PresenceStore(dynamo, config.connectionsTable(), clock), memberships,
                 connections, broadcast, config.presenceNamespaces(), clock);
         this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connectionTtl(), config.allowedOrigins(),
                 presence);
+=======
+        // A bad catalog fails here, at start, before any event is delivered.
+        this.eventIntake = new EventIntake(catalogConfig.load().orElse(null));
+        this.deadLetters = catalogConfig.deadLetterQueueUrl() == null ? new InMemoryDeadLetters()
+                : new SqsDeadLetters(SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
+                        .overrideConfiguration(overrides).build(), catalogConfig.deadLetterQueueUrl());
+>>>>>>> catalog
 
         var actions = new HashMap<String, ActionHandler>();
         new ConnectionActions(memberships, clock).registerInto(actions);
@@ -193,6 +214,16 @@ public final class Services {
 
     public EventLog eventLog() {
         return eventLog;
+    }
+
+    /** Admits or refuses each event the fan-out receives (catalog validation and routing). */
+    public EventIntake eventIntake() {
+        return eventIntake;
+    }
+
+    /** Where refused events go: SQS when PULSE_DEAD_LETTER_QUEUE_URL is set, else an {@link InMemoryDeadLetters}. */
+    public DeadLetterSink deadLetters() {
+        return deadLetters;
     }
 
     /** The HTTP polling endpoint; empty when no token key source is configured. */

@@ -22,8 +22,13 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param accessLogs        context {@code accessLogs} ({@code true}/{@code false}, default false): stage access logs
  * @param runtime           the handlers' behaviour from contexts {@code userClaim}, {@code workspaceClaim},
  *                          {@code eventRetentionHours}, {@code rateLimits}, {@code allowedOrigins} and
+<<<<<<< HEAD
  *                          {@code clientEventPrefixes} (the last two comma-separated), {@code presenceNamespaces}
  *                          (comma-separated; an empty value turns presence off)
+=======
+ *                          {@code clientEventPrefixes} (the last two comma-separated)
+ * @param catalog           context {@code catalog}: the event catalog's app name (e.g. {@code hyvve}), or null
+>>>>>>> catalog
  */
 public record DeploySettings(
         String stackName,
@@ -38,7 +43,8 @@ public record DeploySettings(
         int fanoutConcurrency,
         String alarmTopicArn,
         boolean accessLogs,
-        RuntimeSettings runtime) {
+        RuntimeSettings runtime,
+        String catalog) {
 
     public static final String DEFAULT_STACK_NAME = "Pulse";
     /** Relative to infra-cdk/, where cdk runs; built by {@code mvn package} in functions/. */
@@ -66,8 +72,13 @@ public record DeploySettings(
                                 : java.time.Duration.ofHours(integer(context, "eventRetentionHours", 24)),
                         text(context, "rateLimits", null),
                         list(context, "allowedOrigins"),
+<<<<<<< HEAD
                         list(context, "clientEventPrefixes"),
                         context.apply("presenceNamespaces") == null ? null : list(context, "presenceNamespaces")));
+=======
+                        list(context, "clientEventPrefixes")),
+                text(context, "catalog", null));
+>>>>>>> catalog
     }
 
     /**
@@ -88,6 +99,7 @@ public record DeploySettings(
                 .alarmTopic(alarmTopic)
                 .accessLogs(accessLogs)
                 .runtime(runtime)
+                .catalog(catalog)
                 .build();
     }
 

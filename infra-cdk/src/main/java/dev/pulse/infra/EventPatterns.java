@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.services.events.CfnRule;
 import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
 
 /**
  * Turns an EventBridge pattern written as JSON (as in {@code FanOutRule.PATTERN}, shared with the local bus)
@@ -44,6 +46,31 @@ final class EventPatterns {
             }
         });
         return builder.build();
+    }
+
+    /**
+     * Builds a rule whose pattern is the JSON exactly as written. For patterns the CDK's {@link EventPattern} cannot
+     * type (content filters such as {@code prefix} on {@code detail-type}, or {@code $or}), as the catalog's routing
+     * rule needs: the rule is built with a stand-in pattern, then its CloudFormation {@code EventPattern} is replaced.
+     */
+    static Rule ruleWithPattern(Rule.Builder builder, String json) {
+        Map<String, Object> pattern;
+        try {
+            pattern = MAPPER.readValue(json, new TypeReference<Map<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Event pattern is not a JSON object: " + json, e);
+        }
+        if (pattern == null || pattern.isEmpty()) {
+            throw new IllegalArgumentException("Event pattern is empty: " + json);
+        }
+        Rule rule = builder.eventPattern(EventPattern.builder().source(List.of("pulse.replaced")).build()).build();
+        var cfn = (CfnRule) rule.getNode().getDefaultChild();
+        // Overrides merge into what the construct renders, so the stand-in's source must go unless replaced.
+        cfn.addPropertyOverride("EventPattern", pattern);
+        if (!pattern.containsKey("source")) {
+            cfn.addPropertyDeletionOverride("EventPattern.source");
+        }
+        return rule;
     }
 
     @SuppressWarnings("unchecked")

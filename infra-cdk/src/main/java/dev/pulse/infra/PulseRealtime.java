@@ -2,6 +2,8 @@ package dev.pulse.infra;
 
 import dev.pulse.connection.ConnectionTable;
 import dev.pulse.sync.EventLogTable;
+import dev.pulse.catalog.EventCatalog;
+import dev.pulse.catalog.RulePattern;
 import dev.pulse.publish.FanOutRule;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +107,7 @@ public class PulseRealtime extends Construct {
     private final Alias tokenExpiryAlias;
     private final Queue fanOutDeadLetterQueue;
     private final Rule fanOutRule;
+    private final Rule routeRule;
     private final Rule tokenExpirySchedule;
     private final PulseAlarms alarms;
 
@@ -179,7 +182,14 @@ public class PulseRealtime extends Construct {
             props.jwtSigningSecret().grantRead(connectFunction);
             props.jwtSigningSecret().grantRead(defaultFunction);
         }
-        this.fanOutFunction = function("FanOutHandler", FANOUT_TIMEOUT, code, environment);
+        // The catalog is loaded and checked now: a bad catalog fails the synthesis, not the first delivery.
+        EventCatalog catalog = props.catalog() == null ? null : EventCatalog.load(props.catalog());
+        var fanOutEnvironment = new TreeMap<>(environment);
+        // Refused events (invalid, undeclared, unroutable) go to the fan-out's dead-letter queue, with their reason.
+        fanOutEnvironment.put("PULSE_DEAD_LETTER_QUEUE_URL", fanOutDeadLetterQueue.getQueueUrl());
+        putIfPresent(fanOutEnvironment, "PULSE_CATALOG", props.catalog());
+        this.fanOutFunction = function("FanOutHandler", FANOUT_TIMEOUT, code, fanOutEnvironment);
+        fanOutDeadLetterQueue.grantSendMessages(fanOutFunction);
         this.tokenExpiryFunction = function("TokenExpiryHandler", FANOUT_TIMEOUT, code, environment);
         // The polling fallback verifies a bearer token per request, so it gets the key material too.
         this.pollFunction = function("PollHandler", ROUTE_TIMEOUT, code, connectEnvironment);
@@ -261,6 +271,21 @@ public class PulseRealtime extends Construct {
                 .maxEventAge(RULE_MAX_EVENT_AGE)
                 .retryAttempts(RULE_RETRY_ATTEMPTS)
                 .build());
+
+        // The catalog's routes: domain events already on the bus (no envelope) reach the fan-out by one rule whose
+        // pattern the local bus uses too (RulePattern), with the same retries and dead-letter queue as the fan-out rule.
+        this.routeRule = catalog == null ? null : catalog.rulePattern().map(pattern -> {
+            var rule = EventPatterns.ruleWithPattern(Rule.Builder.create(this, "RouteRule")
+                    .ruleName(RulePattern.RULE_NAME + "-" + props.stageName())
+                    .description("Domain events routed by event catalog " + catalog.app() + " to the fan-out function")
+                    .eventBus(eventBus), pattern);
+            rule.addTarget(LambdaFunction.Builder.create(fanOutAlias)
+                    .deadLetterQueue(fanOutDeadLetterQueue)
+                    .maxEventAge(RULE_MAX_EVENT_AGE)
+                    .retryAttempts(RULE_RETRY_ATTEMPTS)
+                    .build());
+            return rule;
+        }).orElse(null);
 
         AwsSolutionsSuppressions.apply(this, routes, props.accessLogs(), props.jwtSigningSecret() != null);
         output("SyncUrl", syncApi.getApiEndpoint() + "/sync", "HTTP polling fallback (POST with Authorization: Bearer <jwt>)");
@@ -463,6 +488,11 @@ public class PulseRealtime extends Construct {
 
     public Rule getFanOutRule() {
         return fanOutRule;
+    }
+
+    /** The routing rule of the catalog's routes; null without a catalog. */
+    public Rule getRouteRule() {
+        return routeRule;
     }
 
     public PulseAlarms getAlarms() {

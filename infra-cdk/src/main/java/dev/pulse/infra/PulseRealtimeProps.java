@@ -24,6 +24,10 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param fanoutConcurrency at most this many {@code @connections} POSTs in flight per fan-out (default 64)
  * @param alarmTopic        SNS topic the CloudWatch alarms notify (alarm and OK), or null for alarms without actions
  * @param accessLogs        stage access logs to CloudWatch; needs the account's API Gateway CloudWatch role (default off)
+ * @param runtime           the handlers' behaviour (claims, retention, rate limits, origins, client event prefixes)
+ * @param catalog           the event catalog the fan-out validates and routes with (PULSE_CATALOG): an app name from
+ *                          the functions jar ({@code hyvve} = catalogs/hyvve.catalog.json), or null for none. Loaded
+ *                          and checked at synthesis; its routes become the routing rule's event pattern.
  */
 public record PulseRealtimeProps(
         String stageName,
@@ -37,7 +41,8 @@ public record PulseRealtimeProps(
         int fanoutConcurrency,
         ITopic alarmTopic,
         boolean accessLogs,
-        RuntimeSettings runtime) {
+        RuntimeSettings runtime,
+        String catalog) {
 
     public static final String DEFAULT_STAGE = "prod";
     public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
@@ -77,6 +82,7 @@ public record PulseRealtimeProps(
             throw new IllegalArgumentException("fanoutConcurrency must be at least 1: " + fanoutConcurrency);
         }
         runtime = runtime == null ? RuntimeSettings.DEFAULTS : runtime;
+        catalog = blankToNull(catalog);
     }
 
     public static Builder builder() {
@@ -112,8 +118,15 @@ public record PulseRealtimeProps(
         private ITopic alarmTopic;
         private boolean accessLogs;
         private RuntimeSettings runtime = RuntimeSettings.DEFAULTS;
+        private String catalog;
 
         private Builder() {
+        }
+
+        /** The event catalog (an app name such as {@code hyvve}, or {@code classpath:…}); null for none. */
+        public Builder catalog(String catalog) {
+            this.catalog = catalog;
+            return this;
         }
 
         /** The handlers' behaviour: claim names, retention, rate limits, allowed origins, client event names. */
@@ -179,7 +192,7 @@ public record PulseRealtimeProps(
 
         public PulseRealtimeProps build() {
             return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwtSigningSecret, jwksUrl, jwtIssuer, jwtAudience,
-                    eventBus, fanoutConcurrency, alarmTopic, accessLogs, runtime);
+                    eventBus, fanoutConcurrency, alarmTopic, accessLogs, runtime, catalog);
         }
     }
 }

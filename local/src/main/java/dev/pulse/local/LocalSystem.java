@@ -4,6 +4,11 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.pulse.auth.TokenIssuer;
+import dev.pulse.catalog.EventCatalog;
+import dev.pulse.catalog.InMemoryDeadLetters;
+import dev.pulse.catalog.Rejection;
+import dev.pulse.catalog.RulePattern;
+import dev.pulse.config.CatalogConfig;
 import dev.pulse.config.EventLogConfig;
 import dev.pulse.config.PulseConfig;
 import dev.pulse.functions.ConnectHandler;
@@ -109,11 +114,14 @@ public final class LocalSystem implements AutoCloseable {
                 .route("$connect", event -> invoke(handlers.get().connect(), event, "pulse-connect", slots))
                 .route("$disconnect", event -> invoke(handlers.get().disconnect(), event, "pulse-disconnect", slots))
                 .route("$default", event -> invoke(handlers.get().message(), event, "pulse-default", slots));
-        var bus = LocalEventBus.builder()
+        var busBuilder = LocalEventBus.builder()
                 .port(settings.eventBusPort())
                 .region(settings.region())
-                .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson))
-                .build();
+                .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson));
+        // The catalog's routes, as on AWS: one rule taking the domain events they match to the same fan-out.
+        CatalogConfig.fromEnvironment(settings.handlerSettings()).load().flatMap(EventCatalog::rulePattern).ifPresent(pattern ->
+                busBuilder.rule(RulePattern.RULE_NAME, pattern, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson)));
+        var bus = busBuilder.build();
         bus.start();
         gatewayBuilder.httpHandler("/sync", new PollingHttp(() -> handlers.get().polling()));
         gatewayBuilder.httpHandler("/", new DevEndpoints(tokens, settings.stage(), () -> publisherFor(bus.endpoint(), settings.region())));
@@ -122,7 +130,7 @@ public final class LocalSystem implements AutoCloseable {
 
         var environment = lambdaEnvironment(settings, dynamo, gateway, bus);
         var services = new Services(PulseConfig.fromEnvironment(environment), EventLogConfig.fromEnvironment(environment),
-                LOCAL_CREDENTIALS, interceptors);
+                CatalogConfig.fromEnvironment(environment), LOCAL_CREDENTIALS, interceptors);
         handlers.set(new Handlers(new ConnectHandler(services), new DisconnectHandler(services),
                 new DefaultHandler(services), new FanOutHandler(services), services.pollingEndpoint().orElseThrow()));
         return new LocalSystem(settings, dynamo, gateway, bus, services, tokens);
@@ -216,6 +224,11 @@ public final class LocalSystem implements AutoCloseable {
 
     public WebSocketGateway gateway() {
         return gateway;
+    }
+
+    /** Events the fan-out refused (invalid, unknown or unroutable), oldest first: the local dead-letter path. */
+    public List<Rejection> rejectedEvents() {
+        return services.deadLetters() instanceof InMemoryDeadLetters list ? list.all() : List.of();
     }
 
     /** Waits until every published event has been delivered (or dead-lettered). */

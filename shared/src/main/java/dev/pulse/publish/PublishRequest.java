@@ -128,11 +128,14 @@ public final class PublishRequest {
      *
      * @throws IllegalArgumentException if there is no target, the envelope is invalid, or the entry exceeds
      *                                  {@link EntrySize#MAX_BYTES}
+     * @throws dev.pulse.catalog.InvalidEventException (an IllegalArgumentException) if the publisher has a catalog
+     *                                  and it refuses the payload; the message names the event and the JSON path
      */
     public PutEventsRequestEntry toEntry() {
         if (workspaceId == null) {
             throw new IllegalArgumentException("event " + event + " has no target: call toWorkspace, toUsers or toRoom");
         }
+        publisher.checkPayload(event, data);
         PutEventsRequestEntry entry = PutEventsRequestEntry.builder()
                 .source(publisher.source())
                 .detailType(event)

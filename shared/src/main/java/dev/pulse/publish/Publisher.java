@@ -1,9 +1,13 @@
 package dev.pulse.publish;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.catalog.EventCatalog;
+import dev.pulse.catalog.InvalidEventException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -20,6 +24,10 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
  * }</pre>
  * Thread-safe; build one per service and share it. Errors the SDK raises (network, throttling after the
  * SDK's own retries, auth) propagate unchanged as SDK exceptions.
+ *
+ * <p>With an {@link EventCatalog} ({@link #withCatalog}), every payload is validated against its event's schema
+ * before anything is sent: an invalid one throws {@link InvalidEventException} naming the event and the failing
+ * JSON path, and so does an event the catalog does not declare when it is strict.
  */
 public final class Publisher {
     /** EventBridge accepts at most 10 entries per PutEvents call. */
@@ -30,6 +38,7 @@ public final class Publisher {
     private final String source;
     private final Clock clock;
     private final EventIdGenerator ids;
+    private final EventCatalog catalog;
 
     /**
      * @param client       the stock EventBridge client (its endpoint, region and credentials decide where events go)
@@ -41,6 +50,12 @@ public final class Publisher {
     }
 
     public Publisher(EventBridgeClient client, String eventBusName, String source, Clock clock) {
+        this(client, eventBusName, source, clock, null);
+    }
+
+    /** @param catalog validates every payload before it is sent; null for none */
+    public Publisher(EventBridgeClient client, String eventBusName, String source, Clock clock, EventCatalog catalog) {
+        this.catalog = catalog;
         this.client = Objects.requireNonNull(client, "client");
         this.eventBusName = requireText(eventBusName, "eventBusName");
         this.source = requireText(source, "source");
@@ -50,6 +65,16 @@ public final class Publisher {
         }
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ids = new EventIdGenerator(clock);
+    }
+
+    /** This publisher, validating every payload against the catalog before sending (null: no validation). */
+    public Publisher withCatalog(EventCatalog catalog) {
+        return new Publisher(client, eventBusName, source, clock, catalog);
+    }
+
+    /** The catalog payloads are validated against, if any. */
+    public Optional<EventCatalog> catalog() {
+        return Optional.ofNullable(catalog);
     }
 
     /** Starts an event; its id (time-ordered) and publish time are fixed now. */
@@ -100,6 +125,13 @@ public final class Publisher {
 
     public String source() {
         return source;
+    }
+
+    /** @throws InvalidEventException if a catalog is set and refuses the payload */
+    void checkPayload(String event, JsonNode data) {
+        if (catalog != null) {
+            catalog.validate(event, data);
+        }
     }
 
     String send(PublishRequest request) {

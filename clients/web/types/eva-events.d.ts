@@ -1,0 +1,47 @@
+// Generated from events-schema/src/main/resources/catalogs/eva.catalog.json by ./pulse generate. Do not edit.
+// EVA Assistant events: the data of each event frame, by event name.
+
+/** Ties the event to the request that caused it. */
+export type CorrelationId = string;
+
+/** An entity was created, updated or deleted; useRealtimeUpdates applies it to the room's state. */
+export interface DataUpdatePayload {
+  workspaceId: string;
+  /** The room whose members see the change, e.g. project-123. */
+  roomId: string;
+  /** The entity type, e.g. tasks. */
+  entity: string;
+  action: "create" | "update" | "delete";
+  id: string;
+  /** The entity (create) or the changed fields (update); absent for delete. */
+  data?: Record<string, unknown>;
+  updatedBy?: string;
+  correlationId?: CorrelationId;
+}
+
+/** A user set their status in a room (online, away, busy). */
+export interface PresenceUpdatePayload {
+  workspaceId: string;
+  roomId: string;
+  userId: string;
+  status: "online" | "away" | "busy";
+  correlationId?: CorrelationId;
+}
+
+/** A message to everyone in the workspace. */
+export interface BroadcastPayload {
+  workspaceId: string;
+  message: string;
+  from?: string;
+  level?: "info" | "warning" | "critical";
+  correlationId?: CorrelationId;
+}
+
+/** Every EVA Assistant event name, mapped to its payload type. */
+export interface EvaEvents {
+  "data.update": DataUpdatePayload;
+  "presence.update": PresenceUpdatePayload;
+  "broadcast": BroadcastPayload;
+}
+
+export type EvaEventName = keyof EvaEvents;

@@ -1,0 +1,16 @@
+package dev.pulse.catalog;
+
+import dev.pulse.publish.EventEnvelope;
+
+/** The fan-out's decision on one EventBridge event: deliver this envelope, or refuse the event. */
+public sealed interface Admission {
+    /**
+     * @param envelope what to deliver
+     * @param routing  how a routed domain event found its rooms; null for an event that carried its own envelope
+     */
+    record Deliver(EventEnvelope envelope, Routing routing) implements Admission {
+    }
+
+    record Reject(Rejection rejection) implements Admission {
+    }
+}
