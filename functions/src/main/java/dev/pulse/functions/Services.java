@@ -125,19 +125,16 @@ public final class Services {
         // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
         this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));
 
-<<<<<<< HEAD
         var broadcast = new RoomBroadcast(fanOut, clock);
         var presence = new PresenceTracker(new PresenceStore(dynamo, config.connectionsTable(), clock), memberships,
                 connections, broadcast, config.presenceNamespaces(), clock);
         this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connectionTtl(), config.allowedOrigins(),
                 presence);
-=======
         // A bad catalog fails here, at start, before any event is delivered.
         this.eventIntake = new EventIntake(catalogConfig.load().orElse(null));
         this.deadLetters = catalogConfig.deadLetterQueueUrl() == null ? new InMemoryDeadLetters()
                 : new SqsDeadLetters(SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
                         .overrideConfiguration(overrides).build(), catalogConfig.deadLetterQueueUrl());
->>>>>>> catalog
 
         var actions = new HashMap<String, ActionHandler>();
         new ConnectionActions(memberships, clock).registerInto(actions);

@@ -22,13 +22,9 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param accessLogs        context {@code accessLogs} ({@code true}/{@code false}, default false): stage access logs
  * @param runtime           the handlers' behaviour from contexts {@code userClaim}, {@code workspaceClaim},
  *                          {@code eventRetentionHours}, {@code rateLimits}, {@code allowedOrigins} and
-<<<<<<< HEAD
  *                          {@code clientEventPrefixes} (the last two comma-separated), {@code presenceNamespaces}
  *                          (comma-separated; an empty value turns presence off)
-=======
- *                          {@code clientEventPrefixes} (the last two comma-separated)
  * @param catalog           context {@code catalog}: the event catalog's app name (e.g. {@code hyvve}), or null
->>>>>>> catalog
  */
 public record DeploySettings(
         String stackName,
@@ -72,13 +68,9 @@ public record DeploySettings(
                                 : java.time.Duration.ofHours(integer(context, "eventRetentionHours", 24)),
                         text(context, "rateLimits", null),
                         list(context, "allowedOrigins"),
-<<<<<<< HEAD
                         list(context, "clientEventPrefixes"),
-                        context.apply("presenceNamespaces") == null ? null : list(context, "presenceNamespaces")));
-=======
-                        list(context, "clientEventPrefixes")),
+                        context.apply("presenceNamespaces") == null ? null : list(context, "presenceNamespaces")),
                 text(context, "catalog", null));
->>>>>>> catalog
     }
 
     /**
