@@ -13,6 +13,9 @@ import dev.pulse.connection.TokenExpirySweeper;
 import dev.pulse.delivery.FanOut;
 import dev.pulse.delivery.ManagementApiSender;
 import dev.pulse.ratelimit.RateLimiter;
+import dev.pulse.presence.PresenceActions;
+import dev.pulse.presence.PresenceStore;
+import dev.pulse.presence.PresenceTracker;
 import dev.pulse.presence.TypingActions;
 import dev.pulse.room.ClientEventActions;
 import dev.pulse.room.DefaultRoomPolicy;
@@ -102,7 +105,6 @@ public final class Services {
         var memberships = new MembershipStore(dynamo, config.connectionsTable(), clock);
         var sender = new ManagementApiSender(management);
         var verifier = config.jwt() == null ? null : new TokenVerifier(config.jwt());
-        this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connectionTtl(), config.allowedOrigins());
 
         this.eventLog = new EventLog(dynamo, logConfig.eventsTable(), logConfig.retention(), clock);
         // Every event is logged per target room before it is posted, so frames carry seq/epoch and sync can replay.
@@ -110,20 +112,27 @@ public final class Services {
         // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
         this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));
 
+        var broadcast = new RoomBroadcast(fanOut, clock);
+        var presence = new PresenceTracker(new PresenceStore(dynamo, config.connectionsTable(), clock), memberships,
+                connections, broadcast, config.presenceNamespaces(), clock);
+        this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connectionTtl(), config.allowedOrigins(),
+                presence);
+
         var actions = new HashMap<String, ActionHandler>();
         new ConnectionActions(memberships, clock).registerInto(actions);
-        new RoomActions(memberships, new DefaultRoomPolicy()).registerInto(actions);
+        new RoomActions(memberships, new DefaultRoomPolicy(), presence).registerInto(actions);
+        new PresenceActions(presence, memberships).registerInto(actions);
         if (verifier != null) {
             new AuthActions(verifier, connections).registerInto(actions);
         }
         new SyncActions(memberships, eventLog, sender, clock).registerInto(actions);
-        var broadcast = new RoomBroadcast(fanOut, clock);
         new TypingActions(memberships, broadcast).registerInto(actions);
         new ClientEventActions(memberships, broadcast, config.clientEventPrefixes()).registerInto(actions);
         // The polling fallback authenticates every request, so it exists only where key material is configured.
         this.pollingEndpoint = verifier == null ? null : new PollingEndpoint(verifier, new DefaultRoomPolicy(), eventLog, clock);
         var rateLimiter = new RateLimiter(dynamo, config.connectionsTable(), clock, config.rateLimits());
-        this.router = new ActionRouter(actions, connections, sender, rateLimiter, config.maxFrameBytes(), sender, clock);
+        this.router = new ActionRouter(actions, connections, sender, rateLimiter, config.maxFrameBytes(), sender, clock,
+                presence::renewIfDue);
         // SnapStart calls it before the snapshot; without CRaC (local runtime, tests) registering does nothing.
         Core.getGlobalContext().register(priming);
     }

@@ -22,7 +22,8 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param accessLogs        context {@code accessLogs} ({@code true}/{@code false}, default false): stage access logs
  * @param runtime           the handlers' behaviour from contexts {@code userClaim}, {@code workspaceClaim},
  *                          {@code eventRetentionHours}, {@code rateLimits}, {@code allowedOrigins} and
- *                          {@code clientEventPrefixes} (the last two comma-separated)
+ *                          {@code clientEventPrefixes} (the last two comma-separated), {@code presenceNamespaces}
+ *                          (comma-separated; an empty value turns presence off)
  */
 public record DeploySettings(
         String stackName,
@@ -65,7 +66,8 @@ public record DeploySettings(
                                 : java.time.Duration.ofHours(integer(context, "eventRetentionHours", 24)),
                         text(context, "rateLimits", null),
                         list(context, "allowedOrigins"),
-                        list(context, "clientEventPrefixes")));
+                        list(context, "clientEventPrefixes"),
+                        context.apply("presenceNamespaces") == null ? null : list(context, "presenceNamespaces")));
     }
 
     /**

@@ -237,9 +237,12 @@ public class PulseRealtime extends Construct {
         eventsTable.grantReadWriteData(fanOutFunction);
         eventsTable.grantReadWriteData(defaultFunction);
         // Only the functions that post frames may call @connections, and only on this stage: POST to send,
-        // DELETE to close a connection whose token lapsed ($default and the token-expiry sweep).
+        // DELETE to close a connection whose token lapsed ($default and the token-expiry sweep). $connect and
+        // $disconnect post presence.join / presence.leave to the rooms' other members.
         var postToConnections = manageConnections("POST");
         var closeConnections = manageConnections("DELETE");
+        connectFunction.addToRolePolicy(postToConnections);
+        disconnectFunction.addToRolePolicy(postToConnections);
         defaultFunction.addToRolePolicy(postToConnections);
         defaultFunction.addToRolePolicy(closeConnections);
         fanOutFunction.addToRolePolicy(postToConnections);

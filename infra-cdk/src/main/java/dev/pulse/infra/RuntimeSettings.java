@@ -17,6 +17,8 @@ import java.util.TreeMap;
  * @param rateLimits          per-connection limits, e.g. {@code room.join=10/60s,*=60/10s} (PULSE_RATE_LIMITS)
  * @param allowedOrigins      browser origins allowed to connect (PULSE_ALLOWED_ORIGINS; empty = any)
  * @param clientEventPrefixes event-name prefixes clients may publish with room.publish (PULSE_CLIENT_EVENT_PREFIXES)
+ * @param presenceNamespaces  room namespaces with presence (PULSE_PRESENCE_NAMESPACES); null = the core's default
+ *                            ({@code workspace,chat,channel}), empty = presence off
  */
 public record RuntimeSettings(
         String userClaim,
@@ -24,13 +26,25 @@ public record RuntimeSettings(
         Duration eventRetention,
         String rateLimits,
         List<String> allowedOrigins,
-        List<String> clientEventPrefixes) {
+        List<String> clientEventPrefixes,
+        List<String> presenceNamespaces) {
 
-    public static final RuntimeSettings DEFAULTS = new RuntimeSettings(null, null, null, null, List.of(), List.of());
+    public static final RuntimeSettings DEFAULTS = new RuntimeSettings(null, null, null, null, List.of(), List.of(), null);
+
+    public RuntimeSettings(String userClaim, String workspaceClaim, Duration eventRetention, String rateLimits,
+                           List<String> allowedOrigins, List<String> clientEventPrefixes) {
+        this(userClaim, workspaceClaim, eventRetention, rateLimits, allowedOrigins, clientEventPrefixes, null);
+    }
 
     public RuntimeSettings {
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
         clientEventPrefixes = clientEventPrefixes == null ? List.of() : List.copyOf(clientEventPrefixes);
+        presenceNamespaces = presenceNamespaces == null ? null : List.copyOf(presenceNamespaces);
+        for (String namespace : presenceNamespaces == null ? List.<String>of() : presenceNamespaces) {
+            if (!namespace.matches("[a-z][a-z0-9_-]{0,31}")) {
+                throw new IllegalArgumentException("presence namespaces are room namespaces (a-z0-9_-): " + namespace);
+            }
+        }
         if (rateLimits != null && !rateLimits.isBlank()) {
             RateLimits.parse(rateLimits); // throws with a clear message
         }
@@ -53,6 +67,10 @@ public record RuntimeSettings(
         put(env, "PULSE_RATE_LIMITS", rateLimits);
         put(env, "PULSE_ALLOWED_ORIGINS", allowedOrigins.isEmpty() ? null : String.join(",", allowedOrigins));
         put(env, "PULSE_CLIENT_EVENT_PREFIXES", clientEventPrefixes.isEmpty() ? null : String.join(",", clientEventPrefixes));
+        if (presenceNamespaces != null) {
+            // Set even when empty: an empty value turns presence off, an absent one keeps the default.
+            env.put("PULSE_PRESENCE_NAMESPACES", String.join(",", presenceNamespaces));
+        }
         return env;
     }
 

@@ -261,7 +261,10 @@ class PulseRealtimeTest {
         assertEquals(Map.of(
                 roleId(realtime.getDefaultFunction()), Set.of("POST", "DELETE"),
                 roleId(realtime.getFanOutFunction()), Set.of("POST"),
-                roleId(realtime.getTokenExpiryFunction()), Set.of("POST", "DELETE")), allowed);
+                roleId(realtime.getTokenExpiryFunction()), Set.of("POST", "DELETE"),
+                // Presence signals on connect and disconnect.
+                roleId(realtime.getConnectFunction()), Set.of("POST"),
+                roleId(realtime.getDisconnectFunction()), Set.of("POST")), allowed);
     }
 
     @Test

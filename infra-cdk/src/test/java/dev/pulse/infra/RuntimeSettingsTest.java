@@ -23,7 +23,7 @@ class RuntimeSettingsTest {
         var app = new App();
         var stack = new Stack(app, "RuntimeSettings");
         var runtime = new RuntimeSettings("uid", "tenant", Duration.ofHours(48), "room.join=10/60s,*=60/10s",
-                List.of("https://app.example"), List.of("client.", "app."));
+                List.of("https://app.example"), List.of("client.", "app."), List.of("chat", "team"));
         var realtime = new PulseRealtime(stack, "Realtime", PulseRealtimeProps.builder()
                 .lambdaJarPath(jar.toString()).jwtSecret(SECRET).runtime(runtime).build());
         var template = Templates.json(stack);
@@ -36,7 +36,17 @@ class RuntimeSettingsTest {
             assertEquals("room.join=10/60s,*=60/10s", env.get("PULSE_RATE_LIMITS").asText());
             assertEquals("https://app.example", env.get("PULSE_ALLOWED_ORIGINS").asText());
             assertEquals("client.,app.", env.get("PULSE_CLIENT_EVENT_PREFIXES").asText());
+            assertEquals("chat,team", env.get("PULSE_PRESENCE_NAMESPACES").asText());
         }
+    }
+
+    @Test
+    void anEmptyPresenceListTurnsPresenceOffAndNullKeepsTheDefault() {
+        var off = new RuntimeSettings(null, null, null, null, List.of(), List.of(), List.of());
+        assertEquals(java.util.Map.of("PULSE_PRESENCE_NAMESPACES", ""), off.environment());
+        assertFalse(RuntimeSettings.DEFAULTS.environment().containsKey("PULSE_PRESENCE_NAMESPACES"));
+        assertThrows(IllegalArgumentException.class,
+                () -> new RuntimeSettings(null, null, null, null, List.of(), List.of(), List.of("Chat:")));
     }
 
     @Test

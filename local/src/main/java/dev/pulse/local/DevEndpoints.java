@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
@@ -25,6 +26,8 @@ import org.eclipse.jetty.util.Fields;
  *
  * <ul>
  *   <li>{@code GET /} — the demo page</li>
+ *   <li>{@code GET /client/pulse-client.js} (and the other files of {@code clients/web/src}) — the browser client
+ *       the demo page imports, copied into the jar by the build</li>
  *   <li>{@code GET /dev/token?user=u1&workspace=w1[&ttl=3600]} — {@code {"token": "...", "webSocketUrl": "ws://…"}}</li>
  *   <li>{@code POST /dev/publish} with {@code {"event","workspaceId","targets":{...},"data"}} — publishes
  *       through the local EventBridge endpoint with the stock SDK, like a domain service</li>
@@ -46,23 +49,34 @@ final class DevEndpoints extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = Request.getPathInContext(request);
         switch (path) {
-            case "/", "/index.html" -> page(response, callback);
+            case "/", "/index.html" -> resource("/demo/index.html", "text/html; charset=utf-8", response, callback);
             case "/dev/token" -> token(request, response, callback);
             case "/dev/publish" -> publish(request, response, callback);
             default -> {
-                return false;
+                var client = CLIENT_FILE.matcher(path);
+                if (!client.matches()) {
+                    return false;
+                }
+                String type = client.group(1).endsWith(".ts") ? "application/typescript; charset=utf-8"
+                        : "text/javascript; charset=utf-8";
+                resource("/client/" + client.group(1), type, response, callback);
             }
         }
         return true;
     }
 
-    private void page(Response response, Callback callback) throws IOException {
-        try (InputStream in = DevEndpoints.class.getResourceAsStream("/demo/index.html")) {
+    /** A file name without any path: nothing but the client's own files can be read through this. */
+    private static final Pattern CLIENT_FILE = Pattern.compile("/client/([A-Za-z0-9_-]+(?:\\.d)?\\.(?:m?js|ts))");
+
+    private void resource(String name, String contentType, Response response, Callback callback) throws IOException {
+        try (InputStream in = DevEndpoints.class.getResourceAsStream(name)) {
             if (in == null) {
-                Response.writeError(null, response, callback, HttpStatus.NOT_FOUND_404, "demo page missing");
+                Response.writeError(null, response, callback, HttpStatus.NOT_FOUND_404, name + " is missing from the build");
                 return;
             }
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            // Development files: always the current build, never a cached copy.
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
             response.write(true, ByteBuffer.wrap(in.readAllBytes()), callback);
         }
     }

@@ -37,7 +37,7 @@ public record LocalSettings(
     public static final java.util.List<String> PASSED_THROUGH = java.util.List.of(
             "PULSE_RATE_LIMITS", "PULSE_MAX_FRAME_BYTES", "PULSE_CLIENT_EVENT_PREFIXES", "PULSE_ALLOWED_ORIGINS",
             "PULSE_EVENT_RETENTION_SECONDS", "PULSE_JWT_USER_CLAIM", "PULSE_JWT_WORKSPACE_CLAIM",
-            "PULSE_CONNECTION_TTL_SECONDS");
+            "PULSE_CONNECTION_TTL_SECONDS", "PULSE_PRESENCE_NAMESPACES");
 
     public LocalSettings {
         handlerSettings = Map.copyOf(handlerSettings);

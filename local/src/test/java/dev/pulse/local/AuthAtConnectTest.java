@@ -66,7 +66,8 @@ class AuthAtConnectTest {
         var socket = HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token)
                 .buildAsync(system.webSocketUri(), listener).join();
         try {
-            assertEquals("bob", listenerInfo(socket, listener));
+            var info = listenerInfo(socket, listener);
+            assertEquals("bob", info, info);
         } finally {
             socket.abort();
         }

@@ -154,9 +154,11 @@ class DeliveryEndToEndTest {
     void goneConnectionsArePrunedOnDelivery() throws Exception {
         // A $disconnect that never arrived: the records exist but API Gateway no longer knows the connection.
         var store = new ConnectionStore(system.services().dynamo(), LocalSystem.CONNECTIONS_TABLE, Clock.systemUTC());
-        var ghost = new Connection("R2hvc3QwMDAwMDE=", "ghost", "ws-g", Instant.now(), Instant.now().plusSeconds(600));
-        store.open(ghost, List.of(Room.user("ws-g", "ghost"), Room.workspace("ws-g")));
         var live = connect("luke", "ws-g");
+        // Recorded after luke connected (his presence.join would otherwise reach and prune the ghost first), and
+        // minutes old: a younger connection may still be in its $connect, so a 410 does not prune it.
+        var ghost = new Connection("R2hvc3QwMDAwMDE=", "ghost", "ws-g", Instant.now().minusSeconds(300), Instant.now().plusSeconds(600));
+        store.open(ghost, List.of(Room.user("ws-g", "ghost"), Room.workspace("ws-g")));
         assertTrue(store.find(ghost.connectionId()).isPresent());
 
         publisher.event("approval.created").toWorkspace("ws-g").data(Map.of()).send();

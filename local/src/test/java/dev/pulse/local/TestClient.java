@@ -27,9 +27,26 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private WebSocket socket;
+    /**
+     * Presence signals (presence.join/leave/update) arrive whenever anyone in the workspace connects; tests of
+     * other features drop them so they can assert on exact frames. Presence tests keep them.
+     */
+    private final boolean keepPresence;
+
+    TestClient() {
+        this(false);
+    }
+
+    private TestClient(boolean keepPresence) {
+        this.keepPresence = keepPresence;
+    }
 
     static TestClient connect(URI uri) {
-        var client = new TestClient();
+        return connect(uri, false);
+    }
+
+    private static TestClient connect(URI uri, boolean keepPresence) {
+        var client = new TestClient(keepPresence);
         client.socket = HTTP.newWebSocketBuilder().buildAsync(uri, client).join();
         return client;
     }
@@ -38,12 +55,20 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
         return connect(URI.create(system.webSocketUri() + "?token=" + token));
     }
 
+    /** A client that also records presence signals. */
+    static TestClient connectWithPresence(LocalSystem system, String token) {
+        return connect(URI.create(system.webSocketUri() + "?token=" + token), true);
+    }
+
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
             try {
-                frames.add(Json.MAPPER.readTree(partial.toString()));
+                var frame = Json.MAPPER.readTree(partial.toString());
+                if (keepPresence || !isPresenceSignal(frame)) {
+                    frames.add(frame);
+                }
             } catch (Exception e) {
                 frames.add(Json.object().put("type", "unparsable").put("text", partial.toString()));
             }
@@ -51,6 +76,10 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
         }
         webSocket.request(1);
         return null;
+    }
+
+    private static boolean isPresenceSignal(JsonNode frame) {
+        return "event".equals(frame.path("type").asText()) && frame.path("event").asText().startsWith("presence.");
     }
 
     @Override

@@ -113,7 +113,8 @@ class TokenRefreshEndToEndTest {
         var expiry = Instant.now().plusSeconds(2);
         try (var client = TestClient.connect(system, system.tokens().issue("vera", "ws-t", Duration.ofSeconds(2)))) {
             waitUntil(expiry);
-            assertTrue(refresh(client, system.tokens().issue("vera", "ws-t", Duration.ofHours(1))).path("ok").asBoolean());
+            var reply = refresh(client, system.tokens().issue("vera", "ws-t", Duration.ofHours(1)));
+            assertTrue(reply.path("ok").asBoolean(), reply.toString());
             assertTrue(client.request("ping", null).path("ok").asBoolean());
             assertFalse(client.closed.isDone());
         }

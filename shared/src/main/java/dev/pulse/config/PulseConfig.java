@@ -27,6 +27,9 @@ import java.util.Optional;
  * @param allowedOrigins      browser origins allowed to connect (PULSE_ALLOWED_ORIGINS, comma-separated, e.g.
  *                            {@code https://app.example.com}); empty = any. Requests without an Origin header
  *                            (servers, mobile apps) are not affected.
+ * @param presenceNamespaces  room namespaces with presence (PULSE_PRESENCE_NAMESPACES, comma-separated, default
+ *                            {@code workspace,chat,channel}; empty turns presence off). Every first connect and
+ *                            last disconnect of a user is posted to each such room's members.
  */
 public record PulseConfig(
         JwtSettings jwt,
@@ -41,10 +44,13 @@ public record PulseConfig(
         RateLimits rateLimits,
         int maxFrameBytes,
         java.util.List<String> clientEventPrefixes,
-        java.util.List<String> allowedOrigins) {
+        java.util.List<String> allowedOrigins,
+        java.util.Set<String> presenceNamespaces) {
 
     /** API Gateway closes every connection after 2 h; 10 min of slack covers clock skew and late disconnects. */
     public static final Duration DEFAULT_CONNECTION_TTL = Duration.ofMinutes(130);
+
+    public static final String DEFAULT_PRESENCE_NAMESPACES = "workspace,chat,channel";
 
     public static PulseConfig fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -74,10 +80,13 @@ public record PulseConfig(
                 env.getOrDefault("PULSE_EVENT_BUS", "default"),
                 RateLimits.parse(env.get("PULSE_RATE_LIMITS")),
                 Integer.parseInt(env.getOrDefault("PULSE_MAX_FRAME_BYTES", "32768")),
-                java.util.Arrays.stream(env.getOrDefault("PULSE_CLIENT_EVENT_PREFIXES", "client.").split(","))
-                        .map(String::trim).filter(p -> !p.isEmpty()).toList(),
-                java.util.Arrays.stream(env.getOrDefault("PULSE_ALLOWED_ORIGINS", "").split(","))
-                        .map(String::trim).filter(o -> !o.isEmpty()).toList());
+                list(env.getOrDefault("PULSE_CLIENT_EVENT_PREFIXES", "client.")),
+                list(env.getOrDefault("PULSE_ALLOWED_ORIGINS", "")),
+                java.util.Set.copyOf(list(env.getOrDefault("PULSE_PRESENCE_NAMESPACES", DEFAULT_PRESENCE_NAMESPACES))));
+    }
+
+    private static java.util.List<String> list(String commaSeparated) {
+        return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     private static boolean blank(String value) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +33,18 @@ public final class ActionRouter {
     private final int maxFrameBytes;
     private final ConnectionCloser closer;
     private final Clock clock;
+    private final Consumer<Connection> activity;
 
     public ActionRouter(Map<String, ActionHandler> actions, ConnectionStore connections, ConnectionSender sender,
                         RateLimiter rateLimiter, int maxFrameBytes, ConnectionCloser closer, Clock clock) {
+        this(actions, connections, sender, rateLimiter, maxFrameBytes, closer, clock, connection -> { });
+    }
+
+    /** @param activity told of every frame a live connection sends (presence renews its leases) */
+    public ActionRouter(Map<String, ActionHandler> actions, ConnectionStore connections, ConnectionSender sender,
+                        RateLimiter rateLimiter, int maxFrameBytes, ConnectionCloser closer, Clock clock,
+                        Consumer<Connection> activity) {
+        this.activity = activity;
         this.actions = Map.copyOf(actions);
         this.connections = connections;
         this.sender = sender;
@@ -80,6 +90,7 @@ public final class ActionRouter {
                 closer.close(connectionId);
                 return;
             }
+            renew(connection.get());
             var data = handler.handle(connection.get(), frame);
             if (requestId != null) {
                 sender.send(connectionId, ServerFrames.replyOk(requestId, data));
@@ -93,6 +104,15 @@ public final class ActionRouter {
         } catch (RuntimeException e) {
             LOG.error("action failed connectionId={} requestId={}", connectionId, requestId, e);
             sender.send(connectionId, ServerFrames.failure(requestId, ErrorCode.INTERNAL_ERROR, "internal error"));
+        }
+    }
+
+    private void renew(Connection connection) {
+        try {
+            activity.accept(connection);
+        } catch (RuntimeException e) {
+            // Renewal is housekeeping: the client's action goes ahead without it.
+            LOG.warn("activity hook failed connectionId={}", connection.connectionId(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.pulse.auth.AuthenticationException;
 import dev.pulse.auth.ConnectCredentials;
 import dev.pulse.auth.Identity;
 import dev.pulse.auth.TokenVerifier;
+import dev.pulse.room.MembershipListener;
 import dev.pulse.room.Room;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,7 @@ public final class ConnectionLifecycle {
     private final Clock clock;
     private final Duration connectionTtl;
     private final List<String> allowedOrigins;
+    private final MembershipListener listener;
 
     public ConnectionLifecycle(TokenVerifier verifier, ConnectionStore connections, Clock clock, Duration connectionTtl) {
         this(verifier, connections, clock, connectionTtl, List.of());
@@ -30,6 +32,13 @@ public final class ConnectionLifecycle {
     /** @param allowedOrigins browser origins that may connect; empty allows any */
     public ConnectionLifecycle(TokenVerifier verifier, ConnectionStore connections, Clock clock, Duration connectionTtl,
                                List<String> allowedOrigins) {
+        this(verifier, connections, clock, connectionTtl, allowedOrigins, MembershipListener.NONE);
+    }
+
+    /** @param listener told of the automatic rooms after connect and of every room after disconnect (presence) */
+    public ConnectionLifecycle(TokenVerifier verifier, ConnectionStore connections, Clock clock, Duration connectionTtl,
+                               List<String> allowedOrigins, MembershipListener listener) {
+        this.listener = listener;
         this.verifier = verifier;
         this.connections = connections;
         this.clock = clock;
@@ -66,8 +75,12 @@ public final class ConnectionLifecycle {
         }
         Instant now = clock.instant();
         var connection = new Connection(connectionId, identity.userId(), identity.workspaceId(), now, now.plus(connectionTtl),
-                identity.expiresAt());
-        connections.open(connection, autoJoinRooms(identity));
+                identity.expiresAt(), Connection.INITIAL_PRESENCE_STATUS, now);
+        var rooms = autoJoinRooms(identity);
+        connections.open(connection, rooms);
+        for (Room room : rooms) {
+            notify(() -> listener.joined(connection, room), connectionId);
+        }
         LOG.info("connected connectionId={} userId={} workspaceId={}", connectionId, identity.userId(), identity.workspaceId());
         return ConnectOutcome.accepted(identity, credentials.get().subprotocol());
     }
@@ -90,8 +103,22 @@ public final class ConnectionLifecycle {
     }
 
     public List<Room> disconnect(String connectionId) {
-        var rooms = connections.close(connectionId);
-        LOG.info("disconnected connectionId={} rooms={}", connectionId, rooms.size());
-        return rooms;
+        var closed = connections.closeConnection(connectionId);
+        if (closed.connection() != null) {
+            for (Room room : closed.rooms()) {
+                notify(() -> listener.left(closed.connection(), room), connectionId);
+            }
+        }
+        LOG.info("disconnected connectionId={} rooms={}", connectionId, closed.rooms().size());
+        return closed.rooms();
+    }
+
+    /** Listeners (presence) are best effort here: the connection is open or closed whatever they do. */
+    private static void notify(Runnable call, String connectionId) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("membership listener failed connectionId={}", connectionId, e);
+        }
     }
 }

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -35,6 +36,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class ConnectionStore {
     /** One transaction holds the {@code #meta} item, the token-expiry entry, and two items per room. */
     public static final int MAX_AUTO_JOIN_ROOMS = (TableWriter.TRANSACTION_LIMIT - 2) / 2;
+    /** Longer than API Gateway's 29 s integration timeout, so every {@code $connect} has finished by then. */
+    public static final java.time.Duration CONNECT_GRACE = java.time.Duration.ofSeconds(30);
 
     private final DynamoDbClient dynamo;
     private final String tableName;
@@ -145,11 +148,47 @@ public final class ConnectionStore {
      * this call fails midway, calling it again still finds every remaining membership.
      */
     public List<Room> close(String connectionId) {
-        var pk = ConnectionTable.connectionKey(connectionId);
-        dynamo.deleteItem(DeleteItemRequest.builder()
+        return closeConnection(connectionId).rooms();
+    }
+
+    /** {@link #close}, also answering who the connection was (null when its record was already gone). */
+    public ClosedConnection closeConnection(String connectionId) {
+        var old = dynamo.deleteItem(DeleteItemRequest.builder()
                 .tableName(tableName)
                 .key(ConnectionTable.metaKey(connectionId))
-                .build());
+                .returnValues(ReturnValue.ALL_OLD)
+                .build()).attributes();
+        return removeRooms(connectionId, old);
+    }
+
+    /**
+     * Closes a connection that API Gateway called gone (410), unless it was recorded within {@link #CONNECT_GRACE}:
+     * during {@code $connect} the record exists but API Gateway does not know the connection yet, so a post to it
+     * fails with 410 although it is about to open.
+     *
+     * @return empty when the connection is too young to prune
+     */
+    public Optional<ClosedConnection> closeGone(String connectionId) {
+        Map<String, AttributeValue> old;
+        try {
+            old = dynamo.deleteItem(DeleteItemRequest.builder()
+                    .tableName(tableName)
+                    .key(ConnectionTable.metaKey(connectionId))
+                    .conditionExpression("attribute_not_exists(#pk) OR #connectedAt < :cutoff")
+                    .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#connectedAt", ConnectionTable.CONNECTED_AT))
+                    .expressionAttributeValues(Map.of(":cutoff", AttributeValue.fromN(
+                            Long.toString(clock.instant().minus(CONNECT_GRACE).toEpochMilli()))))
+                    .returnValues(ReturnValue.ALL_OLD)
+                    .build()).attributes();
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+        return Optional.of(removeRooms(connectionId, old));
+    }
+
+    private ClosedConnection removeRooms(String connectionId, Map<String, AttributeValue> oldMeta) {
+        var pk = ConnectionTable.connectionKey(connectionId);
+        Connection connection = oldMeta == null || oldMeta.isEmpty() ? null : ConnectionTable.connectionOf(connectionId, oldMeta);
 
         var rooms = new ArrayList<Room>();
         var reverseKeys = new ArrayList<Map<String, AttributeValue>>();
@@ -185,7 +224,45 @@ public final class ConnectionStore {
             deletes.add(delete(key));
         }
         writer.batchWrite(deletes);
-        return List.copyOf(rooms);
+        return new ClosedConnection(connection, List.copyOf(rooms));
+    }
+
+    /**
+     * Records the connection's presence status and/or lease renewal on its live record.
+     *
+     * @param status    the new status, or null to keep it
+     * @param renewedAt when its presence leases were renewed, or null to keep it
+     * @return false when the connection is gone or expired
+     */
+    public boolean recordPresence(String connectionId, String status, Instant renewedAt) {
+        var sets = new ArrayList<String>();
+        var names = new java.util.HashMap<String, String>(Map.of(
+                "#pk", ConnectionTable.PARTITION_KEY, "#ttl", ConnectionTable.TTL_ATTRIBUTE));
+        var values = new java.util.HashMap<String, AttributeValue>(Map.of(":now", ConnectionTable.nowValue(clock.instant())));
+        if (status != null) {
+            sets.add("#status = :status");
+            names.put("#status", ConnectionTable.PRESENCE_STATUS);
+            values.put(":status", AttributeValue.fromS(status));
+        }
+        if (renewedAt != null) {
+            sets.add("#renewed = :renewed");
+            names.put("#renewed", ConnectionTable.PRESENCE_RENEWED_AT);
+            values.put(":renewed", AttributeValue.fromN(Long.toString(renewedAt.toEpochMilli())));
+        }
+        if (sets.isEmpty()) {
+            return find(connectionId).isPresent();
+        }
+        try {
+            dynamo.updateItem(u -> u.tableName(tableName)
+                    .key(ConnectionTable.metaKey(connectionId))
+                    .updateExpression("SET " + String.join(", ", sets))
+                    .conditionExpression("attribute_exists(#pk) AND #ttl > :now")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     private TransactWriteItem put(Map<String, AttributeValue> item) {

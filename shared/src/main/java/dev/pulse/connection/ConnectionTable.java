@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  * c#{connectionId}           #meta               the connection: userId, workspaceId, connectedAt, ttl
  * c#{connectionId}           r#{ws}#{room}       reverse membership: "all rooms of connection C" is one Query
  * r#{ws}#{room}              c#{connectionId}    membership: "all connections in room R" is one paged Query
+ * p#{ws}#{room}              u#{userId}          presence of one user in a presence room (see PresenceStore)
  * </pre>
  *
  * Membership items carry userId so the fan-out never reads per connection.
@@ -30,7 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  * <p>Attributes, all items: {@code pk}, {@code sk} (S) and {@code ttl} (N, epoch seconds; the connection's
  * expiry, copied onto every item of the connection so each item expires on its own). Besides:
  * <pre>
- * #meta          userId (S), workspaceId (S), connectedAt (N, epoch ms), expiresAt (N, epoch ms)
+ * #meta          userId (S), workspaceId (S), connectedAt (N, epoch ms), expiresAt (N, epoch ms),
+ *                tokenExpiresAt (N, epoch ms), presence (S, the status), presenceRenewedAt (N, epoch ms)
  * reverse        workspaceId (S), room (S, the room name)
  * membership     connectionId (S), userId (S)
  * </pre>
@@ -60,6 +62,10 @@ public final class ConnectionTable {
     public static final String TOKEN_EXPIRY_PREFIX = "x#";
     /** Epoch millis when the connection's token lapses (on {@code #meta}); updated by {@code auth.refresh}. */
     public static final String TOKEN_EXPIRES_AT = "tokenExpiresAt";
+    /** The connection's presence status (on {@code #meta}). */
+    public static final String PRESENCE_STATUS = "presence";
+    /** Epoch millis of the last presence lease renewal (on {@code #meta}). */
+    public static final String PRESENCE_RENEWED_AT = "presenceRenewedAt";
     /** On reverse items: the room's name (its workspace is in {@link #WORKSPACE_ID}). */
     public static final String ROOM_NAME = "room";
 
@@ -141,6 +147,10 @@ public final class ConnectionTable {
         if (connection.tokenExpiresAt() != null) {
             item.put(TOKEN_EXPIRES_AT, n(connection.tokenExpiresAt().toEpochMilli()));
         }
+        item.put(PRESENCE_STATUS, s(connection.presenceStatus()));
+        if (connection.presenceRenewedAt() != null) {
+            item.put(PRESENCE_RENEWED_AT, n(connection.presenceRenewedAt().toEpochMilli()));
+        }
         return Map.copyOf(item);
     }
 
@@ -174,7 +184,13 @@ public final class ConnectionTable {
                 meta.get(WORKSPACE_ID).s(),
                 Instant.ofEpochMilli(Long.parseLong(meta.get(CONNECTED_AT).n())),
                 Instant.ofEpochMilli(Long.parseLong(meta.get(EXPIRES_AT).n())),
-                meta.containsKey(TOKEN_EXPIRES_AT) ? Instant.ofEpochMilli(Long.parseLong(meta.get(TOKEN_EXPIRES_AT).n())) : null);
+                millis(meta.get(TOKEN_EXPIRES_AT)),
+                meta.containsKey(PRESENCE_STATUS) ? meta.get(PRESENCE_STATUS).s() : null,
+                millis(meta.get(PRESENCE_RENEWED_AT)));
+    }
+
+    private static Instant millis(AttributeValue value) {
+        return value == null || value.n() == null ? null : Instant.ofEpochMilli(Long.parseLong(value.n()));
     }
 
     /**

@@ -248,7 +248,9 @@ public final class FanOut {
     private void prune(List<String> goneConnections, String correlationId) {
         for (String connectionId : goneConnections) {
             try {
-                connections.close(connectionId);
+                if (connections.closeGone(connectionId).isEmpty()) {
+                    LOG.info("gone connection {} kept: it is still connecting (correlationId={})", connectionId, correlationId);
+                }
             } catch (RuntimeException e) {
                 // Not fatal: the records expire by TTL and the next fan-out tries again.
                 LOG.warn("prune of gone connection {} failed (correlationId={}): {}", connectionId, correlationId, e.toString());

@@ -19,10 +19,17 @@ public final class RoomActions {
 
     private final MembershipStore memberships;
     private final RoomPolicy policy;
+    private final MembershipListener listener;
 
     public RoomActions(MembershipStore memberships, RoomPolicy policy) {
+        this(memberships, policy, MembershipListener.NONE);
+    }
+
+    /** @param listener told after each join and leave (presence) */
+    public RoomActions(MembershipStore memberships, RoomPolicy policy, MembershipListener listener) {
         this.memberships = memberships;
         this.policy = policy;
+        this.listener = listener;
     }
 
     public void registerInto(Map<String, ActionHandler> actions) {
@@ -40,12 +47,14 @@ public final class RoomActions {
         if (!memberships.join(connection, room)) {
             throw new ActionException(ErrorCode.FORBIDDEN, "connection is not registered");
         }
+        listener.joined(connection, room);
         return Json.object().put("room", room.name());
     }
 
     JsonNode leave(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
         Room room = roomOf(connection, frame);
         memberships.leave(connection.connectionId(), room);
+        listener.left(connection, room);
         return Json.object().put("room", room.name());
     }
 

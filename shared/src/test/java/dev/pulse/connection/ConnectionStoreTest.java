@@ -205,4 +205,40 @@ class ConnectionStoreTest {
                 .items().forEach(items::add);
         return items;
     }
+
+    @Test
+    void aGoneConnectionIsPrunedOnlyAfterItsConnectCouldHaveFinished() {
+        var c = connection("c1", "u1", "w1");
+        var workspace = Room.workspace("w1");
+        connections.open(c, List.of(workspace));
+
+        // Still within $connect: API Gateway answers 410 for it, yet it is about to open.
+        assertTrue(connections.closeGone("c1").isEmpty());
+        assertTrue(connections.find("c1").isPresent());
+        assertEquals(List.of(workspace), memberships.rooms("c1"));
+
+        clock.advance(ConnectionStore.CONNECT_GRACE.plusSeconds(1));
+        var closed = connections.closeGone("c1").orElseThrow();
+        assertEquals("u1", closed.connection().userId());
+        assertEquals(List.of(workspace), closed.rooms());
+        assertTrue(connections.find("c1").isEmpty());
+        assertEquals(List.of(), memberships.rooms("c1"));
+    }
+
+    @Test
+    void presenceStatusAndRenewalAreRecordedOnTheLiveRecord() {
+        var c = connection("c1", "u1", "w1");
+        connections.open(c, List.of());
+        assertEquals("online", connections.find("c1").orElseThrow().presenceStatus());
+
+        var renewed = clock.instant().plusSeconds(5);
+        assertTrue(connections.recordPresence("c1", "busy", renewed));
+        var found = connections.find("c1").orElseThrow();
+        assertEquals("busy", found.presenceStatus());
+        assertEquals(renewed.toEpochMilli(), found.presenceRenewedAt().toEpochMilli());
+
+        connections.close("c1");
+        assertFalse(connections.recordPresence("c1", "away", null), "a closed connection is not brought back");
+        assertTrue(connections.find("c1").isEmpty());
+    }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code @connections} calls the handler makes (counted on its SDK clients) and the time from sending the
  * frame to its reply, which the handler sends after the broadcast to the other N-1 members is done.
  * Every message comes from a different member, so the per-connection rate limit (5 per 5 s) never trips.
+ * Then the same for {@code presence.update}, whose signal goes to both presence rooms (workspace and chat).
  *
  * <p>Run: {@code ./pulse bench-typing 100}.
  */
@@ -71,8 +72,27 @@ public final class TypingBenchmark {
             System.out.printf("send→reply (handler incl. broadcast to %d others)  p50 %.1f ms  p99 %.1f ms%n",
                     members - 1, millis[measured / 2], millis[Math.min(measured - 1, (int) Math.ceil(measured * 0.99) - 1)]);
             calls.forEach((op, count) -> System.out.printf("calls per message %-45s %8.1f%n", op, count / (double) measured));
+
+            // presence.update from the same members: each changes its user's status in the two presence
+            // rooms it is in (workspace: and chat:), so every message signals both rooms' other members.
+            counter.reset();
+            for (int i = 0; i < measured; i++) {
+                long start = System.nanoTime();
+                clients.get(warmup + i).request(presence("p" + i), "p" + i);
+                millis[i] = (System.nanoTime() - start) / 1e6;
+            }
+            calls = counter.snapshot();
+            Arrays.sort(millis);
+            System.out.printf("== presence.update (away) with 2 presence rooms of %d members, %d messages ==%n", members, measured);
+            System.out.printf("send→reply (handler incl. 2 broadcasts to %d others)  p50 %.1f ms  p99 %.1f ms%n",
+                    members - 1, millis[measured / 2], millis[Math.min(measured - 1, (int) Math.ceil(measured * 0.99) - 1)]);
+            calls.forEach((op, count) -> System.out.printf("calls per message %-45s %8.1f%n", op, count / (double) measured));
             clients.forEach(c -> c.socket.abort());
         }
+    }
+
+    private static String presence(String id) {
+        return "{\"action\":\"presence.update\",\"id\":\"" + id + "\",\"data\":{\"status\":\"away\"}}";
     }
 
     private static String typing(String id) {

@@ -1,0 +1,206 @@
+// The demo page in a real browser (Debian chromium, headless, driven by playwright-core).
+// Run by local/src/test/java/dev/pulse/local/DemoPageBrowserTest.java against its local system, which sets:
+//   PULSE_DEMO_URL        the demo page, e.g. http://127.0.0.1:8787/
+//   PULSE_MANAGEMENT_URL  the @connections API, e.g. http://127.0.0.1:8787/local  (the forced disconnect)
+//   PULSE_CHROMIUM        the browser (default /usr/bin/chromium)
+//   PULSE_SCREENSHOTS     where to save screenshots (optional)
+// By hand: ./pulse local, then PULSE_DEMO_URL=http://localhost:8787/ PULSE_MANAGEMENT_URL=http://localhost:8787/local node --test demo.test.mjs
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { chromium } from 'playwright-core';
+
+const DEMO = required('PULSE_DEMO_URL');
+const MANAGEMENT = required('PULSE_MANAGEMENT_URL').replace(/\/$/, '');
+const SCREENSHOTS = process.env.PULSE_SCREENSHOTS;
+const WAIT = 20_000;
+// Every run in its own workspace: the local system may be shared with other tests.
+const WORKSPACE = `demo-${randomUUID().slice(0, 8)}`;
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (see the header of this file)`);
+  return value;
+}
+
+const pageUrl = (params) => `${DEMO}?${new URLSearchParams({ workspace: WORKSPACE, autoconnect: '', ...params })}`;
+const tid = (id) => `[data-testid="${id}"]`;
+
+/** Publishes like the page's sample buttons: POST /dev/publish → the local EventBridge endpoint → fan-out. */
+async function publish(event, targets, data) {
+  const res = await fetch(new URL('/dev/publish', DEMO), {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ event, workspaceId: WORKSPACE, targets, data }),
+  });
+  const body = await res.text();
+  assert.equal(res.status, 200, `publish ${event}: ${body}`);
+  return JSON.parse(body).eventId;
+}
+
+/** A port nothing listens on (bound, then released): a WebSocket endpoint that refuses connections. */
+async function closedPort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const approval = (id, title) => ({ id, title, type: 'finance', requestedBy: 'Billing agent', confidence: 64,
+  status: 'pending', createdAt: new Date().toISOString() });
+
+async function expectStatus(page, state, text) {
+  const status = page.locator(tid('connection-status'));
+  await status.and(page.locator(`[data-state="${state}"]`)).waitFor({ timeout: WAIT });
+  if (text) assert.equal(await page.locator(tid('connection-status-text')).textContent(), text);
+}
+
+async function screenshot(page, name) {
+  if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+let browser;
+const problems = [];   // uncaught page errors fail the run
+
+async function open(params) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`${params.user}: ${e.message}`));
+  page.on('console', (m) => {
+    // Refused WebSocket attempts are the point of the polling scenario; anything else is worth seeing.
+    if (m.type() === 'error' && !/WebSocket connection to .* failed/.test(m.text())) console.log(`  [${params.user} console] ${m.text()}`);
+  });
+  await page.goto(pageUrl(params));
+  return page;
+}
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.PULSE_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  assert.deepEqual(problems, [], 'the page threw');
+});
+
+describe('demo page', () => {
+  let alice, bob;
+
+  test('loads, signs in with a development token and connects over the WebSocket', async () => {
+    alice = await open({ user: 'alice' });
+    await expectStatus(alice, 'connected', 'Connected');
+    assert.equal(await alice.locator(tid('transport')).textContent(), 'WebSocket');
+    await alice.locator(`${tid('room')}[data-room="chat:general"]`).waitFor({ timeout: WAIT });
+    assert.match(await alice.locator(tid('connection-id')).textContent(), /^connection \S+/);
+  });
+
+  test('a published approval enters the queue, and a notification raises the badge', async () => {
+    await publish('approval.created', { workspace: true }, approval('apr_e2e_1', 'Refund order #10482 ($129.00)'));
+    const item = alice.locator(`${tid('approval-item')}[data-id="apr_e2e_1"]`);
+    await item.waitFor({ timeout: WAIT });
+    assert.equal(await item.locator(tid('approval-title')).textContent(), 'Refund order #10482 ($129.00)');
+    assert.equal(await alice.locator(tid('pending-count')).textContent(), '1 pending');
+
+    // The page's own buttons go through the same path.
+    await alice.locator(tid('publish-notification')).click();
+    await alice.locator(`${tid('notification-badge')}:visible`).waitFor({ timeout: WAIT });
+    assert.equal(await alice.locator(tid('notification-badge')).textContent(), '1');
+    await alice.locator(tid('publish-approval')).click();
+    await alice.locator(tid('approval-item')).nth(1).waitFor({ timeout: WAIT });
+
+    // Approving publishes approval.updated; the card shows the decision.
+    await item.locator(tid('approve-button')).click();
+    await alice.locator(`${tid('approval-item')}[data-id="apr_e2e_1"][data-status="approved"]`).waitFor({ timeout: WAIT });
+  });
+
+  test("a second user's presence shows on the page", async () => {
+    bob = await open({ user: 'bob' });
+    await expectStatus(bob, 'connected', 'Connected');
+    // presence.list answered: the page lists its own user.
+    await alice.locator(`${tid('presence-user')}[data-user="alice"]`).waitFor({ timeout: WAIT });
+    // bob's first connection sends presence.join to the workspace room; bob's page lists both.
+    await alice.locator(`${tid('presence-user')}[data-user="bob"][data-status="online"]`).waitFor({ timeout: WAIT });
+    await bob.locator(`${tid('presence-user')}[data-user="alice"]`).waitFor({ timeout: WAIT });
+    assert.equal(await alice.locator(tid('online-count')).textContent(), '2');
+    // A status change reaches the others as presence.update.
+    await bob.locator(tid('presence-select')).selectOption('away');
+    await alice.locator(`${tid('presence-user')}[data-user="bob"][data-status="away"]`).waitFor({ timeout: WAIT });
+  });
+
+  test("a second user's typing and chat message show on the page", async () => {
+    // Both pages joined chat:general on connect.
+    await bob.locator(`${tid('room')}[data-room="chat:general"]`).waitFor({ timeout: WAIT });
+    await bob.locator(tid('chat-input')).pressSequentially('hello ali', { delay: 20 });
+    await alice.locator(`${tid('typing-indicator')}[data-users="bob"]`).waitFor({ timeout: WAIT });
+    assert.match(await alice.locator(tid('typing-indicator')).textContent(), /bob is typing/);
+    await screenshot(alice, 'typing');
+    await bob.locator(tid('chat-input')).press('Enter');
+    await alice.locator(`${tid('chat-message')}[data-user="bob"]`).waitFor({ timeout: WAIT });
+    assert.match(await alice.locator(`${tid('chat-message')}[data-user="bob"]`).textContent(), /hello ali/);
+    await alice.locator(`${tid('typing-indicator')}[data-users=""]`).waitFor({ timeout: WAIT });
+  });
+
+  test('a forced disconnect shows Reconnecting…, then the page reconnects and gets the missed event by sync', async () => {
+    const connectionId = (await alice.locator(tid('connection-id')).textContent()).replace(/^connection /, '');
+    // Hold alice's reconnect at its token request, so the next event is published while she has no connection.
+    const held = [];
+    await alice.route('**/dev/token*', (route) => { held.push(route); });
+
+    // The server closes the connection, as API Gateway does on DELETE @connections/{id}.
+    const res = await fetch(`${MANAGEMENT}/@connections/${encodeURIComponent(connectionId)}`, {
+      method: 'DELETE', headers: { authorization: 'AWS4-HMAC-SHA256 Credential=local/test' },
+    });
+    assert.equal(res.status, 204, `DELETE @connections/${connectionId}: ${res.status}`);
+    await expectStatus(alice, 'reconnecting', 'Reconnecting…');
+    assert.ok(await alice.locator(tid('retry-button')).isVisible(), 'the retry button shows while reconnecting');
+    await screenshot(alice, 'reconnecting');
+
+    await publish('approval.created', { workspace: true }, approval('apr_e2e_missed', 'Published while alice was away'));
+    // Bob is connected: once he has it, the fan-out has run, and alice (without a connection) could not get it live.
+    await bob.locator(`${tid('approval-item')}[data-id="apr_e2e_missed"]`).waitFor({ timeout: WAIT });
+    assert.equal(await alice.locator(`${tid('approval-item')}[data-id="apr_e2e_missed"]`).count(), 0);
+    assert.notEqual(await alice.locator(tid('connection-status')).getAttribute('data-state'), 'connected');
+
+    await alice.unroute('**/dev/token*');
+    for (const route of held) await route.continue().catch(() => {});   // (an attempt the client gave up on)
+    await expectStatus(alice, 'connected', 'Connected');
+    await alice.locator(`${tid('approval-item')}[data-id="apr_e2e_missed"]`).waitFor({ timeout: WAIT });
+    assert.notEqual((await alice.locator(tid('connection-id')).textContent()).replace(/^connection /, ''), connectionId);
+    // Replayed, not live: the log marks it as recovered by sync.
+    assert.equal(await alice.locator(`${tid('log-entry')}[data-event="approval.created"][data-kind="sync"]`).count(), 1);
+    // The client rejoined chat:general on the new connection: a message to the room reaches alice.
+    await bob.locator(tid('chat-input')).fill('welcome back');
+    await bob.locator(tid('chat-input')).press('Enter');
+    await alice.locator(`${tid('chat-message')}[data-user="bob"]:has-text("welcome back")`).waitFor({ timeout: WAIT });
+    // Presence is listed again after the reconnect (presence events are not replayed).
+    await alice.locator(`${tid('presence-user')}[data-user="bob"]`).waitFor({ timeout: WAIT });
+    await screenshot(alice, 'after-reconnect');
+  });
+
+  test("when the second user closes the page, presence drops them", async () => {
+    await bob.context().close();   // bob's last connection: presence.leave to the workspace room
+    await alice.locator(`${tid('presence-user')}[data-user="bob"]`).waitFor({ state: 'detached', timeout: WAIT });
+    assert.equal(await alice.locator(tid('online-count')).textContent(), '1');
+  });
+
+  test('with the WebSocket endpoint unreachable the page falls back to HTTP polling and still gets events', async () => {
+    const carol = await open({ user: 'carol', ws: `ws://127.0.0.1:${await closedPort()}/local` });
+    // The client tries the WebSocket a few times, then polls POST /sync (and keeps retrying the WebSocket).
+    await expectStatus(carol, 'polling', 'Polling · no WebSocket');
+    assert.equal(await carol.locator(tid('transport')).textContent(), 'HTTP polling');
+    await publish('approval.created', { workspace: true }, approval('apr_e2e_polled', 'Delivered by polling'));
+    await carol.locator(`${tid('approval-item')}[data-id="apr_e2e_polled"]`).waitFor({ timeout: WAIT });
+    // The chat room the page joined is polled too.
+    await publish('chat.message', { rooms: ['chat:general'] }, { id: 'msg_e2e_polled', chatId: 'chat:general', userId: 'bob', text: 'polled hello' });
+    await carol.locator(`${tid('chat-message')}:has-text("polled hello")`).waitFor({ timeout: WAIT });
+    await publish('notification.new', { users: ['carol'] }, { id: 'ntf_e2e_1', type: 'approval', title: 'Approval needed', body: 'for carol' });
+    await carol.locator(`${tid('notification-badge')}:visible`).waitFor({ timeout: WAIT });
+    await screenshot(carol, 'polling');
+    await carol.context().close();
+  });
+});

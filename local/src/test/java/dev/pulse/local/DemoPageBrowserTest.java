@@ -1,0 +1,110 @@
+package dev.pulse.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The demo page in a real browser: Debian's chromium, headless, driven by playwright-core from
+ * {@code clients/web/browser-test/demo.test.mjs} against this JVM's local system. The Node script holds the
+ * scenarios (connect, a published event in the queue, a second user's presence and typing, a forced
+ * disconnect recovered through sync, the HTTP polling fallback); this test gives it the URLs, streams its
+ * output and requires it to pass. A machine without chromium or the script's node_modules fails here with
+ * the command that installs them: a missing browser must not look like a passing test.
+ */
+@ExtendWith(SharedLocalSystem.class)
+class DemoPageBrowserTest {
+    private static final Path CHROMIUM = Path.of(System.getProperty("pulse.chromium", "/usr/bin/chromium"));
+    private static final long TIMEOUT_MINUTES = 4;
+
+    @Test
+    void theDemoPageWorksInARealBrowser() throws Exception {
+        Path scripts = repositoryRoot().resolve("clients/web/browser-test");
+        requireInstalled(scripts);
+        var system = SharedLocalSystem.get();
+        var ws = system.webSocketUri();
+        String page = "http://" + ws.getHost() + ":" + ws.getPort() + "/";
+        Path screenshots = Path.of("target", "demo-screenshots").toAbsolutePath();
+        Files.createDirectories(screenshots);
+
+        var process = new ProcessBuilder(List.of("node", "--test", "--test-reporter=spec", "demo.test.mjs"))
+                .directory(scripts.toFile())
+                .redirectErrorStream(true);
+        process.environment().put("PULSE_DEMO_URL", page);
+        process.environment().put("PULSE_MANAGEMENT_URL", system.managementEndpoint().toString());
+        process.environment().put("PULSE_CHROMIUM", CHROMIUM.toString());
+        process.environment().put("PULSE_SCREENSHOTS", screenshots.toString());
+        Process node = process.start();
+        // Streamed as it comes, so a hanging scenario shows how far it got.
+        var output = new StringBuilder();
+        Thread pump = Thread.ofVirtual().start(() -> {
+            try (var lines = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    System.out.println("[browser-test] " + line);
+                    synchronized (output) {
+                        output.append(line).append('\n');
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        try {
+            if (!node.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                fail("the browser test did not finish within " + TIMEOUT_MINUTES + " minutes");
+            }
+            pump.join(5_000);
+            String text;
+            synchronized (output) {
+                text = output.toString();
+            }
+            assertEquals(0, node.exitValue(), "the browser test failed (its output is above):\n" + text);
+            // Exit 0 with no scenario run would pass vacuously: require the summary's counts.
+            var pass = java.util.regex.Pattern.compile("(?m)^\\S+ pass (\\d+)$").matcher(text);
+            assertTrue(pass.find() && Integer.parseInt(pass.group(1)) > 0, "no passed scenarios in the output:\n" + text);
+            assertTrue(text.contains("fail 0"), "failed scenarios in the output:\n" + text);
+        } finally {
+            node.descendants().forEach(ProcessHandle::destroyForcibly);
+            node.destroyForcibly();
+        }
+    }
+
+    private static void requireInstalled(Path scripts) {
+        String install = " Run ./pulse test once (it installs what the browser test needs), or by hand: "
+                + "sudo apt-get install -y chromium && npm ci --prefix clients/web/browser-test";
+        if (!Files.isExecutable(CHROMIUM)) {
+            fail("chromium is missing at " + CHROMIUM + "." + install);
+        }
+        if (!Files.isDirectory(scripts.resolve("node_modules/playwright-core"))) {
+            fail("playwright-core is not installed in " + scripts + "." + install);
+        }
+        try {
+            if (new ProcessBuilder("node", "--version").start().waitFor() != 0) {
+                fail("node does not run." + install);
+            }
+        } catch (IOException | InterruptedException e) {
+            fail("node is missing (" + e.getMessage() + ")." + install);
+        }
+    }
+
+    /** Surefire runs in the module's folder; the scripts live beside the modules. */
+    private static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("clients/web")) && Files.exists(dir.resolve("pulse"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no repository root (with clients/web and pulse) above " + Path.of("").toAbsolutePath());
+    }
+}

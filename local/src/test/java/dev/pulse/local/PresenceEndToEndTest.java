@@ -1,0 +1,188 @@
+package dev.pulse.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.protocol.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Presence through the local stack with real WebSocket clients: aggregation by user, signals, limits, isolation. */
+@ExtendWith(SharedLocalSystem.class)
+class PresenceEndToEndTest {
+    private static LocalSystem system;
+    private final List<TestClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        system = SharedLocalSystem.get();
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(TestClient::close);
+    }
+
+    private TestClient connect(String user, String workspace) {
+        var client = TestClient.connectWithPresence(system, system.tokens().issue(user, workspace, Duration.ofMinutes(10)));
+        clients.add(client);
+        return client;
+    }
+
+    private static List<JsonNode> presenceSignalsSoFar(TestClient client) throws InterruptedException {
+        // Signals from $connect/$default are posted before those calls return, so a ping flushes the picture.
+        client.request("ping", null);
+        return client.drain().stream().filter(f -> f.path("event").asText().startsWith("presence.")).toList();
+    }
+
+    private static JsonNode list(TestClient client, String room) throws InterruptedException {
+        return client.request("presence.list", Json.object().put("room", room));
+    }
+
+    /** Polls presence.list until it shows what the test waits for ($disconnect runs after the socket closed). */
+    private static JsonNode listUntil(TestClient client, String room, Predicate<JsonNode> done) throws Exception {
+        JsonNode reply = null;
+        for (int i = 0; i < 100; i++) {
+            reply = list(client, room);
+            if (done.test(reply.path("data"))) {
+                return reply.path("data");
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("presence never reached the expected state; last: " + reply);
+    }
+
+    private static JsonNode user(JsonNode listData, String userId) {
+        for (var u : listData.path("users")) {
+            if (userId.equals(u.path("userId").asText())) {
+                return u;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void joinOnTheFirstDeviceLeaveOnTheLastAndAListWithDeviceCounts() throws Exception {
+        var watcher = connect("wes", "ws-p1");
+        var laptop = connect("ann", "ws-p1");
+
+        var join = watcher.awaitEvent("presence.join");
+        assertEquals("workspace:ws-p1", join.path("room").asText());
+        assertEquals("{\"userId\":\"ann\",\"room\":\"workspace:ws-p1\",\"status\":\"online\",\"devices\":1}",
+                join.path("data").toString());
+        assertTrue(join.path("seq").isMissingNode(), "presence signals are not logged");
+
+        var phone = connect("ann", "ws-p1");
+        phone.request("ping", null);
+        assertEquals(List.of(), presenceSignalsSoFar(watcher), "a second device is not a new arrival");
+
+        var listed = list(watcher, "workspace:ws-p1");
+        assertTrue(listed.path("ok").asBoolean(), listed.toString());
+        assertEquals(2, listed.path("data").path("onlineCount").asInt());
+        assertEquals(false, listed.path("data").path("truncated").asBoolean());
+        assertEquals(2, user(listed.path("data"), "ann").path("devices").asInt());
+        assertEquals("online", user(listed.path("data"), "wes").path("status").asText());
+
+        laptop.closeNormally();
+        var afterLaptop = listUntil(watcher, "workspace:ws-p1", d -> user(d, "ann").path("devices").asInt() == 1);
+        assertEquals(2, afterLaptop.path("onlineCount").asInt());
+        assertEquals(List.of(), presenceSignalsSoFar(watcher), "ann is still here on her phone");
+
+        phone.closeNormally();
+        var leave = watcher.awaitEvent("presence.leave");
+        assertEquals("{\"userId\":\"ann\",\"room\":\"workspace:ws-p1\"}", leave.path("data").toString());
+        var afterPhone = list(watcher, "workspace:ws-p1").path("data");
+        assertEquals(1, afterPhone.path("onlineCount").asInt());
+        assertEquals(null, user(afterPhone, "ann"));
+    }
+
+    @Test
+    void statusChangesReachTheOthersAggregatedOverDevicesAndAreRateLimited() throws Exception {
+        var watcher = connect("wil", "ws-p2");
+        var laptop = connect("bea", "ws-p2");
+        watcher.awaitEvent("presence.join");
+
+        var reply = laptop.request("presence.update", Json.object().put("status", "away"));
+        assertEquals("{\"status\":\"away\"}", reply.path("data").toString(), reply.toString());
+        var update = watcher.awaitEvent("presence.update");
+        assertEquals("{\"userId\":\"bea\",\"room\":\"workspace:ws-p2\",\"status\":\"away\",\"devices\":1}",
+                update.path("data").toString());
+        assertEquals(reply.path("id").asText(), update.path("correlationId").asText());
+        assertEquals(List.of(), presenceSignalsSoFar(laptop), "the changing connection gets a reply, not a signal");
+
+        // A second device that is online outranks the away laptop: bea is online again.
+        var phone = connect("bea", "ws-p2");
+        assertEquals("{\"userId\":\"bea\",\"room\":\"workspace:ws-p2\",\"status\":\"online\",\"devices\":2}",
+                watcher.awaitEvent("presence.update").path("data").toString());
+        assertEquals("online", user(list(watcher, "workspace:ws-p2").path("data"), "bea").path("status").asText());
+        assertTrue(phone.request("presence.update", Json.object().put("status", "busy")).path("ok").asBoolean());
+        assertEquals("busy", watcher.awaitEvent("presence.update").path("data").path("status").asText(),
+                "busy outranks away");
+
+        // 3 per 10 s: the laptop made one, two more pass, the fourth is refused and changes nothing.
+        assertTrue(laptop.request("presence.update", Json.object().put("status", "online")).path("ok").asBoolean());
+        assertTrue(laptop.request("presence.update", Json.object().put("status", "away")).path("ok").asBoolean());
+        var limited = laptop.request("presence.update", Json.object().put("status", "online"));
+        assertEquals("rate_limited", limited.path("error").path("code").asText(), limited.toString());
+        assertTrue(limited.path("error").path("retryAfterMs").asLong() > 0);
+        assertEquals("busy", user(list(watcher, "workspace:ws-p2").path("data"), "bea").path("status").asText());
+    }
+
+    @Test
+    void chatRoomsHavePresenceThroughJoinAndLeave() throws Exception {
+        var bob = connect("bob", "ws-p3");
+        var carl = connect("carl", "ws-p3");
+        assertTrue(bob.join("chat:1").path("ok").asBoolean());
+        presenceSignalsSoFar(bob);
+
+        assertTrue(carl.join("chat:1").path("ok").asBoolean());
+        var join = bob.await(f -> "presence.join".equals(f.path("event").asText()) && "chat:1".equals(f.path("room").asText()));
+        assertEquals("carl", join.path("data").path("userId").asText());
+        var listed = list(carl, "chat:1").path("data");
+        assertEquals(2, listed.path("onlineCount").asInt());
+        assertEquals("[\"bob\",\"carl\"]", Json.MAPPER.valueToTree(
+                listed.path("users").findValuesAsText("userId")).toString());
+
+        assertTrue(carl.request("room.leave", Json.object().put("room", "chat:1")).path("ok").asBoolean());
+        var leave = bob.await(f -> "presence.leave".equals(f.path("event").asText()) && "chat:1".equals(f.path("room").asText()));
+        assertEquals("carl", leave.path("data").path("userId").asText());
+        assertEquals(1, list(bob, "chat:1").path("data").path("onlineCount").asInt());
+    }
+
+    @Test
+    void badPresenceRequestsGetClearErrors() throws Exception {
+        var dee = connect("dee", "ws-p4");
+        assertTrue(dee.join("project:x").path("ok").asBoolean());
+        assertEquals("forbidden", list(dee, "project:x").path("error").path("code").asText(), "no presence in project rooms");
+        assertEquals("forbidden", list(dee, "chat:not-joined").path("error").path("code").asText());
+        assertEquals("invalid_room", list(dee, "no-colon").path("error").path("code").asText());
+        assertEquals("invalid_frame", dee.request("presence.list", Json.object()).path("error").path("code").asText());
+        assertEquals("invalid_frame", dee.request("presence.update", Json.object().put("status", "idle"))
+                .path("error").path("code").asText());
+        assertTrue(dee.request("ping", null).path("ok").asBoolean(), "the connection stays open");
+    }
+
+    @Test
+    void presenceNeverCrossesAWorkspace() throws Exception {
+        var inA = connect("eli", "ws-p5a");
+        var inB = connect("eli", "ws-p5b");
+        var otherInB = connect("fay", "ws-p5b");
+        inB.awaitEvent("presence.join");
+
+        assertEquals(List.of(), presenceSignalsSoFar(inA), "arrivals in ws-p5b are not seen in ws-p5a");
+        var listA = list(inA, "workspace:ws-p5a").path("data");
+        assertEquals(1, listA.path("onlineCount").asInt());
+        assertEquals(1, user(listA, "eli").path("devices").asInt(), "the same user id in another workspace is not a device");
+        assertEquals("forbidden", list(inA, "workspace:ws-p5b").path("error").path("code").asText());
+        otherInB.closeNormally();
+        inB.awaitEvent("presence.leave");
+        assertEquals(List.of(), presenceSignalsSoFar(inA));
+    }
+}

@@ -1,0 +1,69 @@
+package dev.pulse.presence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.connection.ActionException;
+import dev.pulse.connection.ActionHandler;
+import dev.pulse.connection.Connection;
+import dev.pulse.protocol.ClientFrame;
+import dev.pulse.protocol.ErrorCode;
+import dev.pulse.protocol.FrameParser;
+import dev.pulse.protocol.Json;
+import dev.pulse.protocol.ProtocolException;
+import dev.pulse.room.MembershipStore;
+import dev.pulse.room.Room;
+import java.util.Map;
+
+/** {@code presence.update} (this connection's status) and {@code presence.list} (a room's present users). */
+public final class PresenceActions {
+    public static final String UPDATE = "presence.update";
+    public static final String LIST = "presence.list";
+
+    private final PresenceTracker tracker;
+    private final MembershipStore memberships;
+
+    public PresenceActions(PresenceTracker tracker, MembershipStore memberships) {
+        this.tracker = tracker;
+        this.memberships = memberships;
+    }
+
+    public void registerInto(Map<String, ActionHandler> actions) {
+        actions.put(UPDATE, this::update);
+        actions.put(LIST, this::list);
+    }
+
+    private JsonNode update(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
+        String wireName = FrameParser.requiredString(frame, "status");
+        var status = PresenceStatus.parse(wireName).orElseThrow(() -> new ActionException(ErrorCode.INVALID_FRAME,
+                "data.status must be one of online, away, busy"));
+        if (!tracker.setStatus(connection, status, frame.id())) {
+            throw new ActionException(ErrorCode.FORBIDDEN, "connection is not registered");
+        }
+        return Json.object().put("status", status.wireName());
+    }
+
+    private JsonNode list(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
+        String name = FrameParser.requiredString(frame, "room");
+        if (!Room.isValidName(name)) {
+            throw new ActionException(ErrorCode.INVALID_ROOM, "room must be '<namespace>:<id>'");
+        }
+        var room = new Room(connection.workspaceId(), name);
+        if (!tracker.tracks(room)) {
+            throw new ActionException(ErrorCode.FORBIDDEN, "presence is kept in " + String.join(", ",
+                    tracker.namespaces().stream().sorted().map(ns -> ns + ":").toList()) + " rooms only");
+        }
+        if (!memberships.isMember(connection.connectionId(), room)) {
+            throw new ActionException(ErrorCode.FORBIDDEN, "join " + name + " before listing its presence");
+        }
+        var snapshot = tracker.list(connection, room);
+        var users = Json.MAPPER.createArrayNode();
+        snapshot.users().forEach(user -> users.addObject()
+                .put("userId", user.userId())
+                .put("status", user.status().wireName())
+                .put("devices", user.devices()));
+        return Json.object()
+                .put("room", name)
+                .put("onlineCount", snapshot.users().size())
+                .<com.fasterxml.jackson.databind.node.ObjectNode>set("users", users)
+                .put("truncated", snapshot.truncated());
+    }
+}

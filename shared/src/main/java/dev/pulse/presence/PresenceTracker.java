@@ -1,0 +1,174 @@
+package dev.pulse.presence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.connection.Connection;
+import dev.pulse.connection.ConnectionStore;
+import dev.pulse.protocol.Json;
+import dev.pulse.room.MembershipListener;
+import dev.pulse.room.MembershipStore;
+import dev.pulse.room.Room;
+import dev.pulse.room.RoomBroadcast;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who is present in each presence room, aggregated by user across devices, and the
+ * {@code presence.join} / {@code presence.leave} / {@code presence.update} signals to the room's other members:
+ * join on a user's first connection, leave on its last, update when the user's best status changes.
+ *
+ * <p>Leases. A connection's presence lapses {@link #LEASE} after its last renewal unless renewed, so a
+ * connection whose {@code $disconnect} never came stops counting. Any frame renews the leases once
+ * {@link #RENEW_AFTER} has passed (one write per room per few minutes, not per frame). API Gateway closes a
+ * connection after 10 idle minutes, so a live connection always renews in time: its last frame was at most
+ * 10 minutes ago, and the renewal before that at most {@code RENEW_AFTER} earlier.
+ */
+public final class PresenceTracker implements MembershipListener {
+    public static final Duration LEASE = Duration.ofMinutes(13);
+    public static final Duration RENEW_AFTER = Duration.ofMinutes(2);
+    /** presence.list answers at most this many users (Pusher caps presence channels at 100 members). */
+    public static final int MAX_LISTED_USERS = 1000;
+    /** Lapsed users cleaned up per presence.list, so one request's work stays bounded. */
+    static final int MAX_CLEANUPS_PER_LIST = 25;
+
+    public static final String JOIN = "presence.join";
+    public static final String LEAVE = "presence.leave";
+    public static final String UPDATE = "presence.update";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PresenceTracker.class);
+
+    private final PresenceStore store;
+    private final MembershipStore memberships;
+    private final ConnectionStore connections;
+    private final RoomBroadcast broadcast;
+    private final Set<String> namespaces;
+    private final Clock clock;
+
+    /** @param namespaces room namespaces with presence; empty turns presence off */
+    public PresenceTracker(PresenceStore store, MembershipStore memberships, ConnectionStore connections,
+                           RoomBroadcast broadcast, Set<String> namespaces, Clock clock) {
+        this.store = store;
+        this.memberships = memberships;
+        this.connections = connections;
+        this.broadcast = broadcast;
+        this.namespaces = Set.copyOf(namespaces);
+        this.clock = clock;
+    }
+
+    public boolean tracks(Room room) {
+        return namespaces.contains(room.namespace());
+    }
+
+    public Set<String> namespaces() {
+        return namespaces;
+    }
+
+    @Override
+    public void joined(Connection connection, Room room) {
+        if (!tracks(room)) {
+            return;
+        }
+        var status = status(connection);
+        announce(connection, room, store.enter(connection, room, status, leaseFrom(clock.instant())), null);
+    }
+
+    @Override
+    public void left(Connection connection, Room room) {
+        if (!tracks(room)) {
+            return;
+        }
+        announce(connection, room, store.exit(connection.connectionId(), connection.userId(), room), null);
+    }
+
+    /**
+     * Sets the connection's status in every presence room it is in (and for rooms it joins later).
+     *
+     * @return false when the connection is gone
+     */
+    public boolean setStatus(Connection connection, PresenceStatus status, String correlationId) {
+        Instant now = clock.instant();
+        if (!connections.recordPresence(connection.connectionId(), status.wireName(), now)) {
+            return false;
+        }
+        for (Room room : presenceRooms(connection)) {
+            var change = store.update(connection, room, status, leaseFrom(now))
+                    .orElseGet(() -> store.enter(connection, room, status, leaseFrom(now)));
+            announce(connection, room, change, correlationId);
+        }
+        return true;
+    }
+
+    /** Renews the connection's leases when {@link #RENEW_AFTER} has passed since the last renewal. */
+    public void renewIfDue(Connection connection) {
+        Instant now = clock.instant();
+        if (namespaces.isEmpty() || (connection.presenceRenewedAt() != null
+                && now.isBefore(connection.presenceRenewedAt().plus(RENEW_AFTER)))) {
+            return;
+        }
+        if (!connections.recordPresence(connection.connectionId(), null, now)) {
+            return;
+        }
+        var status = status(connection);
+        for (Room room : presenceRooms(connection)) {
+            // A lease that lapsed anyway (a very quiet client) comes back, with a join for the others.
+            var change = store.update(connection, room, status, leaseFrom(now))
+                    .orElseGet(() -> store.enter(connection, room, status, leaseFrom(now)));
+            announce(connection, room, change, null);
+        }
+    }
+
+    /** The room's present users; lapsed users found on the way are removed and announced as gone. */
+    public PresenceStore.PresenceSnapshot list(Connection reader, Room room) {
+        var snapshot = store.list(room, MAX_LISTED_USERS);
+        snapshot.lapsed().entrySet().stream().limit(MAX_CLEANUPS_PER_LIST).forEach(lapsed ->
+                announce(reader, room, store.removeLapsed(room, lapsed.getKey(), lapsed.getValue()), null));
+        return snapshot;
+    }
+
+    private List<Room> presenceRooms(Connection connection) {
+        return memberships.rooms(connection.connectionId()).stream().filter(this::tracks).toList();
+    }
+
+    /** Tells the room's other connections what changed, if anything did. Never fails the caller's action. */
+    private void announce(Connection actor, Room room, PresenceChange change, String correlationId) {
+        String event;
+        JsonNode data;
+        if (change.joined()) {
+            event = JOIN;
+            data = describe(room, change.after());
+        } else if (change.left()) {
+            event = LEAVE;
+            data = Json.object().put("userId", change.before().userId()).put("room", room.name());
+        } else if (change.statusChanged()) {
+            event = UPDATE;
+            data = describe(room, change.after());
+        } else {
+            return;
+        }
+        try {
+            broadcast.signalToOthers(actor, room, event, correlationId, data);
+        } catch (RuntimeException e) {
+            LOG.warn("presence signal failed event={} room={} userId={}", event, room.name(), actor.userId(), e);
+        }
+    }
+
+    private static JsonNode describe(Room room, UserPresence user) {
+        return Json.object()
+                .put("userId", user.userId())
+                .put("room", room.name())
+                .put("status", user.status().wireName())
+                .put("devices", user.devices());
+    }
+
+    private static PresenceStatus status(Connection connection) {
+        return PresenceStatus.parse(connection.presenceStatus()).orElse(PresenceStatus.ONLINE);
+    }
+
+    private static Instant leaseFrom(Instant now) {
+        return now.plus(LEASE);
+    }
+}

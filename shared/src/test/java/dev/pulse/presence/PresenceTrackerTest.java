@@ -1,0 +1,140 @@
+package dev.pulse.presence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.connection.Connection;
+import dev.pulse.connection.ConnectionStore;
+import dev.pulse.delivery.FanOut;
+import dev.pulse.delivery.SendResult;
+import dev.pulse.protocol.Json;
+import dev.pulse.room.MembershipStore;
+import dev.pulse.room.Room;
+import dev.pulse.room.RoomBroadcast;
+import dev.pulse.testing.DynamoDbLocal;
+import dev.pulse.testing.MutableClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Presence leases over simulated minutes: the stores run on DynamoDB Local, the clock is moved by hand. The
+ * {@code @connections} side is an in-memory recorder here because the leases span 13 minutes (the end-to-end
+ * tests in local/ cover the signals over real sockets).
+ */
+class PresenceTrackerTest {
+    private static DynamoDbClient dynamo;
+
+    private final MutableClock clock = MutableClock.startingNow();
+    private final ConcurrentLinkedQueue<String[]> posts = new ConcurrentLinkedQueue<>();
+    private final Room workspace = Room.workspace("w1");
+    private ConnectionStore connections;
+    private PresenceTracker tracker;
+
+    @BeforeAll
+    static void client() {
+        dynamo = DynamoDbLocal.client();
+    }
+
+    @AfterAll
+    static void closeClient() {
+        dynamo.close();
+    }
+
+    @BeforeEach
+    void wire() {
+        String table = DynamoDbLocal.createConnectionsTable();
+        connections = new ConnectionStore(dynamo, table, clock);
+        var memberships = new MembershipStore(dynamo, table, clock);
+        var fanOut = new FanOut(memberships, connections, (id, frame) -> {
+            posts.add(new String[] {id, frame});
+            return SendResult.DELIVERED;
+        }, 4);
+        tracker = new PresenceTracker(new PresenceStore(dynamo, table, clock), memberships, connections,
+                new RoomBroadcast(fanOut, clock), Set.of("workspace"), clock);
+    }
+
+    private Connection connect(String id, String user) {
+        var c = new Connection(id, user, "w1", clock.instant(), clock.instant().plus(Duration.ofMinutes(130)), null,
+                "online", clock.instant());
+        connections.open(c, List.of(workspace));
+        tracker.joined(c, workspace);
+        return c;
+    }
+
+    private List<JsonNode> postsTo(String connectionId) {
+        return posts.stream().filter(p -> p[0].equals(connectionId)).map(p -> read(p[1])).toList();
+    }
+
+    private static JsonNode read(String frame) {
+        try {
+            return Json.MAPPER.readTree(frame);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void activeConnectionsRenewTheirLeaseAndSilentOnesLapseWithALeave() {
+        connect("c1", "u1");
+        connect("c2", "u2");
+        connect("c3", "u3");
+        assertEquals("presence.join", postsTo("c1").get(0).path("event").asText(), "u1 saw u2 arrive");
+        posts.clear();
+
+        clock.advance(Duration.ofMinutes(12));
+        // c1 and c3 sent frames; c2's disconnect was lost and it says nothing.
+        tracker.renewIfDue(connections.find("c1").orElseThrow());
+        tracker.renewIfDue(connections.find("c3").orElseThrow());
+        clock.advance(Duration.ofMinutes(2));
+
+        var snapshot = tracker.list(connections.find("c1").orElseThrow(), workspace);
+        assertEquals(List.of(new UserPresence("u1", PresenceStatus.ONLINE, 1), new UserPresence("u3", PresenceStatus.ONLINE, 1)),
+                snapshot.users());
+        // The lister has the fresh list; the others are told.
+        assertEquals(List.of(), postsTo("c1"));
+        var leave = postsTo("c3");
+        assertEquals(1, leave.size(), leave.toString());
+        assertEquals("presence.leave", leave.get(0).path("event").asText());
+        assertEquals("u2", leave.get(0).path("data").path("userId").asText());
+
+        tracker.list(connections.find("c3").orElseThrow(), workspace);
+        assertEquals(1, postsTo("c3").size(), "the lapsed entry was removed, so the leave is sent once");
+    }
+
+    @Test
+    void renewalWaitsUntilItIsDueAndRecordsWhenItHappened() {
+        connect("c1", "u1");
+        clock.advance(PresenceTracker.RENEW_AFTER.minusSeconds(1));
+        tracker.renewIfDue(connections.find("c1").orElseThrow());
+        var notYet = connections.find("c1").orElseThrow().presenceRenewedAt();
+
+        clock.advance(Duration.ofSeconds(2));
+        tracker.renewIfDue(connections.find("c1").orElseThrow());
+        var renewed = connections.find("c1").orElseThrow().presenceRenewedAt();
+        assertTrue(renewed.isAfter(notYet), notYet + " then " + renewed);
+        assertEquals(clock.instant().toEpochMilli(), renewed.toEpochMilli());
+    }
+
+    @Test
+    void aStatusChangeGoesToTheOthersAndSticksForLaterRooms() {
+        var c1 = connect("c1", "u1");
+        connect("c2", "u2");
+        posts.clear();
+
+        assertTrue(tracker.setStatus(c1, PresenceStatus.BUSY, "req-1"));
+        assertEquals(List.of(), postsTo("c1"), "the changing connection gets no signal");
+        var update = postsTo("c2").get(0);
+        assertEquals("presence.update", update.path("event").asText());
+        assertEquals("busy", update.path("data").path("status").asText());
+        assertEquals("req-1", update.path("correlationId").asText());
+        assertEquals("busy", connections.find("c1").orElseThrow().presenceStatus());
+    }
+}
