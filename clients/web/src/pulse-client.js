@@ -72,10 +72,10 @@ export class PulseClient {
       this._handlers.on(name, (data, frame) => this._tracker.handle(name, data, frame));
     }
     this.presence = {
-      update: (status) => this.request('presence.update', { status }).then((reply) => {
-        this._presenceStatus = status;
+      update: (status) => handled(this.request('presence.update', { status }).then((reply) => {
+        this._presenceStatus = status; // restored after each reconnect (a new connection starts online)
         return reply;
-      }),
+      })),
       list: (room) => this.request('presence.list', { room }),
       onChange: (fn) => {
         const offs = ['presence.join', 'presence.leave', 'presence.update']
@@ -146,14 +146,14 @@ export class PulseClient {
   /** Resolves once state is 'connected'; rejects on 'error', 'disconnected' or after timeoutMs. */
   whenConnected(timeoutMs = 30000) {
     if (this._state === 'connected') return Promise.resolve();
-    return new Promise((resolve, reject) => {
+    return handled(new Promise((resolve, reject) => {
       const timer = setTimeout(() => done(new PulseError('timeout', 'not connected in time')), timeoutMs);
       const off = this.on('state', (state) => {
         if (state === 'connected') done();
         else if (state === 'error' || state === 'disconnected') done(new PulseError(state, `client is ${state}`));
       });
       const done = (err) => { clearTimeout(timer); off(); err ? reject(err) : resolve(); };
-    });
+    }));
   }
 
   /** Sends an action with an id; resolves with the reply's data, rejects with a PulseError. */
@@ -170,12 +170,12 @@ export class PulseClient {
     this._rooms.add(room);
     if (this._canSend()) return this._joinNow(room);
     if (this.options.transport === 'polling') return Promise.resolve({ room });
-    if (this._state === 'error') return Promise.reject(new PulseError('not_connected', 'the client is in state error; call retry()'));
+    if (this._state === 'error') return handled(Promise.reject(new PulseError('not_connected', 'the client is in state error; call retry()')));
     // Joined by the rejoin that follows the next (re)connect, and settled by its outcome.
-    return new Promise((resolve, reject) => {
+    return handled(new Promise((resolve, reject) => {
       if (!this._joinWaiters.has(room)) this._joinWaiters.set(room, []);
       this._joinWaiters.get(room).push({ resolve, reject });
-    });
+    }));
   }
 
   leave(room) {
@@ -188,11 +188,11 @@ export class PulseClient {
 
   /** Client event (room.publish); the event name must carry an allowed prefix (default 'client.'). */
   publish(room, event, data) {
-    return this.request('room.publish', { room, event, data }).then((reply) => {
+    return handled(this.request('room.publish', { room, event, data }).then((reply) => {
       // The sender never gets its own event live; don't let a later sync replay hand it back.
       if (reply?.eventId) this._seen.check(reply.eventId);
       return reply;
-    });
+    }));
   }
 
   /** Replays what was missed in the given rooms (default: all with a known position). */
@@ -464,8 +464,10 @@ export class PulseClient {
         else if (!p) this._positions.set(room, { seq: 0, epoch: undefined });
         continue;
       }
-      if (!p || p.epoch !== s.epoch || s.seq > p.seq) this._positions.set(room, { seq: s.seq, epoch: s.epoch });
-      if (!p || p.epoch !== s.epoch) this._ahead.delete(room);
+      // lost: continue from the server's position, whatever ours was (it may even be beyond the log).
+      const reset = !p || p.epoch !== s.epoch || s.status === 'lost';
+      if (reset || s.seq > p.seq) this._positions.set(room, { seq: s.seq, epoch: s.epoch });
+      if (reset) this._ahead.delete(room);
       this._absorb(room);
     }
     this._events.emit('sync', { rooms, more: !!more });
@@ -515,7 +517,7 @@ export class PulseClient {
   }
 
   _call(action, data, { timeoutMs = this.options.requestTimeoutMs, rateLimit = 'reject', direct = false, noReply = false } = {}) {
-    return new Promise((resolve, reject) => {
+    return handled(new Promise((resolve, reject) => {
       const entry = { action, data, rateLimit, direct, noReply, id: null, retryTimer: null };
       let done = false;
       const timer = noReply ? null : setTimeout(() => {
@@ -534,7 +536,7 @@ export class PulseClient {
       entry.done = () => done;
       if (this._canSend(direct)) this._dispatch(entry);
       else this._enqueue(entry);
-    });
+    }));
   }
 
   _enqueue(entry) {
@@ -727,6 +729,15 @@ export function createClient(options) {
 
 function serverError(error, action) {
   return new PulseError(error?.code ?? 'unknown_error', error?.message, { retryAfterMs: error?.retryAfterMs, action });
+}
+
+/**
+ * Marks a promise as handled, so an app that fires a call and ignores it never gets an unhandled rejection
+ * when the socket fails; whoever awaits or catches the promise still sees the error.
+ */
+function handled(promise) {
+  promise.catch(() => {});
+  return promise;
 }
 
 function wirePosition(p) {

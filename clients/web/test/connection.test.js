@@ -108,3 +108,19 @@ test('handler and listener exceptions are caught and reported through on(error)'
   assert.equal(c.log.events.length, 1, 'the other handler still got the event');
   assert.deepEqual(escaped, []);
 });
+
+test('heartbeat pings keep the connection active (the gateway sees traffic)', async () => {
+  const ws = workspace();
+  const c = client({ token: await token('dan', ws), pingIntervalMs: 300 });
+  await c.connect().whenConnected();
+  const { MANAGEMENT_URL } = await import('../test-support/helpers.js');
+  const describe = async () => {
+    const res = await fetch(`${MANAGEMENT_URL}/${encodeURIComponent(c.connectionId)}`, { headers: { Authorization: 'AWS4-HMAC-SHA256 local-test' } });
+    assert.equal(res.status, 200);
+    return res.json();
+  };
+  const before = Date.parse((await describe()).lastActiveAt);
+  await sleep(1500); // a few heartbeats, and nothing else sent
+  const after = Date.parse((await describe()).lastActiveAt);
+  assert.ok(after > before, `lastActiveAt ${before} -> ${after}`);
+});
