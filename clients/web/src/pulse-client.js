@@ -191,6 +191,8 @@ export class PulseClient {
     return handled(this.request('room.publish', { room, event, data }).then((reply) => {
       // The sender never gets its own event live; don't let a later sync replay hand it back.
       if (reply?.eventId) this._seen.check(reply.eventId);
+      // The reply carries the event's position, so the sender's own event is not mistaken for a gap.
+      if (typeof reply?.seq === 'number') this._advance(room, reply.seq, reply.epoch, true);
       return reply;
     }));
   }

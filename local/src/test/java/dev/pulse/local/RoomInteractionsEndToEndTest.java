@@ -102,6 +102,9 @@ class RoomInteractionsEndToEndTest {
         assertEquals("Q3 plan", event.path("data").path("data").path("value").asText());
         assertEquals(reply.path("data").path("eventId").asText(), event.path("eventId").asText());
         assertTrue(event.path("seq").asLong() >= 1, "client events are logged like published ones: " + event);
+        // The sender learns its event's position from the reply (it does not get the event).
+        assertEquals(event.path("seq").asLong(), reply.path("data").path("seq").asLong(), reply.toString());
+        assertEquals(event.path("epoch").asText(), reply.path("data").path("epoch").asText());
         assertEquals(List.of(), framesAfterDeliveries(sender));
     }
 

@@ -1,5 +1,8 @@
 package dev.pulse.delivery;
 
+import dev.pulse.sync.Position;
+import java.util.List;
+
 /**
  * What one fan-out did, for logs and benchmarks.
  *
@@ -12,7 +15,11 @@ package dev.pulse.delivery;
  * @param failed     posts that failed otherwise
  * @param readMillis time spent waiting for membership pages
  * @param totalMillis the whole fan-out, pruning included
+ * @param positions  the event's position in each target room, in target order; empty when it was not logged
  */
 public record DeliveryReport(String eventId, int rooms, int pages, int recipients, int delivered, int gone, int failed,
-                             long readMillis, long totalMillis) {
+                             long readMillis, long totalMillis, List<Position> positions) {
+    public DeliveryReport {
+        positions = List.copyOf(positions);
+    }
 }

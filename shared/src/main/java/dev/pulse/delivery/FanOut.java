@@ -106,8 +106,9 @@ public final class FanOut {
         int pages = 0;
         int recipients = 0;
 
+        List<Position> positions;
         try (ExecutorService posts = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Position> positions = logged ? append(event, rooms, posts) : null;
+            positions = logged ? append(event, rooms, posts) : null;
             for (int r = 0; r < rooms.size(); r++) {
                 Room room = rooms.get(r);
                 // One frame text per room, rendered once: the only per-connection work is the POST itself.
@@ -150,7 +151,7 @@ public final class FanOut {
 
         prune(new ArrayList<>(gone), event.correlationId());
         var report = new DeliveryReport(event.eventId(), rooms.size(), pages, recipients, delivered.get(), gone.size(), failed.get(),
-                reading / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+                reading / 1_000_000, (System.nanoTime() - started) / 1_000_000, positions == null ? List.of() : positions);
         LOG.info("fanout event={} eventId={} correlationId={} rooms={} pages={} recipients={} delivered={} gone={} failed={} readMs={} totalMs={}",
                 event.event(), event.eventId(), event.correlationId(), report.rooms(), report.pages(), report.recipients(),
                 report.delivered(), report.gone(), report.failed(), report.readMillis(), report.totalMillis());

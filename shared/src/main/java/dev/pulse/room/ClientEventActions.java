@@ -51,7 +51,12 @@ public final class ClientEventActions {
         // The sender's user id comes from the server, so receivers can trust it.
         var data = Json.object().put("userId", connection.userId());
         data.set("data", frame.data().has("data") ? frame.data().get("data") : Json.object().nullNode());
-        String eventId = broadcast.toOthers(connection, room, event, frame.id(), data);
-        return Json.object().put("room", name).put("eventId", eventId);
+        var report = broadcast.toOthers(connection, room, event, frame.id(), data);
+        var reply = Json.object().put("room", name).put("eventId", report.eventId());
+        if (!report.positions().isEmpty()) {
+            // The sender's own position in the room: without it, its next event would look like a gap.
+            reply.put("seq", report.positions().get(0).seq()).put("epoch", report.positions().get(0).epoch());
+        }
+        return reply;
     }
 }

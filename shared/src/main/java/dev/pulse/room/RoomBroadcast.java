@@ -2,6 +2,7 @@ package dev.pulse.room;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.connection.Connection;
+import dev.pulse.delivery.DeliveryReport;
 import dev.pulse.delivery.FanOut;
 import dev.pulse.publish.EventEnvelope;
 import dev.pulse.publish.EventIdGenerator;
@@ -24,11 +25,9 @@ public final class RoomBroadcast {
         this.clock = clock;
     }
 
-    /** Logged like a published event (positions, replay by sync.request). @return the event id */
-    public String toOthers(Connection sender, Room room, String event, String correlationId, JsonNode data) {
-        String eventId = ids.next();
-        fanOut.deliver(envelope(eventId, sender, room, event, correlationId, data));
-        return eventId;
+    /** Logged like a published event (positions, replay by sync.request). @return the event id and its position */
+    public DeliveryReport toOthers(Connection sender, Room room, String event, String correlationId, JsonNode data) {
+        return fanOut.deliver(envelope(ids.next(), sender, room, event, correlationId, data));
     }
 
     /** Not logged: a passing signal (typing) that a reconnecting client must not replay. @return the event id */
