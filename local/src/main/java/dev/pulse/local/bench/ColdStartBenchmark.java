@@ -33,7 +33,7 @@ public final class ColdStartBenchmark {
         try (var system = LocalSystem.start(LocalSettings.ephemeral())) {
             String java = ProcessHandle.current().info().command().orElse("java");
             String classpath = jar.toAbsolutePath() + File.pathSeparator + Path.of("local/target/classes").toAbsolutePath();
-            for (String handler : List.of("connect", "default", "disconnect", "fanout")) {
+            for (String handler : List.of("connect", "default", "disconnect", "fanout", "fanout-catalog")) {
                 double[] millis = new double[RUNS];
                 for (int run = 0; run < RUNS; run++) {
                     String connectionId = "Q29sZFN0YXJ0" + handler.charAt(0) + run + "=";
@@ -62,6 +62,9 @@ public final class ColdStartBenchmark {
         builder.environment().putAll(system.lambdaEnvironment());
         builder.environment().put("AWS_ACCESS_KEY_ID", "local");
         builder.environment().put("AWS_SECRET_ACCESS_KEY", "local");
+        if (handler.equals("fanout-catalog")) {
+            builder.environment().put("PULSE_CATALOG", "hyvve"); // loads and compiles the catalog at init
+        }
         long start = System.nanoTime();
         var process = builder.start();
         String handled = null;
@@ -77,7 +80,7 @@ public final class ColdStartBenchmark {
         }
         double millis = (System.nanoTime() - start) / 1e6;
         process.waitFor();
-        if (handled == null || !handled.equals("HANDLED 200")) {
+        if (handled == null || !handled.equals("HANDLED 200") || output.toString().contains("event refused")) {
             throw new IllegalStateException(handler + " probe did not succeed (" + handled + "):\n" + output);
         }
         return millis;

@@ -51,6 +51,18 @@ public final class ColdStartProbe {
                 new FanOutHandler().handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
                 yield out.toString(StandardCharsets.UTF_8).contains("\"error\"") ? "error" : "200";
             }
+            case "fanout-catalog" -> {
+                // A raw HYVVE domain event (no envelope), validated and routed by the catalog (PULSE_CATALOG=hyvve).
+                String detail = "{\"id\":\"ntf_1\",\"workspaceId\":\"cold\",\"userId\":\"cold-user\","
+                        + "\"type\":\"approval.assigned\",\"title\":\"You have a new approval\","
+                        + "\"createdAt\":\"2026-11-22T10:00:00Z\"}";
+                String event = "{\"version\":\"0\",\"id\":\"e2\",\"detail-type\":\"notification.new\",\"source\":\"hyvve.api\","
+                        + "\"account\":\"000000000000\",\"time\":\"2026-11-22T10:00:00Z\",\"region\":\"us-east-1\","
+                        + "\"resources\":[],\"detail\":" + detail + "}";
+                var out = new ByteArrayOutputStream();
+                new FanOutHandler().handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
+                yield out.toString(StandardCharsets.UTF_8).contains("\"error\"") ? "error" : "200";
+            }
             default -> throw new IllegalArgumentException("unknown handler " + handler);
         };
         System.out.println("HANDLED " + status);
