@@ -67,11 +67,15 @@ final class StartupBanner {
         String undeclared = catalog.unknownEvents() == UnknownEvents.STRICT
                 ? "Undeclared event names are refused too (PULSE_UNKNOWN_EVENTS=permissive lets them through)."
                 : "Undeclared event names pass unvalidated (unknownEvents is permissive).";
+        // A shipped catalog has generated docs in the repository; any other is named by where it was read.
+        String where = catalog.origin().startsWith("classpath:catalogs/") ? "docs/catalog/" + catalog.app() + ".md"
+                : catalog.origin();
         return """
-                Event catalog: %s (%s). Every event is validated against its payload schema: /dev/publish answers
-                400 with the failing JSON path, and an invalid event put on the bus reaches no client (dead-lettered).
-                %s Set PULSE_CATALOG= (empty) to turn validation off, or PULSE_CATALOG=<app> for another catalog."""
-                .formatted(catalog.app(), catalog.origin(), undeclared);
+                Event catalog: %s (%s, %s). Every event's payload is validated against its schema:
+                /dev/publish answers 400 naming the failing JSON path; an invalid event put on the bus reaches no
+                client (it is dead-lettered). %s
+                PULSE_CATALOG= (empty) turns validation off; PULSE_CATALOG=<app> picks another catalog."""
+                .formatted(catalog.app(), catalog.unknownEvents().value(), where, undeclared);
     }
 
     /** An {@code approval.created} item as HYVVE's approval service emits it: valid under the HYVVE catalog. */
