@@ -47,8 +47,10 @@ async function closedPort() {
   return port;
 }
 
-const approval = (id, title) => ({ id, title, type: 'finance', requestedBy: 'Billing agent', confidence: 64,
-  status: 'pending', createdAt: new Date().toISOString() });
+// Payloads as HYVVE's services emit them: the local system validates them against the HYVVE catalog
+// (events-schema/src/main/resources/catalogs/hyvve.catalog.json) and refuses anything else with a 400.
+const approval = (id, title) => ({ id, workspaceId: WORKSPACE, type: 'finance', title, description: 'Proposed by the Billing agent',
+  status: 'pending', priority: 'high', confidenceScore: 64, assignedTo: null, createdAt: new Date().toISOString() });
 
 async function expectStatus(page, state, text) {
   const status = page.locator(tid('connection-status'));
@@ -104,6 +106,9 @@ describe('demo page', () => {
     const item = alice.locator(`${tid('approval-item')}[data-id="apr_e2e_1"]`);
     await item.waitFor({ timeout: WAIT });
     assert.equal(await item.locator(tid('approval-title')).textContent(), 'Refund order #10482 ($129.00)');
+    assert.equal(await item.locator(tid('approval-description')).textContent(), 'Proposed by the Billing agent');
+    assert.equal(await item.locator(tid('approval-priority')).textContent(), 'high');
+    assert.match(await item.textContent(), /64%/);
     assert.equal(await alice.locator(tid('pending-count')).textContent(), '1 pending');
 
     // The page's own buttons go through the same path.
@@ -116,6 +121,10 @@ describe('demo page', () => {
     // Approving publishes approval.updated; the card shows the decision.
     await item.locator(tid('approve-button')).click();
     await alice.locator(`${tid('approval-item')}[data-id="apr_e2e_1"][data-status="approved"]`).waitFor({ timeout: WAIT });
+    assert.equal(await item.locator('.stamp').textContent(), 'Approved by alice');
+    // Nothing the page published was refused: every payload matched the catalog.
+    assert.equal(await alice.locator(`${tid('log-entry')}[data-kind="error"]`).count(), 0,
+      await alice.locator(`${tid('log-entry')}[data-kind="error"]`).allTextContents().then((t) => t.join('\n')));
   });
 
   test("a second user's presence shows on the page", async () => {
@@ -196,9 +205,11 @@ describe('demo page', () => {
     await publish('approval.created', { workspace: true }, approval('apr_e2e_polled', 'Delivered by polling'));
     await carol.locator(`${tid('approval-item')}[data-id="apr_e2e_polled"]`).waitFor({ timeout: WAIT });
     // The chat room the page joined is polled too.
-    await publish('chat.message', { rooms: ['chat:general'] }, { id: 'msg_e2e_polled', chatId: 'chat:general', userId: 'bob', text: 'polled hello' });
-    await carol.locator(`${tid('chat-message')}:has-text("polled hello")`).waitFor({ timeout: WAIT });
-    await publish('notification.new', { users: ['carol'] }, { id: 'ntf_e2e_1', type: 'approval', title: 'Approval needed', body: 'for carol' });
+    await publish('chat.message', { rooms: ['chat:general'] }, { id: 'msg_e2e_polled', workspaceId: WORKSPACE, chatId: 'general',
+      senderId: 'bob', senderType: 'user', content: 'polled hello', createdAt: new Date().toISOString() });
+    await carol.locator(`${tid('chat-message')}[data-user="bob"]:has-text("polled hello")`).waitFor({ timeout: WAIT });
+    await publish('notification.new', { users: ['carol'] }, { id: 'ntf_e2e_1', workspaceId: WORKSPACE, userId: 'carol',
+      type: 'approval.assigned', title: 'Approval needed', body: 'for carol', createdAt: new Date().toISOString() });
     await carol.locator(`${tid('notification-badge')}:visible`).waitFor({ timeout: WAIT });
     await screenshot(carol, 'polling');
     await carol.context().close();

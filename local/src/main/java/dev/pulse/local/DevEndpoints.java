@@ -2,7 +2,9 @@ package dev.pulse.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.auth.TokenIssuer;
+import dev.pulse.catalog.InvalidEventException;
 import dev.pulse.protocol.Json;
+import dev.pulse.publish.PublishException;
 import dev.pulse.publish.Publisher;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +32,9 @@ import org.eclipse.jetty.util.Fields;
  *       the demo page imports, copied into the jar by the build</li>
  *   <li>{@code GET /dev/token?user=u1&workspace=w1[&ttl=3600]} — {@code {"token": "...", "webSocketUrl": "ws://…"}}</li>
  *   <li>{@code POST /dev/publish} with {@code {"event","workspaceId","targets":{...},"data"}} — publishes
- *       through the local EventBridge endpoint with the stock SDK, like a domain service</li>
+ *       through the local EventBridge endpoint with the stock SDK, like a domain service: {@code {"eventId"}}; with a
+ *       catalog on, a payload it refuses gets 400 {@code {"error","event","violations":[{"path","message"}]}} and
+ *       is not published; any other bad request gets 400 {@code {"error"}}</li>
  * </ul>
  */
 final class DevEndpoints extends Handler.Abstract {
@@ -109,9 +113,10 @@ final class DevEndpoints extends Handler.Abstract {
             return;
         }
         String workspace = body.path("workspaceId").asText("");
-        var req = publisher().event(body.path("event").asText("")).data(body.path("data"));
+        String event = body.path("event").asText("");
         var targets = body.path("targets");
         try {
+            var req = publisher().event(event).data(body.path("data"));
             if (targets.path("workspace").asBoolean(false)) {
                 req.toWorkspace(workspace);
             }
@@ -122,8 +127,17 @@ final class DevEndpoints extends Handler.Abstract {
                 req.toRoom(workspace, room.asText());
             }
             json(response, callback, 200, Json.object().put("eventId", req.send()));
+        } catch (InvalidEventException e) {
+            // The catalog refused the payload before anything reached the bus: say where, as the SDK does.
+            var error = Json.object().put("error", e.getMessage()).put("event", e.event());
+            var violations = error.putArray("violations");
+            e.violations().forEach(v -> violations.addObject().put("path", v.path()).put("message", v.message()));
+            json(response, callback, 400, error);
         } catch (IllegalArgumentException e) {
             json(response, callback, 400, Json.object().put("error", e.getMessage()));
+        } catch (PublishException e) {
+            // The bus refused the entry: the local bus stands in for EventBridge, an upstream of this endpoint.
+            json(response, callback, 502, Json.object().put("error", e.getMessage()));
         }
     }
 

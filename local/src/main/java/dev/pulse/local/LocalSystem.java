@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -119,12 +120,16 @@ public final class LocalSystem implements AutoCloseable {
                 .region(settings.region())
                 .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson));
         // The catalog's routes, as on AWS: one rule taking the domain events they match to the same fan-out.
-        CatalogConfig.fromEnvironment(settings.handlerSettings()).load().flatMap(EventCatalog::rulePattern).ifPresent(pattern ->
+        var catalog = CatalogConfig.fromEnvironment(settings.handlerSettings()).load();
+        catalog.flatMap(EventCatalog::rulePattern).ifPresent(pattern ->
                 busBuilder.rule(RulePattern.RULE_NAME, pattern, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson)));
         var bus = busBuilder.build();
         bus.start();
         gatewayBuilder.httpHandler("/sync", new PollingHttp(() -> handlers.get().polling()));
-        gatewayBuilder.httpHandler("/", new DevEndpoints(tokens, settings.stage(), () -> publisherFor(bus.endpoint(), settings.region())));
+        // The demo's publisher validates with the same catalog, as a domain service's would: a bad payload is
+        // refused at /dev/publish with its JSON path instead of vanishing on the dead-letter path.
+        gatewayBuilder.httpHandler("/", new DevEndpoints(tokens, settings.stage(),
+                () -> publisherFor(bus.endpoint(), settings.region()).withCatalog(catalog.orElse(null))));
         var gateway = gatewayBuilder.build();
         gateway.start();
 
@@ -224,6 +229,11 @@ public final class LocalSystem implements AutoCloseable {
 
     public WebSocketGateway gateway() {
         return gateway;
+    }
+
+    /** The catalog events are validated and routed with ({@code PULSE_CATALOG}), if any. */
+    public Optional<EventCatalog> catalog() {
+        return services.eventIntake().catalog();
     }
 
     /** Events the fan-out refused (invalid, unknown or unroutable), oldest first: the local dead-letter path. */

@@ -13,17 +13,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The demo page in a real browser: Debian's chromium, headless, driven by playwright-core from
- * {@code clients/web/browser-test/demo.test.mjs} against this JVM's local system. The Node script holds the
- * scenarios (connect, a published event in the queue, a second user's presence and typing, a forced
- * disconnect recovered through sync, the HTTP polling fallback); this test gives it the URLs, streams its
- * output and requires it to pass. A machine without chromium or the script's node_modules fails here with
- * the command that installs them: a missing browser must not look like a passing test.
+ * {@code clients/web/browser-test/demo.test.mjs} against a local system of its own with the HYVVE catalog on, as
+ * {@code ./pulse local} runs by default. The Node script holds the scenarios (connect, a published event in the
+ * queue, a second user's presence and typing, a forced disconnect recovered through sync, the HTTP polling
+ * fallback); this test gives it the URLs, streams its output and requires it to pass, and then that the fan-out
+ * refused nothing: every event the demo published matched the catalog. A machine without chromium or the script's
+ * node_modules fails here with the command that installs them: a missing browser must not look like a passing test.
  */
-@ExtendWith(SharedLocalSystem.class)
 class DemoPageBrowserTest {
     private static final Path CHROMIUM = Path.of(System.getProperty("pulse.chromium", "/usr/bin/chromium"));
     private static final long TIMEOUT_MINUTES = 4;
@@ -32,7 +31,17 @@ class DemoPageBrowserTest {
     void theDemoPageWorksInARealBrowser() throws Exception {
         Path scripts = repositoryRoot().resolve("clients/web/browser-test");
         requireInstalled(scripts);
-        var system = SharedLocalSystem.get();
+        try (var system = LocalSystem.start(LocalSettings.ephemeral().withHandlerSetting("PULSE_CATALOG", "hyvve"))) {
+            runScenarios(scripts, system);
+            // Validated by the publisher at /dev/publish (a refusal fails the script) and again by the fan-out:
+            // nothing may have ended on the dead-letter path.
+            assertTrue(system.awaitDeliveries(java.time.Duration.ofSeconds(20)), "deliveries did not finish");
+            assertEquals(List.of(), system.rejectedEvents(), "the fan-out refused events the demo published");
+            assertEquals(List.of(), system.eventBus().deadLetters(), "fan-out invocations failed");
+        }
+    }
+
+    private static void runScenarios(Path scripts, LocalSystem system) throws Exception {
         var ws = system.webSocketUri();
         String page = "http://" + ws.getHost() + ":" + ws.getPort() + "/";
         Path screenshots = Path.of("target", "demo-screenshots").toAbsolutePath();

@@ -1,0 +1,107 @@
+package dev.pulse.local;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pulse.catalog.EventCatalog;
+import dev.pulse.catalog.UnknownEvents;
+import dev.pulse.protocol.Json;
+import dev.pulse.publish.EnvelopeCodec;
+import dev.pulse.publish.EventEnvelope;
+import dev.pulse.publish.Targets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * What {@code ./pulse local} prints once it is up: where everything listens, which catalog validates events, and
+ * copy-paste commands that work as printed (the sample event is valid under the HYVVE catalog the runtime
+ * validates with by default).
+ */
+final class StartupBanner {
+    /** The sample's user and workspace, the same as the demo page's defaults. */
+    static final String USER = "alice";
+    static final String WORKSPACE = "acme";
+
+    private StartupBanner() {
+    }
+
+    static String text(LocalSystem system, LocalSettings settings, Instant now) {
+        String ws = system.webSocketUri().toString();
+        String http = ws.replaceFirst("^ws", "http").replaceFirst("/" + settings.stage() + "$", "");
+        String token = system.tokens().issue(USER, WORKSPACE, Duration.ofHours(8));
+        return """
+
+                Pulse local runtime is up.
+
+                  Demo page            %s/
+                  WebSocket API        %s
+                  @connections API     %s/@connections/{connectionId}
+                  EventBridge endpoint %s   (bus "default")
+                  DynamoDB Local       %s   (table %s)
+                  Development tokens   %s/dev/token?user=%s&workspace=%s
+
+                %s
+
+                Connect (token for user %s in workspace %s, valid 8 h):
+                  npx wscat -c '%s?token=%s'
+                  > {"action":"room.join","id":"1","data":{"room":"chat:42"}}
+
+                Publish with the stock AWS CLI (any SDK works the same way; change eventId to publish again, as
+                duplicates are dropped):
+                  aws events put-events --endpoint-url %s --region %s --entries '%s'
+
+                Ctrl-C stops everything (all state is in memory).
+                """.formatted(http, ws, system.managementEndpoint(), system.eventBridgeEndpoint(),
+                system.dynamoDbEndpoint(), LocalSystem.CONNECTIONS_TABLE, http, USER, WORKSPACE,
+                catalogNote(system.catalog().orElse(null)), USER, WORKSPACE, ws, token, system.eventBridgeEndpoint(),
+                settings.region(), putEventsEntries(now));
+    }
+
+    /** Which catalog checks events, what it does to a bad one, and the settings that change that. */
+    static String catalogNote(EventCatalog catalog) {
+        if (catalog == null) {
+            return """
+                    Event catalog: none (PULSE_CATALOG is empty). Events are delivered by their envelope, unvalidated.""";
+        }
+        String undeclared = catalog.unknownEvents() == UnknownEvents.STRICT
+                ? "Undeclared event names are refused too (PULSE_UNKNOWN_EVENTS=permissive lets them through)."
+                : "Undeclared event names pass unvalidated (unknownEvents is permissive).";
+        // A shipped catalog has generated docs in the repository; any other is named by where it was read.
+        String where = catalog.origin().startsWith("classpath:catalogs/") ? "docs/catalog/" + catalog.app() + ".md"
+                : catalog.origin();
+        return """
+                Event catalog: %s (%s, %s). Every event's payload is validated against its schema:
+                /dev/publish answers 400 naming the failing JSON path; an invalid event put on the bus reaches no
+                client (it is dead-lettered). %s
+                PULSE_CATALOG= (empty) turns validation off; PULSE_CATALOG=<app> picks another catalog."""
+                .formatted(catalog.app(), catalog.unknownEvents().value(), where, undeclared);
+    }
+
+    /** An {@code approval.created} item as HYVVE's approval service emits it: valid under the HYVVE catalog. */
+    static ObjectNode sampleApproval(Instant now) {
+        return Json.object()
+                .put("id", "appr_1")
+                .put("workspaceId", WORKSPACE)
+                .put("type", "content")
+                .put("title", "Budget review")
+                .put("status", "pending")
+                .put("priority", "high")
+                .put("confidenceScore", 82)
+                .put("createdAt", now.truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    /** The {@code --entries} JSON of the sample: one enveloped {@code approval.created} to the whole workspace. */
+    static String putEventsEntries(Instant now) {
+        String detail = EnvelopeCodec.toDetail(new EventEnvelope("evt-1", "approval.created", WORKSPACE,
+                new Targets(true, List.of(), List.of()), null, null, now.truncatedTo(ChronoUnit.SECONDS),
+                sampleApproval(now)));
+        ArrayNode entries = Json.MAPPER.createArrayNode();
+        entries.addObject()
+                .put("Source", "com.hyvve.approvals")
+                .put("DetailType", "approval.created")
+                .put("EventBusName", "default")
+                .put("Detail", detail);
+        return entries.toString();
+    }
+}
