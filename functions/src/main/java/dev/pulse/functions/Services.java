@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.crac.Core;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -121,13 +122,18 @@ public final class Services {
 
         this.eventLog = new EventLog(dynamo, logConfig.eventsTable(), logConfig.retention(), clock);
         // Every event is logged per target room before it is posted, so frames carry seq/epoch and sync can replay.
-        this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency(), eventLog);
+        // Pruned ghosts leave presence. The tracker is built below (it posts through this fan-out), so the
+        // callback looks it up when a prune happens, by which time it is set.
+        var presenceRef = new AtomicReference<PresenceTracker>();
+        this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency(), eventLog,
+                closed -> presenceRef.get().pruned(closed));
         // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
         this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));
 
         var broadcast = new RoomBroadcast(fanOut, clock);
         var presence = new PresenceTracker(new PresenceStore(dynamo, config.connectionsTable(), clock), memberships,
                 connections, broadcast, config.presenceNamespaces(), clock);
+        presenceRef.set(presence);
         this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connectionTtl(), config.allowedOrigins(),
                 presence);
         // A bad catalog fails here, at start, before any event is delivered.

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.connection.Connection;
 import dev.pulse.connection.ConnectionStore;
+import dev.pulse.presence.PresenceStatus;
+import dev.pulse.presence.PresenceStore;
 import dev.pulse.publish.Publisher;
 import dev.pulse.room.Room;
 import java.time.Clock;
@@ -155,15 +157,24 @@ class DeliveryEndToEndTest {
         // A $disconnect that never arrived: the records exist but API Gateway no longer knows the connection.
         var store = new ConnectionStore(system.services().dynamo(), LocalSystem.CONNECTIONS_TABLE, Clock.systemUTC());
         var live = connect("luke", "ws-g");
-        // Recorded after luke connected (his presence.join would otherwise reach and prune the ghost first), and
+        var watcher = TestClient.connectWithPresence(system, system.tokens().issue("wanda", "ws-g", Duration.ofMinutes(5)));
+        clients.add(watcher);
+        // Recorded after luke and wanda connected (their presence.join would otherwise reach and prune the ghost first), and
         // minutes old: a younger connection may still be in its $connect, so a 410 does not prune it.
         var ghost = new Connection("R2hvc3QwMDAwMDE=", "ghost", "ws-g", Instant.now().minusSeconds(300), Instant.now().plusSeconds(600));
         store.open(ghost, List.of(Room.user("ws-g", "ghost"), Room.workspace("ws-g")));
+        // The ghost is also present in the workspace room, as its $connect would have made it.
+        new PresenceStore(system.services().dynamo(), LocalSystem.CONNECTIONS_TABLE, Clock.systemUTC())
+                .enter(ghost, Room.workspace("ws-g"), PresenceStatus.ONLINE, Instant.now().plusSeconds(600));
         assertTrue(store.find(ghost.connectionId()).isPresent());
 
         publisher.event("approval.created").toWorkspace("ws-g").data(Map.of()).send();
         live.awaitEvent("approval.created");
         assertTrue(system.awaitDeliveries(Duration.ofSeconds(20)));
+        // Pruning the ghost ends its presence at once: the others are told it left.
+        var leave = watcher.await(f -> "presence.leave".equals(f.path("event").asText())
+                && "ghost".equals(f.path("data").path("userId").asText()));
+        assertEquals("workspace:ws-g", leave.path("room").asText());
 
         assertTrue(store.find(ghost.connectionId()).isEmpty(), "the gone connection was not pruned");
         var memberships = system.services().dynamo().query(q -> q.tableName(LocalSystem.CONNECTIONS_TABLE)

@@ -1,6 +1,7 @@
 package dev.pulse.delivery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pulse.connection.ClosedConnection;
 import dev.pulse.connection.ConnectionStore;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ServerFrames;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,7 @@ public final class FanOut {
     private final ConnectionSender sender;
     private final int concurrency;
     private final EventLog log;
+    private final Consumer<ClosedConnection> pruned;
 
     /** A fan-out without an event log: frames carry no positions. */
     public FanOut(MembershipStore memberships, ConnectionStore connections, ConnectionSender sender, int concurrency) {
@@ -57,7 +60,17 @@ public final class FanOut {
     /** @param log where every event is logged per room before it is posted; null for none */
     public FanOut(MembershipStore memberships, ConnectionStore connections, ConnectionSender sender, int concurrency,
                   EventLog log) {
+        this(memberships, connections, sender, concurrency, log, closed -> { });
+    }
+
+    /**
+     * @param pruned told of every connection pruned after a 410 (a missed {@code $disconnect}), so presence can
+     *               announce the departure
+     */
+    public FanOut(MembershipStore memberships, ConnectionStore connections, ConnectionSender sender, int concurrency,
+                  EventLog log, Consumer<ClosedConnection> pruned) {
         this.log = log;
+        this.pruned = pruned;
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1");
         }
@@ -249,8 +262,11 @@ public final class FanOut {
     private void prune(List<String> goneConnections, String correlationId) {
         for (String connectionId : goneConnections) {
             try {
-                if (connections.closeGone(connectionId).isEmpty()) {
+                var closed = connections.closeGone(connectionId);
+                if (closed.isEmpty()) {
                     LOG.info("gone connection {} kept: it is still connecting (correlationId={})", connectionId, correlationId);
+                } else {
+                    pruned.accept(closed.get());
                 }
             } catch (RuntimeException e) {
                 // Not fatal: the records expire by TTL and the next fan-out tries again.

@@ -1,6 +1,7 @@
 package dev.pulse.presence;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.connection.ClosedConnection;
 import dev.pulse.connection.Connection;
 import dev.pulse.connection.ConnectionStore;
 import dev.pulse.protocol.Json;
@@ -82,6 +83,21 @@ public final class PresenceTracker implements MembershipListener {
             return;
         }
         announce(connection, room, store.exit(connection.connectionId(), connection.userId(), room), null);
+    }
+
+    /** A connection closed without its {@code $disconnect} (pruned after a 410): it leaves every presence room. */
+    public void pruned(ClosedConnection closed) {
+        if (closed.connection() == null) {
+            return;
+        }
+        for (Room room : closed.rooms()) {
+            try {
+                left(closed.connection(), room);
+            } catch (RuntimeException e) {
+                // Its lease still ends its presence; the delivery that found it gone is not failed for this.
+                LOG.warn("presence cleanup of pruned connection {} failed", closed.connection().connectionId(), e);
+            }
+        }
     }
 
     /**
