@@ -132,7 +132,7 @@ public final class Services {
 
         var broadcast = new RoomBroadcast(fanOut, clock);
         var presence = new PresenceTracker(new PresenceStore(dynamo, config.connectionsTable(), clock), memberships,
-                connections, broadcast, config.presenceNamespaces(), clock);
+                connections, broadcast, config.presenceNamespaces(), clock, config.presenceSignalLimit());
         presenceRef.set(presence);
         this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connectionTtl(), config.allowedOrigins(),
                 presence);

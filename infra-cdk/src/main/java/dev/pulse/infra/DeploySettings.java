@@ -23,7 +23,7 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param runtime           the handlers' behaviour from contexts {@code userClaim}, {@code workspaceClaim},
  *                          {@code eventRetentionHours}, {@code rateLimits}, {@code allowedOrigins} and
  *                          {@code clientEventPrefixes} (the last two comma-separated), {@code presenceNamespaces}
- *                          (comma-separated; an empty value turns presence off)
+ *                          (comma-separated; an empty value turns presence off), {@code presenceSignalLimit}
  * @param catalog           context {@code catalog}: the event catalog's app name (e.g. {@code hyvve}), or null
  */
 public record DeploySettings(
@@ -69,7 +69,9 @@ public record DeploySettings(
                         text(context, "rateLimits", null),
                         list(context, "allowedOrigins"),
                         list(context, "clientEventPrefixes"),
-                        context.apply("presenceNamespaces") == null ? null : list(context, "presenceNamespaces")),
+                        context.apply("presenceNamespaces") == null ? null : list(context, "presenceNamespaces"),
+                        text(context, "presenceSignalLimit", null) == null ? null
+                                : Integer.valueOf(text(context, "presenceSignalLimit", null))),
                 text(context, "catalog", null));
     }
 

@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * @param clientEventPrefixes event-name prefixes clients may publish with room.publish (PULSE_CLIENT_EVENT_PREFIXES)
  * @param presenceNamespaces  room namespaces with presence (PULSE_PRESENCE_NAMESPACES); null = the core's default
  *                            ({@code workspace,chat,channel}), empty = presence off
+ * @param presenceSignalLimit rooms with more connections get no presence signals (PULSE_PRESENCE_SIGNAL_LIMIT);
+ *                            null = the core's default (1000)
  */
 public record RuntimeSettings(
         String userClaim,
@@ -27,13 +29,19 @@ public record RuntimeSettings(
         String rateLimits,
         List<String> allowedOrigins,
         List<String> clientEventPrefixes,
-        List<String> presenceNamespaces) {
+        List<String> presenceNamespaces,
+        Integer presenceSignalLimit) {
 
-    public static final RuntimeSettings DEFAULTS = new RuntimeSettings(null, null, null, null, List.of(), List.of(), null);
+    public static final RuntimeSettings DEFAULTS = new RuntimeSettings(null, null, null, null, List.of(), List.of(), null, null);
+
+    public RuntimeSettings(String userClaim, String workspaceClaim, Duration eventRetention, String rateLimits,
+                           List<String> allowedOrigins, List<String> clientEventPrefixes, List<String> presenceNamespaces) {
+        this(userClaim, workspaceClaim, eventRetention, rateLimits, allowedOrigins, clientEventPrefixes, presenceNamespaces, null);
+    }
 
     public RuntimeSettings(String userClaim, String workspaceClaim, Duration eventRetention, String rateLimits,
                            List<String> allowedOrigins, List<String> clientEventPrefixes) {
-        this(userClaim, workspaceClaim, eventRetention, rateLimits, allowedOrigins, clientEventPrefixes, null);
+        this(userClaim, workspaceClaim, eventRetention, rateLimits, allowedOrigins, clientEventPrefixes, null, null);
     }
 
     public RuntimeSettings {
@@ -44,6 +52,9 @@ public record RuntimeSettings(
             if (!namespace.matches("[a-z][a-z0-9_-]{0,31}")) {
                 throw new IllegalArgumentException("presence namespaces are room namespaces (a-z0-9_-): " + namespace);
             }
+        }
+        if (presenceSignalLimit != null && presenceSignalLimit < 0) {
+            throw new IllegalArgumentException("presenceSignalLimit must not be negative: " + presenceSignalLimit);
         }
         if (rateLimits != null && !rateLimits.isBlank()) {
             RateLimits.parse(rateLimits); // throws with a clear message
@@ -71,6 +82,7 @@ public record RuntimeSettings(
             // Set even when empty: an empty value turns presence off, an absent one keeps the default.
             env.put("PULSE_PRESENCE_NAMESPACES", String.join(",", presenceNamespaces));
         }
+        put(env, "PULSE_PRESENCE_SIGNAL_LIMIT", presenceSignalLimit == null ? null : presenceSignalLimit.toString());
         return env;
     }
 

@@ -23,7 +23,7 @@ class RuntimeSettingsTest {
         var app = new App();
         var stack = new Stack(app, "RuntimeSettings");
         var runtime = new RuntimeSettings("uid", "tenant", Duration.ofHours(48), "room.join=10/60s,*=60/10s",
-                List.of("https://app.example"), List.of("client.", "app."), List.of("chat", "team"));
+                List.of("https://app.example"), List.of("client.", "app."), List.of("chat", "team"), 250);
         var realtime = new PulseRealtime(stack, "Realtime", PulseRealtimeProps.builder()
                 .lambdaJarPath(jar.toString()).jwtSecret(SECRET).runtime(runtime).build());
         var template = Templates.json(stack);
@@ -37,6 +37,7 @@ class RuntimeSettingsTest {
             assertEquals("https://app.example", env.get("PULSE_ALLOWED_ORIGINS").asText());
             assertEquals("client.,app.", env.get("PULSE_CLIENT_EVENT_PREFIXES").asText());
             assertEquals("chat,team", env.get("PULSE_PRESENCE_NAMESPACES").asText());
+            assertEquals("250", env.get("PULSE_PRESENCE_SIGNAL_LIMIT").asText());
         }
     }
 

@@ -87,6 +87,7 @@ class PresenceEndToEndTest {
         assertTrue(listed.path("ok").asBoolean(), listed.toString());
         assertEquals(2, listed.path("data").path("onlineCount").asInt());
         assertEquals(false, listed.path("data").path("truncated").asBoolean());
+        assertEquals(true, listed.path("data").path("signals").asBoolean(), "a small room gets signals");
         assertEquals(2, user(listed.path("data"), "ann").path("devices").asInt());
         assertEquals("online", user(listed.path("data"), "wes").path("status").asText());
 

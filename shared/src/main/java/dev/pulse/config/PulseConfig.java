@@ -30,6 +30,9 @@ import java.util.Optional;
  * @param presenceNamespaces  room namespaces with presence (PULSE_PRESENCE_NAMESPACES, comma-separated, default
  *                            {@code workspace,chat,channel}; empty turns presence off). Every first connect and
  *                            last disconnect of a user is posted to each such room's members.
+ * @param presenceSignalLimit rooms with more connections than this get no presence signals (presence.list still
+ *                            answers): PULSE_PRESENCE_SIGNAL_LIMIT, default 1000. Each signal is a post per member,
+ *                            so without a bound a workspace-wide reconnect would cost members² posts.
  */
 public record PulseConfig(
         JwtSettings jwt,
@@ -45,7 +48,8 @@ public record PulseConfig(
         int maxFrameBytes,
         java.util.List<String> clientEventPrefixes,
         java.util.List<String> allowedOrigins,
-        java.util.Set<String> presenceNamespaces) {
+        java.util.Set<String> presenceNamespaces,
+        int presenceSignalLimit) {
 
     /** API Gateway closes every connection after 2 h; 10 min of slack covers clock skew and late disconnects. */
     public static final Duration DEFAULT_CONNECTION_TTL = Duration.ofMinutes(130);
@@ -82,7 +86,8 @@ public record PulseConfig(
                 Integer.parseInt(env.getOrDefault("PULSE_MAX_FRAME_BYTES", "32768")),
                 list(env.getOrDefault("PULSE_CLIENT_EVENT_PREFIXES", "client.")),
                 list(env.getOrDefault("PULSE_ALLOWED_ORIGINS", "")),
-                java.util.Set.copyOf(list(env.getOrDefault("PULSE_PRESENCE_NAMESPACES", DEFAULT_PRESENCE_NAMESPACES))));
+                java.util.Set.copyOf(list(env.getOrDefault("PULSE_PRESENCE_NAMESPACES", DEFAULT_PRESENCE_NAMESPACES))),
+                Integer.parseInt(env.getOrDefault("PULSE_PRESENCE_SIGNAL_LIMIT", "1000").trim()));
     }
 
     private static java.util.List<String> list(String commaSeparated) {

@@ -64,6 +64,8 @@ public final class PresenceActions {
                 .put("room", name)
                 .put("onlineCount", snapshot.users().size())
                 .<com.fasterxml.jackson.databind.node.ObjectNode>set("users", users)
-                .put("truncated", snapshot.truncated());
+                .put("truncated", snapshot.truncated())
+                // false in rooms too big for signals: poll presence.list there instead of waiting for events
+                .put("signals", tracker.signalsIn(room));
     }
 }

@@ -36,6 +36,8 @@ public final class PresenceTracker implements MembershipListener {
     /** Lapsed users cleaned up per presence.list, so one request's work stays bounded. */
     static final int MAX_CLEANUPS_PER_LIST = 25;
 
+    public static final int DEFAULT_SIGNAL_LIMIT = 1000;
+
     public static final String JOIN = "presence.join";
     public static final String LEAVE = "presence.leave";
     public static final String UPDATE = "presence.update";
@@ -48,10 +50,22 @@ public final class PresenceTracker implements MembershipListener {
     private final RoomBroadcast broadcast;
     private final Set<String> namespaces;
     private final Clock clock;
+    private final int signalLimit;
 
     /** @param namespaces room namespaces with presence; empty turns presence off */
     public PresenceTracker(PresenceStore store, MembershipStore memberships, ConnectionStore connections,
                            RoomBroadcast broadcast, Set<String> namespaces, Clock clock) {
+        this(store, memberships, connections, broadcast, namespaces, clock, DEFAULT_SIGNAL_LIMIT);
+    }
+
+    /**
+     * @param signalLimit rooms with more connections than this get no presence signals (their members poll
+     *                    presence.list): each signal costs a post per member, so an unbounded room would pay
+     *                    members² posts when everyone reconnects
+     */
+    public PresenceTracker(PresenceStore store, MembershipStore memberships, ConnectionStore connections,
+                           RoomBroadcast broadcast, Set<String> namespaces, Clock clock, int signalLimit) {
+        this.signalLimit = signalLimit;
         this.store = store;
         this.memberships = memberships;
         this.connections = connections;
@@ -166,10 +180,18 @@ public final class PresenceTracker implements MembershipListener {
             return;
         }
         try {
+            if (!signalsIn(room)) {
+                return;
+            }
             broadcast.signalToOthers(actor, room, event, correlationId, data);
         } catch (RuntimeException e) {
             LOG.warn("presence signal failed event={} room={} userId={}", event, room.name(), actor.userId(), e);
         }
+    }
+
+    /** Whether the room is small enough for presence signals (one Query reading at most limit + 1 keys). */
+    public boolean signalsIn(Room room) {
+        return !memberships.hasMoreMembersThan(room, signalLimit);
     }
 
     private static JsonNode describe(Room room, UserPresence user) {

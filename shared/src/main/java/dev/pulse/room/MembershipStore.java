@@ -192,6 +192,22 @@ public final class MembershipStore {
         };
     }
 
+    /**
+     * Whether the room has more than {@code limit} members: one Query reading at most {@code limit + 1} keys
+     * (expired members not yet deleted count too, so it may say yes a little early).
+     */
+    public boolean hasMoreMembersThan(Room room, int limit) {
+        var response = dynamo.query(QueryRequest.builder()
+                .tableName(tableName)
+                .keyConditionExpression("#pk = :pk")
+                .select(Select.COUNT)
+                .limit(limit + 1)
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ConnectionTable.roomKey(room))))
+                .build());
+        return response.count() > limit;
+    }
+
     /** How many live members the room has (reads the whole partition; meant for tests and diagnostics). */
     public long count(Room room) {
         var request = QueryRequest.builder()

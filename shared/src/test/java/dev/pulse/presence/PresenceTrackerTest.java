@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * tests in local/ cover the signals over real sockets).
  */
 class PresenceTrackerTest {
+    private static final int SIGNAL_LIMIT = 4;
     private static DynamoDbClient dynamo;
 
     private final MutableClock clock = MutableClock.startingNow();
@@ -58,7 +59,7 @@ class PresenceTrackerTest {
             return SendResult.DELIVERED;
         }, 4);
         tracker = new PresenceTracker(new PresenceStore(dynamo, table, clock), memberships, connections,
-                new RoomBroadcast(fanOut, clock), Set.of("workspace"), clock);
+                new RoomBroadcast(fanOut, clock), Set.of("workspace"), clock, SIGNAL_LIMIT);
     }
 
     private Connection connect(String id, String user) {
@@ -136,5 +137,20 @@ class PresenceTrackerTest {
         assertEquals("busy", update.path("data").path("status").asText());
         assertEquals("req-1", update.path("correlationId").asText());
         assertEquals("busy", connections.find("c1").orElseThrow().presenceStatus());
+    }
+
+    @Test
+    void roomsOverTheSignalLimitGetNoSignalsButStillAList() {
+        for (int i = 1; i <= SIGNAL_LIMIT; i++) {
+            connect("c" + i, "u" + i);
+        }
+        assertEquals("presence.join", postsTo("c1").get(postsTo("c1").size() - 1).path("event").asText(),
+                "at the limit, arrivals are still announced");
+        posts.clear();
+
+        connect("c9", "u9"); // one more than the limit
+        assertEquals(List.of(), List.copyOf(posts), "no signal in a room over the limit");
+        assertEquals(SIGNAL_LIMIT + 1, tracker.list(connections.find("c1").orElseThrow(), workspace).users().size());
+        assertTrue(!tracker.signalsIn(workspace));
     }
 }

@@ -337,4 +337,15 @@ class MembershipStoreTest {
                 .items().forEach(items::add);
         return items;
     }
+
+    @Test
+    void hasMoreMembersThanReadsOnlyUpToTheLimit() {
+        var chat = new Room("w1", "chat:big");
+        for (int i = 0; i < 3; i++) {
+            memberships.join(open("c" + i, "u" + i, "w1"), chat);
+        }
+        assertTrue(memberships.hasMoreMembersThan(chat, 2));
+        assertFalse(memberships.hasMoreMembersThan(chat, 3));
+        assertFalse(memberships.hasMoreMembersThan(new Room("w1", "chat:empty"), 0));
+    }
 }
