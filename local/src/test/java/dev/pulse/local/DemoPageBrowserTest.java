@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
  * {@code clients/web/browser-test/demo.test.mjs} against a local system of its own with the HYVVE catalog on, as
  * {@code ./pulse local} runs by default. The Node script holds the scenarios (connect, a published event in the
  * queue, a second user's presence and typing, a forced disconnect recovered through sync, the HTTP polling
- * fallback); this test gives it the URLs, streams its output and requires it to pass, and then that the fan-out
- * refused nothing: every event the demo published matched the catalog. A machine without chromium or the script's
+ * fallback), and {@code react.test.mjs} those of the React binding ({@code clients/web/src/react.js}: a small app
+ * bundled with esbuild connects, renders events, stops on unmount); this test gives them the URLs, streams their
+ * output and requires them to pass, and then that the fan-out refused nothing: every event they published matched
+ * the catalog. A machine without chromium or the script's
  * node_modules fails here with the command that installs them: a missing browser must not look like a passing test.
  */
 class DemoPageBrowserTest {
@@ -47,10 +49,13 @@ class DemoPageBrowserTest {
         Path screenshots = Path.of("target", "demo-screenshots").toAbsolutePath();
         Files.createDirectories(screenshots);
 
-        var process = new ProcessBuilder(List.of("node", "--test", "--test-reporter=spec", "demo.test.mjs"))
+        var process = new ProcessBuilder(List.of("node", "--test", "--test-reporter=spec", "--test-concurrency=1",
+                "demo.test.mjs", "react.test.mjs"))
                 .directory(scripts.toFile())
                 .redirectErrorStream(true);
         process.environment().put("PULSE_DEMO_URL", page);
+        process.environment().put("PULSE_WS_URL", ws.toString());
+        process.environment().put("PULSE_HTTP_URL", page);
         process.environment().put("PULSE_MANAGEMENT_URL", system.managementEndpoint().toString());
         process.environment().put("PULSE_CHROMIUM", CHROMIUM.toString());
         process.environment().put("PULSE_SCREENSHOTS", screenshots.toString());
@@ -95,8 +100,10 @@ class DemoPageBrowserTest {
         if (!Files.isExecutable(CHROMIUM)) {
             fail("chromium is missing at " + CHROMIUM + "." + install);
         }
-        if (!Files.isDirectory(scripts.resolve("node_modules/playwright-core"))) {
-            fail("playwright-core is not installed in " + scripts + "." + install);
+        for (String module : List.of("playwright-core", "react", "react-dom", "esbuild")) {
+            if (!Files.isDirectory(scripts.resolve("node_modules").resolve(module))) {
+                fail(module + " is not installed in " + scripts + "." + install);
+            }
         }
         try {
             if (new ProcessBuilder("node", "--version").start().waitFor() != 0) {
