@@ -10,7 +10,7 @@ import dev.pulse.protocol.FrameParser;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
 import dev.pulse.room.MembershipStore;
-import dev.pulse.room.Room;
+import dev.pulse.room.RoomArgument;
 import java.util.Map;
 
 /** {@code presence.update} (this connection's status) and {@code presence.list} (a room's present users). */
@@ -42,11 +42,8 @@ public final class PresenceActions {
     }
 
     private JsonNode list(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
-        String name = FrameParser.requiredString(frame, "room");
-        if (!Room.isValidName(name)) {
-            throw new ActionException(ErrorCode.INVALID_ROOM, "room must be '<namespace>:<id>'");
-        }
-        var room = new Room(connection.workspaceId(), name);
+        var room = RoomArgument.read(connection, frame);
+        String name = room.name();
         if (!tracker.tracks(room)) {
             throw new ActionException(ErrorCode.FORBIDDEN, "presence is kept in " + String.join(", ",
                     tracker.namespaces().stream().sorted().map(ns -> ns + ":").toList()) + " rooms only");

@@ -6,11 +6,10 @@ import dev.pulse.connection.ActionHandler;
 import dev.pulse.connection.Connection;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
-import dev.pulse.protocol.FrameParser;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
 import dev.pulse.room.MembershipStore;
-import dev.pulse.room.Room;
+import dev.pulse.room.RoomArgument;
 import dev.pulse.room.RoomBroadcast;
 import java.time.Duration;
 import java.util.Map;
@@ -43,11 +42,8 @@ public final class TypingActions {
     }
 
     private JsonNode typing(Connection connection, ClientFrame frame, boolean start) throws ActionException, ProtocolException {
-        String name = FrameParser.requiredString(frame, "room");
-        if (!Room.isValidName(name)) {
-            throw new ActionException(ErrorCode.INVALID_ROOM, "room must be '<namespace>:<id>'");
-        }
-        var room = new Room(connection.workspaceId(), name);
+        var room = RoomArgument.read(connection, frame);
+        String name = room.name();
         if (!TYPING_NAMESPACES.contains(room.namespace())) {
             throw new ActionException(ErrorCode.FORBIDDEN, "typing indicators exist in chat: and channel: rooms only");
         }

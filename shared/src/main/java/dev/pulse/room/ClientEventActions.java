@@ -35,16 +35,13 @@ public final class ClientEventActions {
     }
 
     JsonNode publish(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
-        String name = FrameParser.requiredString(frame, "room");
+        var room = RoomArgument.read(connection, frame);
+        String name = room.name();
         String event = FrameParser.requiredString(frame, "event");
-        if (!Room.isValidName(name)) {
-            throw new ActionException(ErrorCode.INVALID_ROOM, "room must be '<namespace>:<id>'");
-        }
         if (event.isEmpty() || event.length() > 128 || allowedPrefixes.stream().noneMatch(event::startsWith)) {
             throw new ActionException(ErrorCode.FORBIDDEN,
                     "clients may publish only events named " + String.join(" or ", allowedPrefixes.stream().map(p -> p + "…").toList()));
         }
-        var room = new Room(connection.workspaceId(), name);
         if (!memberships.isMember(connection.connectionId(), room)) {
             throw new ActionException(ErrorCode.FORBIDDEN, "join " + name + " before publishing to it");
         }

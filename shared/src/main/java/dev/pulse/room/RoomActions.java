@@ -7,7 +7,6 @@ import dev.pulse.connection.ActionHandler;
 import dev.pulse.connection.Connection;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
-import dev.pulse.protocol.FrameParser;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
 import java.util.Map;
@@ -38,7 +37,7 @@ public final class RoomActions {
     }
 
     JsonNode join(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
-        Room room = roomOf(connection, frame);
+        Room room = RoomArgument.read(connection, frame);
         var identity = new Identity(connection.userId(), connection.workspaceId(), null);
         var denial = policy.denial(identity, room);
         if (denial.isPresent()) {
@@ -52,22 +51,9 @@ public final class RoomActions {
     }
 
     JsonNode leave(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
-        Room room = roomOf(connection, frame);
+        Room room = RoomArgument.read(connection, frame);
         memberships.leave(connection.connectionId(), room);
         listener.left(connection, room);
         return Json.object().put("room", room.name());
-    }
-
-    private static Room roomOf(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
-        String name = FrameParser.requiredString(frame, "room");
-        if (!Room.isValidName(name)) {
-            throw new ActionException(ErrorCode.INVALID_ROOM,
-                    "room must be '<namespace>:<id>' (namespace a-z0-9_-, id A-Za-z0-9_.@:=+|-), got '" + abbreviate(name) + "'");
-        }
-        return new Room(connection.workspaceId(), name);
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 80) + "…";
     }
 }
