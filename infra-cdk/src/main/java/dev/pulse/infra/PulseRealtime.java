@@ -1,10 +1,10 @@
 package dev.pulse.infra;
 
-import dev.pulse.connection.ConnectionTable;
-import dev.pulse.sync.EventLogTable;
+import dev.pulse.store.ConnectionTable;
+import dev.pulse.store.EventLogTable;
 import dev.pulse.catalog.EventCatalog;
 import dev.pulse.catalog.RulePattern;
-import dev.pulse.publish.FanOutRule;
+import dev.pulse.envelope.FanOutRule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.sync.EventLogTable;
+import dev.pulse.store.EventLogTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

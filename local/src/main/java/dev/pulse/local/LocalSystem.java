@@ -1,5 +1,9 @@
 package dev.pulse.local;
 
+import dev.pulse.local.dynamodb.EmbeddedDynamoDb;
+import dev.pulse.local.eventbridge.LocalEventBus;
+import dev.pulse.local.gateway.WebSocketGateway;
+import dev.pulse.local.lambda.LocalLambdaContext;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
@@ -21,11 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
-import dev.pulse.local.dynamodb.EmbeddedDynamoDb;
-import dev.pulse.local.eventbridge.LocalEventBus;
-import dev.pulse.local.gateway.WebSocketGateway;
-import dev.pulse.local.lambda.LocalLambdaContext;
-import dev.pulse.publish.FanOutRule;
+import dev.pulse.envelope.FanOutRule;
 import dev.pulse.publish.Publisher;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

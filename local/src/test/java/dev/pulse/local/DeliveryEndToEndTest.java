@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.connection.Connection;
-import dev.pulse.connection.ConnectionStore;
-import dev.pulse.presence.PresenceStatus;
-import dev.pulse.presence.PresenceStore;
+import dev.pulse.model.Connection;
+import dev.pulse.store.ConnectionStore;
+import dev.pulse.model.PresenceStatus;
+import dev.pulse.store.PresenceStore;
 import dev.pulse.publish.Publisher;
-import dev.pulse.room.Room;
+import dev.pulse.model.Room;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

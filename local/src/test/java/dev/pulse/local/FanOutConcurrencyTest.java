@@ -3,14 +3,14 @@ package dev.pulse.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pulse.connection.ConnectionStore;
+import dev.pulse.store.ConnectionStore;
 import dev.pulse.delivery.ConnectionSender;
 import dev.pulse.delivery.FanOut;
 import dev.pulse.delivery.ManagementApiSender;
 import dev.pulse.protocol.Json;
-import dev.pulse.publish.EventEnvelope;
-import dev.pulse.publish.Targets;
-import dev.pulse.room.MembershipStore;
+import dev.pulse.model.EventEnvelope;
+import dev.pulse.model.Targets;
+import dev.pulse.store.MembershipStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -116,7 +116,7 @@ class SyncEndToEndTest {
         }
         assertTrue(system.awaitDeliveries(Duration.ofSeconds(30)));
         for (String room : rooms) {
-            missed.put(room, system.services().eventLog().read(new dev.pulse.room.Room("ws-s2", room), 2, 100).stream()
+            missed.put(room, system.services().eventLog().read(new dev.pulse.model.Room("ws-s2", room), 2, 100).stream()
                     .map(e -> e.eventId()).toList());
         }
 
@@ -311,11 +311,11 @@ class SyncEndToEndTest {
         var first = client.awaitEvent("chat.message");
         assertTrue(system.awaitDeliveries(Duration.ofSeconds(30)));
         // EventBridge delivers at least once: hand the fan-out the same envelope again, twice.
-        var room = new dev.pulse.room.Room("ws-s7", "chat:r");
+        var room = new dev.pulse.model.Room("ws-s7", "chat:r");
         var logged = system.services().eventLog().read(room, 0, 10);
         assertEquals(1, logged.size());
-        var envelope = new dev.pulse.publish.EventEnvelope(logged.get(0).eventId(), "chat.message", "ws-s7",
-                new dev.pulse.publish.Targets(false, List.of(), List.of("chat:r")), null, logged.get(0).correlationId(),
+        var envelope = new dev.pulse.model.EventEnvelope(logged.get(0).eventId(), "chat.message", "ws-s7",
+                new dev.pulse.model.Targets(false, List.of(), List.of("chat:r")), null, logged.get(0).correlationId(),
                 logged.get(0).publishedAt(), logged.get(0).data());
         system.services().fanOut().deliver(envelope);
         system.services().fanOut().deliver(envelope);

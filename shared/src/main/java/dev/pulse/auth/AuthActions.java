@@ -1,10 +1,11 @@
 package dev.pulse.auth;
 
+import dev.pulse.model.Identity;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.connection.ActionException;
-import dev.pulse.connection.ActionHandler;
-import dev.pulse.connection.Connection;
-import dev.pulse.connection.ConnectionStore;
+import dev.pulse.action.ActionException;
+import dev.pulse.action.ActionHandler;
+import dev.pulse.model.Connection;
+import dev.pulse.store.ConnectionStore;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.FrameParser;

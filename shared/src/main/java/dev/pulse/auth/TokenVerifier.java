@@ -1,5 +1,6 @@
 package dev.pulse.auth;
 
+import dev.pulse.model.Identity;
 import com.nimbusds.jose.Header;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;

@@ -1,6 +1,6 @@
 package dev.pulse.catalog;
 
-import dev.pulse.publish.EventEnvelope;
+import dev.pulse.model.EventEnvelope;
 
 /** The fan-out's decision on one EventBridge event: deliver this envelope, or refuse the event. */
 public sealed interface Admission {

@@ -1,9 +1,9 @@
 package dev.pulse.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.publish.EnvelopeCodec;
-import dev.pulse.publish.EventEnvelope;
-import dev.pulse.publish.InvalidEnvelopeException;
+import dev.pulse.envelope.EnvelopeCodec;
+import dev.pulse.model.EventEnvelope;
+import dev.pulse.envelope.InvalidEnvelopeException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.pulse.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.room.Room;
+import dev.pulse.model.Room;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

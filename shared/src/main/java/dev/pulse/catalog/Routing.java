@@ -1,6 +1,6 @@
 package dev.pulse.catalog;
 
-import dev.pulse.publish.Targets;
+import dev.pulse.model.Targets;
 import java.util.List;
 
 /**

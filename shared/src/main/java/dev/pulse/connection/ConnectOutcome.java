@@ -1,6 +1,6 @@
 package dev.pulse.connection;
 
-import dev.pulse.auth.Identity;
+import dev.pulse.model.Identity;
 
 /**
  * The answer to a {@code $connect}: a status for API Gateway (2xx accepts the upgrade, anything else

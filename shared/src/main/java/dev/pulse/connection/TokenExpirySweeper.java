@@ -1,5 +1,7 @@
 package dev.pulse.connection;
 
+import dev.pulse.store.ConnectionStore;
+import dev.pulse.store.ConnectionTable;
 import dev.pulse.delivery.ConnectionCloser;
 import dev.pulse.delivery.ConnectionSender;
 import dev.pulse.protocol.ErrorCode;

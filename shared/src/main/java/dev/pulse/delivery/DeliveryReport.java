@@ -1,6 +1,6 @@
 package dev.pulse.delivery;
 
-import dev.pulse.sync.Position;
+import dev.pulse.model.Position;
 import java.util.List;
 
 /**

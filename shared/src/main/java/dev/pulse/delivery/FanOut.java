@@ -1,16 +1,16 @@
 package dev.pulse.delivery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pulse.connection.ClosedConnection;
-import dev.pulse.connection.ConnectionStore;
+import dev.pulse.model.ClosedConnection;
+import dev.pulse.store.ConnectionStore;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ServerFrames;
-import dev.pulse.publish.EventEnvelope;
-import dev.pulse.room.Member;
-import dev.pulse.room.MembershipStore;
-import dev.pulse.room.Room;
-import dev.pulse.sync.EventLog;
-import dev.pulse.sync.Position;
+import dev.pulse.model.EventEnvelope;
+import dev.pulse.model.Member;
+import dev.pulse.store.MembershipStore;
+import dev.pulse.model.Room;
+import dev.pulse.store.EventLog;
+import dev.pulse.model.Position;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,15 +1,16 @@
 package dev.pulse.presence;
 
+import dev.pulse.model.PresenceStatus;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.connection.ActionException;
-import dev.pulse.connection.ActionHandler;
-import dev.pulse.connection.Connection;
+import dev.pulse.action.ActionException;
+import dev.pulse.action.ActionHandler;
+import dev.pulse.model.Connection;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.FrameParser;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
-import dev.pulse.room.MembershipStore;
+import dev.pulse.store.MembershipStore;
 import dev.pulse.room.RoomArgument;
 import java.util.Map;
 

@@ -1,13 +1,17 @@
 package dev.pulse.presence;
 
+import dev.pulse.model.PresenceChange;
+import dev.pulse.model.PresenceStatus;
+import dev.pulse.model.UserPresence;
+import dev.pulse.store.PresenceStore;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.connection.ClosedConnection;
-import dev.pulse.connection.Connection;
-import dev.pulse.connection.ConnectionStore;
+import dev.pulse.model.ClosedConnection;
+import dev.pulse.model.Connection;
+import dev.pulse.store.ConnectionStore;
 import dev.pulse.protocol.Json;
 import dev.pulse.room.MembershipListener;
-import dev.pulse.room.MembershipStore;
-import dev.pulse.room.Room;
+import dev.pulse.store.MembershipStore;
+import dev.pulse.model.Room;
 import dev.pulse.room.RoomBroadcast;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.pulse.publish;
 
+import dev.pulse.envelope.EnvelopeCodec;
+import dev.pulse.envelope.EventIdGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.catalog.EventCatalog;
 import dev.pulse.catalog.InvalidEventException;

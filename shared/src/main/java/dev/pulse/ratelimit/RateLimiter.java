@@ -1,6 +1,6 @@
 package dev.pulse.ratelimit;
 
-import dev.pulse.connection.ConnectionTable;
+import dev.pulse.store.ConnectionTable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

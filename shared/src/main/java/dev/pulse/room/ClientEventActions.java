@@ -1,9 +1,10 @@
 package dev.pulse.room;
 
+import dev.pulse.store.MembershipStore;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.connection.ActionException;
-import dev.pulse.connection.ActionHandler;
-import dev.pulse.connection.Connection;
+import dev.pulse.action.ActionException;
+import dev.pulse.action.ActionHandler;
+import dev.pulse.model.Connection;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.FrameParser;

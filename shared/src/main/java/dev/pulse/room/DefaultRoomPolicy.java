@@ -1,6 +1,7 @@
 package dev.pulse.room;
 
-import dev.pulse.auth.Identity;
+import dev.pulse.model.Room;
+import dev.pulse.model.Identity;
 import java.util.Objects;
 import java.util.Optional;
 

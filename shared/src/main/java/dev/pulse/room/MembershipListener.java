@@ -1,6 +1,7 @@
 package dev.pulse.room;
 
-import dev.pulse.connection.Connection;
+import dev.pulse.model.Room;
+import dev.pulse.model.Connection;
 
 /** Told when a connection enters or leaves a room, by any path (connect, join, leave, disconnect). */
 public interface MembershipListener {

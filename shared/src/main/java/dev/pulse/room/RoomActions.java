@@ -1,10 +1,12 @@
 package dev.pulse.room;
 
+import dev.pulse.model.Room;
+import dev.pulse.store.MembershipStore;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.auth.Identity;
-import dev.pulse.connection.ActionException;
-import dev.pulse.connection.ActionHandler;
-import dev.pulse.connection.Connection;
+import dev.pulse.model.Identity;
+import dev.pulse.action.ActionException;
+import dev.pulse.action.ActionHandler;
+import dev.pulse.model.Connection;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.Json;

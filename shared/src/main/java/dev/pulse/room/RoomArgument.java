@@ -1,7 +1,8 @@
 package dev.pulse.room;
 
-import dev.pulse.connection.ActionException;
-import dev.pulse.connection.Connection;
+import dev.pulse.model.Room;
+import dev.pulse.action.ActionException;
+import dev.pulse.model.Connection;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.FrameParser;

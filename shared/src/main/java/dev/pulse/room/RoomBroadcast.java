@@ -1,12 +1,13 @@
 package dev.pulse.room;
 
+import dev.pulse.model.Room;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.connection.Connection;
+import dev.pulse.model.Connection;
 import dev.pulse.delivery.DeliveryReport;
 import dev.pulse.delivery.FanOut;
-import dev.pulse.publish.EventEnvelope;
-import dev.pulse.publish.EventIdGenerator;
-import dev.pulse.publish.Targets;
+import dev.pulse.model.EventEnvelope;
+import dev.pulse.envelope.EventIdGenerator;
+import dev.pulse.model.Targets;
 import java.time.Clock;
 import java.util.List;
 

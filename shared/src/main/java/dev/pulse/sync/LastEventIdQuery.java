@@ -1,6 +1,8 @@
 package dev.pulse.sync;
 
-import dev.pulse.room.Room;
+import dev.pulse.model.Position;
+import dev.pulse.store.EventLog;
+import dev.pulse.model.Room;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,16 +1,17 @@
 package dev.pulse.sync;
 
+import dev.pulse.store.EventLog;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.connection.ActionException;
-import dev.pulse.connection.ActionHandler;
-import dev.pulse.connection.Connection;
+import dev.pulse.action.ActionException;
+import dev.pulse.action.ActionHandler;
+import dev.pulse.model.Connection;
 import dev.pulse.delivery.ConnectionSender;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
 import dev.pulse.protocol.ServerFrames;
-import dev.pulse.room.MembershipStore;
+import dev.pulse.store.MembershipStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;

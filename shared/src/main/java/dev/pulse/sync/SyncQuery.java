@@ -1,7 +1,8 @@
 package dev.pulse.sync;
 
+import dev.pulse.model.Position;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.room.Room;
+import dev.pulse.model.Room;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;

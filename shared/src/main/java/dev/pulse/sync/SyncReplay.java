@@ -1,9 +1,12 @@
 package dev.pulse.sync;
 
+import dev.pulse.model.LoggedEvent;
+import dev.pulse.model.Position;
+import dev.pulse.store.EventLog;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ServerFrames;
-import dev.pulse.room.Room;
+import dev.pulse.model.Room;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.pulse.auth;
 
+import dev.pulse.model.Identity;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

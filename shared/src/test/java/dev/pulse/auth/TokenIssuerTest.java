@@ -1,5 +1,6 @@
 package dev.pulse.auth;
 
+import dev.pulse.model.Identity;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;

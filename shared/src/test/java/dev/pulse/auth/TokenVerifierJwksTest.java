@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.pulse.model.Identity;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

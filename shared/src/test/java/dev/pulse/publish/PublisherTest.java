@@ -1,5 +1,8 @@
 package dev.pulse.publish;
 
+import dev.pulse.envelope.EventIdGenerator;
+import dev.pulse.envelope.FanOutRule;
+import dev.pulse.envelope.InvalidEnvelopeException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

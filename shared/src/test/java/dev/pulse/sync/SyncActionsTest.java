@@ -1,23 +1,26 @@
 package dev.pulse.sync;
 
+import dev.pulse.model.Position;
+import dev.pulse.store.EventLog;
+import dev.pulse.store.EventLogTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pulse.connection.ActionHandler;
-import dev.pulse.connection.Connection;
-import dev.pulse.connection.ConnectionStore;
+import dev.pulse.action.ActionHandler;
+import dev.pulse.model.Connection;
+import dev.pulse.store.ConnectionStore;
 import dev.pulse.delivery.SendResult;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
-import dev.pulse.publish.EventEnvelope;
-import dev.pulse.publish.Targets;
-import dev.pulse.room.MembershipStore;
-import dev.pulse.room.Room;
+import dev.pulse.model.EventEnvelope;
+import dev.pulse.model.Targets;
+import dev.pulse.store.MembershipStore;
+import dev.pulse.model.Room;
 import dev.pulse.testing.DynamoDbLocal;
 import dev.pulse.testing.MutableClock;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.pulse.testing;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
-import dev.pulse.connection.ConnectionTable;
+import dev.pulse.store.ConnectionTable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

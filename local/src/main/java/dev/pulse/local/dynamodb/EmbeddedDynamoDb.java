@@ -2,8 +2,8 @@ package dev.pulse.local.dynamodb;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
-import dev.pulse.connection.ConnectionTable;
-import dev.pulse.sync.EventLogTable;
+import dev.pulse.store.ConnectionTable;
+import dev.pulse.store.EventLogTable;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;

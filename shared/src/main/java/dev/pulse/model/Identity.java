@@ -1,0 +1,18 @@
+package dev.pulse.model;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Who is on the other end of a connection, as proven by a verified token.
+ *
+ * @param userId      the user, from the configured user claim (default {@code sub})
+ * @param workspaceId the tenant, from the configured workspace claim (default {@code workspaceId})
+ * @param expiresAt   when the token lapses ({@code exp}); null when the token has none
+ */
+public record Identity(String userId, String workspaceId, Instant expiresAt) {
+    public Identity {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(workspaceId, "workspaceId");
+    }
+}

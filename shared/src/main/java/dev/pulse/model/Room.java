@@ -1,0 +1,49 @@
+package dev.pulse.model;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A room inside one workspace. Rooms are always scoped by workspace: {@code chat:42} of workspace A and
+ * {@code chat:42} of workspace B are different rooms, so no room name can reach across tenants.
+ *
+ * <p>Names are {@code <namespace>:<id>}, e.g. {@code workspace:w1}, {@code user:u7}, {@code chat:42}.
+ *
+ * @param workspaceId the tenant the room belongs to
+ * @param name        the room name clients see, e.g. {@code chat:42}
+ */
+public record Room(String workspaceId, String name) {
+
+    /** Namespace, a colon, then an id; ids allow the characters ids usually have (uuids, slugs, emails). */
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}:[A-Za-z0-9_.@:=+|-]{1,128}");
+
+    public Room {
+        Objects.requireNonNull(workspaceId, "workspaceId");
+        Objects.requireNonNull(name, "name");
+        if (!isValidName(name)) {
+            throw new IllegalArgumentException("invalid room name: " + name);
+        }
+    }
+
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    public static Room workspace(String workspaceId) {
+        return new Room(workspaceId, "workspace:" + workspaceId);
+    }
+
+    public static Room user(String workspaceId, String userId) {
+        return new Room(workspaceId, "user:" + userId);
+    }
+
+    /** The part before the first colon, e.g. {@code chat}. */
+    public String namespace() {
+        return name.substring(0, name.indexOf(':'));
+    }
+
+    /** The part after the first colon, e.g. {@code 42}. */
+    public String id() {
+        return name.substring(name.indexOf(':') + 1);
+    }
+}

@@ -1,0 +1,278 @@
+package dev.pulse.store;
+
+import dev.pulse.model.Member;
+import dev.pulse.model.Room;
+import static dev.pulse.store.ConnectionTable.CONNECTION_ID;
+import static dev.pulse.store.ConnectionTable.PARTITION_KEY;
+import static dev.pulse.store.ConnectionTable.ROOM_NAME;
+import static dev.pulse.store.ConnectionTable.ROOM_PREFIX;
+import static dev.pulse.store.ConnectionTable.SORT_KEY;
+import static dev.pulse.store.ConnectionTable.TTL_ATTRIBUTE;
+import static dev.pulse.store.ConnectionTable.USER_ID;
+import static dev.pulse.store.ConnectionTable.WORKSPACE_ID;
+
+import dev.pulse.model.Connection;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * Room memberships in the {@link ConnectionTable}: each membership is two items, one in the room's
+ * partition (read by the fan-out) and one in the connection's partition (read on disconnect), written and
+ * removed together in a transaction. Expired memberships (a connection whose {@code $disconnect} was
+ * missed) are invisible to every read here, whether or not DynamoDB has deleted them yet.
+ *
+ * <p>This store does not decide who may join what; that is the {@link RoomPolicy}'s job, before calling it.
+ */
+public final class MembershipStore {
+    private final DynamoDbClient dynamo;
+    private final String tableName;
+    private final Clock clock;
+    private final TableWriter writer;
+
+    public MembershipStore(DynamoDbClient dynamo, String tableName, Clock clock) {
+        this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
+        this.tableName = Objects.requireNonNull(tableName, "tableName");
+        if (tableName.isBlank()) {
+            throw new IllegalArgumentException("tableName must not be blank");
+        }
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.writer = new TableWriter(dynamo, tableName);
+    }
+
+    /**
+     * Adds the connection to the room, with the connection's expiry. The write is conditioned on the
+     * connection's {@code #meta} item existing and being live, so a join racing a disconnect cannot leave
+     * memberships behind. Joining a room twice is harmless.
+     *
+     * @return false if the connection is closed, unknown or expired (nothing is written then)
+     */
+    public boolean join(Connection connection, Room room) {
+        ConnectionTable.requireValid(connection);
+        Objects.requireNonNull(room, "room");
+        var connectionIsLive = ConditionCheck.builder()
+                .tableName(tableName)
+                .key(ConnectionTable.metaKey(connection.connectionId()))
+                .conditionExpression("attribute_exists(#pk) AND #ttl > :now")
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#ttl", TTL_ATTRIBUTE))
+                .expressionAttributeValues(Map.of(":now", ConnectionTable.nowValue(clock.instant())))
+                .build();
+        try {
+            writer.transact(List.of(
+                    TransactWriteItem.builder().conditionCheck(connectionIsLive).build(),
+                    put(ConnectionTable.membershipItem(connection, room)),
+                    put(ConnectionTable.reverseItem(connection, room))));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (TableWriter.conditionFailed(e, 0)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Removes the connection from the room; leaving a room one is not in is harmless. */
+    public void leave(String connectionId, Room room) {
+        Objects.requireNonNull(room, "room");
+        writer.transact(List.of(
+                delete(ConnectionTable.membershipKey(room, connectionId)),
+                delete(ConnectionTable.reverseKey(connectionId, room))));
+    }
+
+    /** Whether the connection is (live) in the room: one consistent GetItem on the reverse item. */
+    public boolean isMember(String connectionId, Room room) {
+        var item = dynamo.getItem(b -> b.tableName(tableName)
+                .key(ConnectionTable.reverseKey(connectionId, room))
+                .consistentRead(true)).item();
+        return item != null && !item.isEmpty() && ConnectionTable.isLive(item, clock.instant());
+    }
+
+    /** The live rooms of a connection, in key order. */
+    public List<Room> rooms(String connectionId) {
+        var rooms = new ArrayList<Room>();
+        var request = QueryRequest.builder()
+                .tableName(tableName)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :rooms)")
+                .filterExpression("#ttl > :now")
+                .projectionExpression("#ws, #room")
+                .expressionAttributeNames(Map.of(
+                        "#pk", PARTITION_KEY, "#sk", SORT_KEY, "#ttl", TTL_ATTRIBUTE,
+                        "#ws", WORKSPACE_ID, "#room", ROOM_NAME))
+                .expressionAttributeValues(Map.of(
+                        ":pk", AttributeValue.fromS(ConnectionTable.connectionKey(connectionId)),
+                        ":rooms", AttributeValue.fromS(ROOM_PREFIX),
+                        ":now", ConnectionTable.nowValue(clock.instant())))
+                .consistentRead(true)
+                .build();
+        for (var page : new Pages(request)) {
+            for (var item : page.items()) {
+                rooms.add(ConnectionTable.roomOf(item));
+            }
+        }
+        return rooms;
+    }
+
+    /**
+     * The room's live members, one list per DynamoDB response (at most 1 MB each). Nothing is read until
+     * the iterator is asked for a page, and each further page only when asked, so a caller can deliver to
+     * one page while the next is read. Pages whose items were all expired are skipped. Each call to
+     * {@link Iterable#iterator()} starts a fresh read.
+     *
+     * <p>Reads are eventually consistent: this is the hottest read (once per event), consistent reads cost
+     * twice as much, and a member who joined within the last second and misses an event gets it back
+     * through resume.
+     */
+    public Iterable<List<Member>> members(Room room) {
+        return members(room, 0);
+    }
+
+    /**
+     * Like {@link #members(Room)}, with at most {@code pageLimit} items evaluated per request (0 = only
+     * DynamoDB's 1 MB limit). A page can hold fewer members than the limit when some were expired.
+     */
+    public Iterable<List<Member>> members(Room room, int pageLimit) {
+        Objects.requireNonNull(room, "room");
+        if (pageLimit < 0) {
+            throw new IllegalArgumentException("pageLimit must be 0 (no limit) or positive, got " + pageLimit);
+        }
+        var roomKey = ConnectionTable.roomKey(room);
+        return () -> {
+            var request = QueryRequest.builder()
+                    .tableName(tableName)
+                    .keyConditionExpression("#pk = :pk")
+                    .filterExpression("#ttl > :now")
+                    .projectionExpression("#cid, #uid")
+                    .expressionAttributeNames(Map.of(
+                            "#pk", PARTITION_KEY, "#ttl", TTL_ATTRIBUTE, "#cid", CONNECTION_ID, "#uid", USER_ID))
+                    .expressionAttributeValues(Map.of(
+                            ":pk", AttributeValue.fromS(roomKey),
+                            // "now" is taken when iteration starts, so one pass applies one cut-off.
+                            ":now", ConnectionTable.nowValue(clock.instant())))
+                    .limit(pageLimit == 0 ? null : pageLimit)
+                    .build();
+            var pages = new Pages(request).iterator();
+            return new Iterator<List<Member>>() {
+                private List<Member> next;
+
+                @Override
+                public boolean hasNext() {
+                    while (next == null && pages.hasNext()) {
+                        var members = pages.next().items().stream()
+                                .map(item -> new Member(item.get(CONNECTION_ID).s(), item.get(USER_ID).s()))
+                                .toList();
+                        next = members.isEmpty() ? null : members;
+                    }
+                    return next != null;
+                }
+
+                @Override
+                public List<Member> next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    var page = next;
+                    next = null;
+                    return page;
+                }
+            };
+        };
+    }
+
+    /**
+     * Whether the room has more than {@code limit} members: one Query reading at most {@code limit + 1} keys
+     * (expired members not yet deleted count too, so it may say yes a little early).
+     */
+    public boolean hasMoreMembersThan(Room room, int limit) {
+        var response = dynamo.query(QueryRequest.builder()
+                .tableName(tableName)
+                .keyConditionExpression("#pk = :pk")
+                .select(Select.COUNT)
+                .limit(limit + 1)
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ConnectionTable.roomKey(room))))
+                .build());
+        return response.count() > limit;
+    }
+
+    /** How many live members the room has (reads the whole partition; meant for tests and diagnostics). */
+    public long count(Room room) {
+        var request = QueryRequest.builder()
+                .tableName(tableName)
+                .keyConditionExpression("#pk = :pk")
+                .filterExpression("#ttl > :now")
+                .select(Select.COUNT)
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#ttl", TTL_ATTRIBUTE))
+                .expressionAttributeValues(Map.of(
+                        ":pk", AttributeValue.fromS(ConnectionTable.roomKey(room)),
+                        ":now", ConnectionTable.nowValue(clock.instant())))
+                .build();
+        long count = 0;
+        for (var page : new Pages(request)) {
+            count += page.count();
+        }
+        return count;
+    }
+
+    private TransactWriteItem put(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder()
+                .put(Put.builder().tableName(tableName).item(item).build())
+                .build();
+    }
+
+    private TransactWriteItem delete(Map<String, AttributeValue> key) {
+        return TransactWriteItem.builder()
+                .delete(Delete.builder().tableName(tableName).key(key).build())
+                .build();
+    }
+
+    /** The responses of a Query, each requested only when the iterator advances to it. */
+    private final class Pages implements Iterable<QueryResponse> {
+        private final QueryRequest first;
+
+        Pages(QueryRequest first) {
+            this.first = first;
+        }
+
+        @Override
+        public Iterator<QueryResponse> iterator() {
+            return new Iterator<>() {
+                private Map<String, AttributeValue> startKey;
+                private boolean done;
+
+                @Override
+                public boolean hasNext() {
+                    return !done;
+                }
+
+                @Override
+                public QueryResponse next() {
+                    if (done) {
+                        throw new NoSuchElementException();
+                    }
+                    var request = startKey == null ? first : first.toBuilder().exclusiveStartKey(startKey).build();
+                    var response = dynamo.query(request);
+                    if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()) {
+                        startKey = response.lastEvaluatedKey();
+                    } else {
+                        done = true;
+                    }
+                    return response;
+                }
+            };
+        }
+    }
+}

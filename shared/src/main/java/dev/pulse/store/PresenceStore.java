@@ -1,0 +1,263 @@
+package dev.pulse.store;
+
+import dev.pulse.model.PresenceChange;
+import dev.pulse.model.PresenceStatus;
+import dev.pulse.model.UserPresence;
+import dev.pulse.model.Connection;
+import dev.pulse.model.Room;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/**
+ * Presence in the {@link ConnectionTable}: one item per user and presence room,
+ * {@code p#{ws}#{room}} / {@code u#{userId}}, holding one attribute per present connection of that user,
+ * {@code c#{connectionId}} = {@code {"s": status, "x": lease expiry in epoch seconds}}.
+ *
+ * <p>Why one item per user: every write is a single atomic UpdateItem that returns the item as it was, so
+ * the writer knows whether it made the user's first arrival or last departure (join/leave events fire
+ * exactly once however devices race), and a room's presence list is one Query with one item per user.
+ * An entry counts while its lease runs: a connection whose {@code $disconnect} never came drops out when
+ * its lease lapses. The item's {@code ttl} follows the newest lease, so DynamoDB deletes abandoned items.
+ */
+public final class PresenceStore {
+    static final String PRESENCE_PREFIX = "p#";
+    static final String USER_PREFIX = "u#";
+    static final String ENTRY_PREFIX = "c#";
+    private static final String STATUS = "s";
+    private static final String LEASE = "x";
+
+    private final DynamoDbClient dynamo;
+    private final String tableName;
+    private final Clock clock;
+
+    public PresenceStore(DynamoDbClient dynamo, String tableName, Clock clock) {
+        this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
+        this.tableName = Objects.requireNonNull(tableName, "tableName");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Marks the connection present in the room (again) with a status and lease. */
+    public PresenceChange enter(Connection connection, Room room, PresenceStatus status, Instant leaseUntil) {
+        return write(connection, room, status, leaseUntil, false).orElseThrow();
+    }
+
+    /**
+     * Changes the status or renews the lease of a connection already present; empty when it is not (it left,
+     * or its entry was removed as expired), so a late renewal never brings back a connection that left.
+     */
+    public Optional<PresenceChange> update(Connection connection, Room room, PresenceStatus status, Instant leaseUntil) {
+        return write(connection, room, status, leaseUntil, true);
+    }
+
+    private Optional<PresenceChange> write(Connection connection, Room room, PresenceStatus status, Instant leaseUntil,
+                                           boolean onlyIfPresent) {
+        String entry = entryName(connection.connectionId());
+        var request = software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest.builder()
+                .tableName(tableName)
+                .key(key(room, connection.userId()))
+                .updateExpression("SET #entry = :entry, #user = :user, #ttl = :ttl")
+                .expressionAttributeNames(Map.of("#entry", entry, "#user", ConnectionTable.USER_ID,
+                        "#ttl", ConnectionTable.TTL_ATTRIBUTE))
+                .expressionAttributeValues(Map.of(
+                        ":entry", entryValue(status, leaseUntil),
+                        ":user", AttributeValue.fromS(connection.userId()),
+                        ":ttl", AttributeValue.fromN(Long.toString(leaseUntil.getEpochSecond()))))
+                .returnValues(ReturnValue.ALL_OLD);
+        if (onlyIfPresent) {
+            request.conditionExpression("attribute_exists(#entry)");
+        }
+        Map<String, AttributeValue> old;
+        try {
+            old = dynamo.updateItem(request.build()).attributes();
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+        var entries = liveEntries(old);
+        var before = aggregate(connection.userId(), entries);
+        entries.put(connection.connectionId(), status);
+        return Optional.of(new PresenceChange(before, aggregate(connection.userId(), entries)));
+    }
+
+    /** Removes the connection from the room's presence; no change when it was not present. */
+    public PresenceChange exit(String connectionId, String userId, Room room) {
+        String entry = entryName(connectionId);
+        Map<String, AttributeValue> old;
+        try {
+            old = dynamo.updateItem(u -> u.tableName(tableName)
+                    .key(key(room, userId))
+                    .updateExpression("REMOVE #entry")
+                    // Without the condition an update of a missing item would create an empty one.
+                    .conditionExpression("attribute_exists(#entry)")
+                    .expressionAttributeNames(Map.of("#entry", entry))
+                    .returnValues(ReturnValue.ALL_OLD)).attributes();
+        } catch (ConditionalCheckFailedException e) {
+            return new PresenceChange(null, null);
+        }
+        var entries = liveEntries(old);
+        var before = aggregate(userId, entries);
+        entries.remove(connectionId);
+        return new PresenceChange(before, aggregate(userId, entries));
+    }
+
+    /**
+     * Removes a user's lapsed entries (connections whose {@code $disconnect} never came), each only if its lease
+     * is still the one that was read, so an entry renewed meanwhile stays. The change is empty when another
+     * reader removed them first.
+     */
+    public PresenceChange removeLapsed(Room room, String userId, Map<String, Long> lapsedLeases) {
+        if (lapsedLeases.isEmpty()) {
+            return new PresenceChange(null, null);
+        }
+        var names = new HashMap<String, String>();
+        var values = new HashMap<String, AttributeValue>();
+        var removes = new ArrayList<String>();
+        var conditions = new ArrayList<String>();
+        int i = 0;
+        for (var lapsed : lapsedLeases.entrySet()) {
+            names.put("#e" + i, entryName(lapsed.getKey()));
+            values.put(":x" + i, AttributeValue.fromN(Long.toString(lapsed.getValue())));
+            removes.add("#e" + i);
+            conditions.add("#e" + i + ".#x = :x" + i);
+            i++;
+        }
+        names.put("#x", LEASE);
+        Map<String, AttributeValue> old;
+        try {
+            old = dynamo.updateItem(u -> u.tableName(tableName)
+                    .key(key(room, userId))
+                    .updateExpression("REMOVE " + String.join(", ", removes))
+                    .conditionExpression(String.join(" AND ", conditions))
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_OLD)).attributes();
+        } catch (ConditionalCheckFailedException e) {
+            return new PresenceChange(null, null);
+        }
+        // Lapsed entries were already absent for readers; the change is what they observed: present → gone.
+        var live = liveEntries(old);
+        var before = aggregate(userId, allEntries(old));
+        return new PresenceChange(before, aggregate(userId, live));
+    }
+
+    /**
+     * Up to {@code maxUsers} users present in the room, in user-id order (one paged Query), plus the lapsed
+     * entries seen on the way.
+     */
+    public PresenceSnapshot list(Room room, int maxUsers) {
+        var users = new ArrayList<UserPresence>();
+        var lapsed = new LinkedHashMap<String, Map<String, Long>>();
+        boolean truncated = false;
+        Map<String, AttributeValue> startKey = null;
+        long now = clock.instant().getEpochSecond();
+        outer:
+        do {
+            var startFrom = startKey;
+            var page = dynamo.query(q -> q.tableName(tableName)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", ConnectionTable.PARTITION_KEY))
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(roomKey(room))))
+                    .exclusiveStartKey(startFrom));
+            for (var item : page.items()) {
+                String userId = item.get(ConnectionTable.USER_ID).s();
+                var live = liveEntries(item);
+                if (!live.isEmpty()) {
+                    if (users.size() == maxUsers) {
+                        truncated = true;
+                        break outer;
+                    }
+                    users.add(aggregate(userId, live));
+                }
+                var expired = new HashMap<String, Long>();
+                item.forEach((name, value) -> {
+                    if (name.startsWith(ENTRY_PREFIX) && value.hasM() && lease(value) <= now) {
+                        expired.put(name.substring(ENTRY_PREFIX.length()), lease(value));
+                    }
+                });
+                if (!expired.isEmpty()) {
+                    lapsed.put(userId, expired);
+                }
+            }
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        return new PresenceSnapshot(users, truncated, lapsed);
+    }
+
+    /**
+     * A room's presence as read.
+     *
+     * @param lapsed user id → (connection id → lease) of entries whose lease ran out
+     */
+    public record PresenceSnapshot(List<UserPresence> users, boolean truncated, Map<String, Map<String, Long>> lapsed) {
+    }
+
+    // ---- items --------------------------------------------------------------------------------------
+
+    static String roomKey(Room room) {
+        return PRESENCE_PREFIX + room.workspaceId() + "#" + room.name();
+    }
+
+    private static Map<String, AttributeValue> key(Room room, String userId) {
+        return ConnectionTable.key(roomKey(room), USER_PREFIX + userId);
+    }
+
+    private static String entryName(String connectionId) {
+        return ENTRY_PREFIX + connectionId;
+    }
+
+    private static AttributeValue entryValue(PresenceStatus status, Instant leaseUntil) {
+        return AttributeValue.fromM(Map.of(
+                STATUS, AttributeValue.fromS(status.wireName()),
+                LEASE, AttributeValue.fromN(Long.toString(leaseUntil.getEpochSecond()))));
+    }
+
+    private static long lease(AttributeValue entry) {
+        var x = entry.m().get(LEASE);
+        return x == null ? 0 : Long.parseLong(x.n());
+    }
+
+    private Map<String, PresenceStatus> liveEntries(Map<String, AttributeValue> item) {
+        long now = clock.instant().getEpochSecond();
+        var entries = new HashMap<String, PresenceStatus>();
+        if (item != null) {
+            item.forEach((name, value) -> {
+                if (name.startsWith(ENTRY_PREFIX) && value.hasM() && lease(value) > now) {
+                    entries.put(name.substring(ENTRY_PREFIX.length()), status(value));
+                }
+            });
+        }
+        return entries;
+    }
+
+    private static Map<String, PresenceStatus> allEntries(Map<String, AttributeValue> item) {
+        var entries = new HashMap<String, PresenceStatus>();
+        if (item != null) {
+            item.forEach((name, value) -> {
+                if (name.startsWith(ENTRY_PREFIX) && value.hasM()) {
+                    entries.put(name.substring(ENTRY_PREFIX.length()), status(value));
+                }
+            });
+        }
+        return entries;
+    }
+
+    private static PresenceStatus status(AttributeValue entry) {
+        var s = entry.m().get(STATUS);
+        return s == null ? PresenceStatus.ONLINE : PresenceStatus.parse(s.s()).orElse(PresenceStatus.ONLINE);
+    }
+
+    private static UserPresence aggregate(String userId, Map<String, PresenceStatus> entries) {
+        return entries.isEmpty() ? null
+                : new UserPresence(userId, PresenceStatus.aggregate(entries.values()), entries.size());
+    }
+}
