@@ -6,7 +6,7 @@ import dev.pulse.catalog.Admission;
 import dev.pulse.catalog.DeadLetterSink;
 import dev.pulse.catalog.EventIntake;
 import dev.pulse.catalog.Rejection;
-import dev.pulse.delivery.FanOut;
+import dev.pulse.room.EventDelivery;
 import dev.pulse.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class FanOutHandler implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(FanOutHandler.class);
 
-    private final FanOut fanOut;
+    private final EventDelivery delivery;
     private final EventIntake intake;
     private final DeadLetterSink deadLetters;
 
@@ -35,7 +35,7 @@ public final class FanOutHandler implements RequestStreamHandler {
     }
 
     public FanOutHandler(Services services) {
-        this.fanOut = services.fanOut();
+        this.delivery = services.eventDelivery();
         this.intake = services.eventIntake();
         this.deadLetters = services.deadLetters();
     }
@@ -44,7 +44,7 @@ public final class FanOutHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         var event = Json.MAPPER.readTree(input);
         switch (intake.admit(event)) {
-            case Admission.Deliver deliver -> Json.MAPPER.writeValue(output, fanOut.deliver(deliver.envelope()));
+            case Admission.Deliver deliver -> Json.MAPPER.writeValue(output, delivery.deliver(deliver.envelope()));
             case Admission.Reject reject -> {
                 Rejection r = reject.rejection();
                 LOG.error("event refused reason={} id={} detail-type={} source={} correlationId={}: {}",

@@ -8,6 +8,7 @@ import dev.pulse.envelope.EnvelopeCodec;
 import dev.pulse.model.EventEnvelope;
 import dev.pulse.envelope.InvalidEnvelopeException;
 import dev.pulse.model.Targets;
+import dev.pulse.model.Position;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ final class Priming implements Resource {
     /** Runs the warm-up paths; returns the event frame it built (so a test can see the paths really ran). */
     static String prime() {
         try {
-            FrameParser.parse("{\"action\":\"subscribe\",\"id\":\"prime\",\"room\":\"prime:warm\"}");
+            FrameParser.parse("{\"action\":\"room.join\",\"id\":\"prime\",\"data\":{\"room\":\"prime:warm\"}}");
             var data = Json.object().put("primed", true);
             var envelope = new EventEnvelope("prime-1", "pulse.prime", "prime",
                     new Targets(false, List.of(), List.of("prime:warm")), null, "prime-1", Instant.EPOCH, data);
@@ -49,8 +50,8 @@ final class Priming implements Resource {
                     .put("source", "pulse.prime").put("time", Instant.EPOCH.toString());
             event.set("detail", Json.MAPPER.readTree(EnvelopeCodec.toDetail(envelope)));
             var received = EnvelopeCodec.fromEventBridgeEvent(event);
-            String frame = ServerFrames.event(received.event(), received.targets().rooms().get(0), received.eventId(),
-                    received.publishedAt(), received.correlationId(), received.data());
+            String frame = ServerFrames.event(received.content(), received.rooms().get(0).name(),
+                    new Position(1, "prime"), Map.of());
             ServerFrames.replyOk("prime", data);
 
             var key = Map.of("pk", AttributeValue.fromS("prime"), "sk", AttributeValue.fromS("prime"));

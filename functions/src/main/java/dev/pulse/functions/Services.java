@@ -5,8 +5,7 @@ import dev.pulse.auth.TokenVerifier;
 import dev.pulse.catalog.DeadLetterSink;
 import dev.pulse.catalog.EventIntake;
 import dev.pulse.catalog.InMemoryDeadLetters;
-import dev.pulse.config.CatalogConfig;
-import dev.pulse.config.EventLogConfig;
+import dev.pulse.config.Env;
 import dev.pulse.config.PulseConfig;
 import dev.pulse.action.ActionHandler;
 import dev.pulse.action.ActionRouter;
@@ -14,7 +13,10 @@ import dev.pulse.connection.ConnectionActions;
 import dev.pulse.connection.ConnectionLifecycle;
 import dev.pulse.store.ConnectionStore;
 import dev.pulse.connection.TokenExpirySweeper;
+import dev.pulse.delivery.Broadcast;
 import dev.pulse.delivery.FanOut;
+import dev.pulse.room.EventDelivery;
+import dev.pulse.store.RateCounters;
 import dev.pulse.delivery.ManagementApiSender;
 import dev.pulse.ratelimit.RateLimiter;
 import dev.pulse.presence.PresenceActions;
@@ -33,7 +35,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.crac.Core;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -61,7 +62,7 @@ public final class Services {
     private final ApiGatewayManagementApiClient management;
     private final ConnectionLifecycle lifecycle;
     private final ActionRouter router;
-    private final FanOut fanOut;
+    private final EventDelivery eventDelivery;
     private final TokenExpirySweeper tokenExpirySweeper;
     /** Held here: a CRaC context may keep only weak references to its resources. */
     private final Priming priming = new Priming();
@@ -74,73 +75,61 @@ public final class Services {
         this(config, credentials, List.of());
     }
 
-    /** The event log's settings come from the process environment (as on Lambda). */
-    public Services(PulseConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
-        this(config, EventLogConfig.fromEnvironment(), credentials, interceptors);
-    }
-
-    /** The catalog settings come from the process environment (as on Lambda). */
-    public Services(PulseConfig config, EventLogConfig logConfig, AwsCredentialsProvider credentials,
-                    List<ExecutionInterceptor> interceptors) {
-        this(config, logConfig, CatalogConfig.fromEnvironment(), credentials, interceptors);
-    }
-
     /** @param interceptors added to every SDK client (the local benchmark counts calls with one) */
-    public Services(PulseConfig config, EventLogConfig logConfig, CatalogConfig catalogConfig,
-                    AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+    public Services(PulseConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
         this.config = config;
         var overrides = ClientOverrideConfiguration.builder().executionInterceptors(interceptors).build();
         var clock = Clock.systemUTC();
+        var aws = config.aws();
         // One pooled HTTP client shared by every SDK client; sized for the fan-out's concurrent posts.
         this.http = ApacheHttpClient.builder()
-                .maxConnections(config.fanoutConcurrency() + 16)
+                .maxConnections(config.delivery().concurrency() + 16)
                 // No "Expect: 100-continue" round trip before each tiny PostToConnection body.
                 .expectContinueEnabled(false)
                 .connectionTimeout(Duration.ofSeconds(2))
                 .socketTimeout(Duration.ofSeconds(10))
                 .build();
-        var region = Region.of(config.region());
+        var region = Region.of(aws.region());
         var dynamoBuilder = DynamoDbClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
                 .overrideConfiguration(overrides);
-        if (config.dynamoDbEndpoint() != null) {
-            dynamoBuilder.endpointOverride(config.dynamoDbEndpoint());
+        if (aws.dynamoDbEndpoint() != null) {
+            dynamoBuilder.endpointOverride(aws.dynamoDbEndpoint());
         }
         this.dynamo = dynamoBuilder.build();
-        if (config.managementEndpoint() == null) {
-            throw new IllegalStateException("PULSE_MANAGEMENT_ENDPOINT (the WebSocket API's @connections callback URL) is required");
+        if (aws.managementEndpoint() == null) {
+            throw new IllegalStateException(Env.MANAGEMENT_ENDPOINT + " (the WebSocket API's @connections callback URL) is required");
         }
         this.management = ApiGatewayManagementApiClient.builder()
                 .region(region).credentialsProvider(credentials).httpClient(http)
                 .overrideConfiguration(overrides)
-                .endpointOverride(config.managementEndpoint())
+                .endpointOverride(aws.managementEndpoint())
                 .build();
 
-        var connections = new ConnectionStore(dynamo, config.connectionsTable(), clock);
-        var memberships = new MembershipStore(dynamo, config.connectionsTable(), clock);
+        String table = config.tables().connections();
+        var connections = new ConnectionStore(dynamo, table, clock);
+        var memberships = new MembershipStore(dynamo, table, clock);
         var sender = new ManagementApiSender(management);
         var verifier = config.jwt() == null ? null : new TokenVerifier(config.jwt());
 
-        this.eventLog = new EventLog(dynamo, logConfig.eventsTable(), logConfig.retention(), clock);
+        this.eventLog = new EventLog(dynamo, config.tables().events(), config.tables().eventRetention(), clock);
         // Every event is logged per target room before it is posted, so frames carry seq/epoch and sync can replay.
-        // Pruned ghosts leave presence. The tracker is built below (it posts through this fan-out), so the
-        // callback looks it up when a prune happens, by which time it is set.
-        var presenceRef = new AtomicReference<PresenceTracker>();
-        this.fanOut = new FanOut(memberships, connections, sender, config.fanoutConcurrency(), eventLog,
-                closed -> presenceRef.get().pruned(closed));
+        var broadcast = new Broadcast(eventLog, new FanOut(memberships, sender, config.delivery().concurrency()), connections);
+        var roomBroadcast = new RoomBroadcast(broadcast, clock);
         // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
         this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));
-
-        var broadcast = new RoomBroadcast(fanOut, clock);
-        var presence = new PresenceTracker(new PresenceStore(dynamo, config.connectionsTable(), clock), memberships,
-                connections, broadcast, config.presenceNamespaces(), clock, config.presenceSignalLimit());
-        presenceRef.set(presence);
-        this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connectionTtl(), config.allowedOrigins(),
-                presence);
+        var presence = new PresenceTracker(
+                new PresenceTracker.Stores(new PresenceStore(dynamo, table, clock), memberships, connections),
+                roomBroadcast, config.presence().namespaces(), config.presence().signalLimit(), clock);
+        // Published events: connections found gone on the way leave presence once the delivery is over.
+        this.eventDelivery = new EventDelivery(broadcast, presence);
+        this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connections().ttl(),
+                config.connections().allowedOrigins(), presence);
         // A bad catalog fails here, at start, before any event is delivered.
-        this.eventIntake = new EventIntake(catalogConfig.load().orElse(null));
-        this.deadLetters = catalogConfig.deadLetterQueueUrl() == null ? new InMemoryDeadLetters()
+        this.eventIntake = new EventIntake(config.catalog().load().orElse(null));
+        String deadLetterQueue = config.catalog().deadLetterQueueUrl();
+        this.deadLetters = deadLetterQueue == null ? new InMemoryDeadLetters()
                 : new SqsDeadLetters(SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
-                        .overrideConfiguration(overrides).build(), catalogConfig.deadLetterQueueUrl());
+                        .overrideConfiguration(overrides).build(), deadLetterQueue);
 
         var actions = new HashMap<String, ActionHandler>();
         new ConnectionActions(memberships, clock).registerInto(actions);
@@ -150,13 +139,21 @@ public final class Services {
             new AuthActions(verifier, connections).registerInto(actions);
         }
         new SyncActions(memberships, eventLog, sender, clock).registerInto(actions);
-        new TypingActions(memberships, broadcast).registerInto(actions);
-        new ClientEventActions(memberships, broadcast, config.clientEventPrefixes()).registerInto(actions);
+        new TypingActions(memberships, roomBroadcast, presence).registerInto(actions);
+        new ClientEventActions(memberships, roomBroadcast, config.connections().clientEventPrefixes(), presence)
+                .registerInto(actions);
         // The polling fallback authenticates every request, so it exists only where key material is configured.
         this.pollingEndpoint = verifier == null ? null : new PollingEndpoint(verifier, new DefaultRoomPolicy(), eventLog, clock);
-        var rateLimiter = new RateLimiter(dynamo, config.connectionsTable(), clock, config.rateLimits());
-        this.router = new ActionRouter(actions, connections, sender, rateLimiter, config.maxFrameBytes(), sender, clock,
-                presence::renewIfDue);
+        this.router = ActionRouter.builder()
+                .actions(actions)
+                .connections(connections)
+                .sender(sender)
+                .closer(sender)
+                .rateLimiter(new RateLimiter(new RateCounters(dynamo, table), clock, config.rateLimits()))
+                .maxFrameBytes(config.connections().maxFrameBytes())
+                .clock(clock)
+                .activity(presence::renewIfDue)
+                .build();
         // SnapStart calls it before the snapshot; without CRaC (local runtime, tests) registering does nothing.
         Core.getGlobalContext().register(priming);
     }
@@ -170,7 +167,7 @@ public final class Services {
                 if (s == null) {
                     var credentials = lambdaCredentials();
                     var env = System.getenv();
-                    var region = Region.of(PulseConfig.fromEnvironment(env).region());
+                    var region = Region.of(PulseConfig.fromEnvironment(env).aws().region());
                     // The key's ARN (set by the stack) becomes the value PulseConfig reads, fetched once here.
                     env = SigningSecret.resolve(env, SigningSecret.reader(region, credentials, null));
                     s = new Services(PulseConfig.fromEnvironment(env), credentials);
@@ -207,8 +204,9 @@ public final class Services {
         return router;
     }
 
-    public FanOut fanOut() {
-        return fanOut;
+    /** A published event's way to its clients (what the fan-out function does with an admitted event). */
+    public EventDelivery eventDelivery() {
+        return eventDelivery;
     }
 
     public TokenExpirySweeper tokenExpirySweeper() {

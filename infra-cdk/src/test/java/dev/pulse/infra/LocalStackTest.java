@@ -115,7 +115,7 @@ class LocalStackTest {
         var connections = new ConnectionStore(dynamo, name, clock);
         var memberships = new MembershipStore(dynamo, name, clock);
         var now = clock.instant();
-        var connection = new Connection("c-1", "u-1", "acme", now, now.plus(Duration.ofHours(2)));
+        var connection = Connection.builder().connectionId("c-1").userId("u-1").workspaceId("acme").connectedAt(now).expiresAt(now.plus(Duration.ofHours(2))).build();
         connections.open(connection, List.of(Room.workspace("acme")));
         var room = new Room("acme", "chat:42");
         assertTrue(memberships.join(connection, room));

@@ -12,8 +12,7 @@ import dev.pulse.catalog.EventCatalog;
 import dev.pulse.catalog.InMemoryDeadLetters;
 import dev.pulse.catalog.Rejection;
 import dev.pulse.catalog.RulePattern;
-import dev.pulse.config.CatalogConfig;
-import dev.pulse.config.EventLogConfig;
+import dev.pulse.config.Env;
 import dev.pulse.config.PulseConfig;
 import dev.pulse.functions.ConnectHandler;
 import dev.pulse.functions.DefaultHandler;
@@ -120,7 +119,7 @@ public final class LocalSystem implements AutoCloseable {
                 .region(settings.region())
                 .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson));
         // The catalog's routes, as on AWS: one rule taking the domain events they match to the same fan-out.
-        var catalog = CatalogConfig.fromEnvironment(settings.handlerSettings()).load();
+        var catalog = PulseConfig.fromEnvironment(settings.handlerSettings()).catalog().load();
         catalog.flatMap(EventCatalog::rulePattern).ifPresent(pattern ->
                 busBuilder.rule(RulePattern.RULE_NAME, pattern, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson)));
         var bus = busBuilder.build();
@@ -134,8 +133,7 @@ public final class LocalSystem implements AutoCloseable {
         gateway.start();
 
         var environment = lambdaEnvironment(settings, dynamo, gateway, bus);
-        var services = new Services(PulseConfig.fromEnvironment(environment), EventLogConfig.fromEnvironment(environment),
-                CatalogConfig.fromEnvironment(environment), LOCAL_CREDENTIALS, interceptors);
+        var services = new Services(PulseConfig.fromEnvironment(environment), LOCAL_CREDENTIALS, interceptors);
         handlers.set(new Handlers(new ConnectHandler(services), new DisconnectHandler(services),
                 new DefaultHandler(services), new FanOutHandler(services), services.pollingEndpoint().orElseThrow()));
         return new LocalSystem(settings, dynamo, gateway, bus, services, tokens);
@@ -150,16 +148,16 @@ public final class LocalSystem implements AutoCloseable {
     static Map<String, String> lambdaEnvironment(LocalSettings settings, EmbeddedDynamoDb dynamo, WebSocketGateway gateway,
                                                  LocalEventBus bus) {
         var env = new HashMap<String, String>();
-        env.put("AWS_REGION", settings.region());
-        env.put("PULSE_CONNECTIONS_TABLE", CONNECTIONS_TABLE);
-        env.put("PULSE_EVENTS_TABLE", EVENTS_TABLE);
-        env.put("PULSE_DYNAMODB_ENDPOINT", dynamo.endpoint().toString());
-        env.put("PULSE_EVENTBRIDGE_ENDPOINT", bus.endpoint().toString());
-        env.put("PULSE_MANAGEMENT_ENDPOINT", gateway.managementEndpoint().toString());
-        env.put("PULSE_JWT_SECRET", settings.jwtSecret());
-        env.put("PULSE_JWT_ISSUER", settings.jwtIssuer());
-        env.put("PULSE_JWT_AUDIENCE", settings.jwtAudience());
-        env.put("PULSE_FANOUT_CONCURRENCY", Integer.toString(settings.fanoutConcurrency()));
+        env.put(Env.REGION, settings.region());
+        env.put(Env.CONNECTIONS_TABLE, CONNECTIONS_TABLE);
+        env.put(Env.EVENTS_TABLE, EVENTS_TABLE);
+        env.put(Env.DYNAMODB_ENDPOINT, dynamo.endpoint().toString());
+        env.put(Env.EVENTBRIDGE_ENDPOINT, bus.endpoint().toString());
+        env.put(Env.MANAGEMENT_ENDPOINT, gateway.managementEndpoint().toString());
+        env.put(Env.JWT_SECRET, settings.jwtSecret());
+        env.put(Env.JWT_ISSUER, settings.jwtIssuer());
+        env.put(Env.JWT_AUDIENCE, settings.jwtAudience());
+        env.put(Env.FANOUT_CONCURRENCY, Integer.toString(settings.fanoutConcurrency()));
         env.putAll(settings.handlerSettings());
         return env;
     }

@@ -161,7 +161,7 @@ class DeliveryEndToEndTest {
         clients.add(watcher);
         // Recorded after luke and wanda connected (their presence.join would otherwise reach and prune the ghost first), and
         // minutes old: a younger connection may still be in its $connect, so a 410 does not prune it.
-        var ghost = new Connection("R2hvc3QwMDAwMDE=", "ghost", "ws-g", Instant.now().minusSeconds(300), Instant.now().plusSeconds(600));
+        var ghost = Connection.builder().connectionId("R2hvc3QwMDAwMDE=").userId("ghost").workspaceId("ws-g").connectedAt(Instant.now().minusSeconds(300)).expiresAt(Instant.now().plusSeconds(600)).build();
         store.open(ghost, List.of(Room.user("ws-g", "ghost"), Room.workspace("ws-g")));
         // The ghost is also present in the workspace room, as its $connect would have made it.
         new PresenceStore(system.services().dynamo(), LocalSystem.CONNECTIONS_TABLE, Clock.systemUTC())

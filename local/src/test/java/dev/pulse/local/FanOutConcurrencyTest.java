@@ -3,8 +3,8 @@ package dev.pulse.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pulse.store.ConnectionStore;
 import dev.pulse.delivery.ConnectionSender;
+import dev.pulse.delivery.Delivery;
 import dev.pulse.delivery.FanOut;
 import dev.pulse.delivery.ManagementApiSender;
 import dev.pulse.protocol.Json;
@@ -72,12 +72,12 @@ class FanOutConcurrencyTest {
             }
         };
         var dynamo = system.services().dynamo();
-        var fanOut = new FanOut(new MembershipStore(dynamo, LocalSystem.CONNECTIONS_TABLE, Clock.systemUTC()),
-                new ConnectionStore(dynamo, LocalSystem.CONNECTIONS_TABLE, Clock.systemUTC()), counting, concurrency);
+        var fanOut = new FanOut(new MembershipStore(dynamo, LocalSystem.CONNECTIONS_TABLE, Clock.systemUTC()), counting,
+                concurrency);
         var event = new EventEnvelope("evt-" + eventName, eventName, "ws-conc", new Targets(true, null, null), null,
                 "corr", Instant.now(), Json.object().put("x", 1));
 
-        var report = fanOut.deliver(event);
+        var report = fanOut.deliver(new Delivery(event.rooms(), List.of(), event.content(), null));
 
         assertEquals(40, report.recipients());
         assertEquals(40, report.delivered());

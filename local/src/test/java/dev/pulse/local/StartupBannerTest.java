@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.catalog.EventCatalog;
-import dev.pulse.config.CatalogConfig;
+import dev.pulse.config.PulseConfig;
 import dev.pulse.protocol.Json;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,13 +24,13 @@ class StartupBannerTest {
     @Test
     void theLocalRuntimeValidatesWithTheHyvveCatalogUnlessTheEnvironmentSaysOtherwise() {
         assertEquals("hyvve", LocalSettings.fromEnvironment(Map.of()).handlerSettings().get("PULSE_CATALOG"));
-        assertEquals("hyvve", CatalogConfig.fromEnvironment(LocalSettings.fromEnvironment(Map.of()).handlerSettings())
-                .load().orElseThrow().app());
+        assertEquals("hyvve", PulseConfig.fromEnvironment(LocalSettings.fromEnvironment(Map.of()).handlerSettings())
+                .catalog().load().orElseThrow().app());
         assertEquals("famly", LocalSettings.fromEnvironment(Map.of("PULSE_CATALOG", "famly")).handlerSettings()
                 .get("PULSE_CATALOG"));
         // Set but empty: no catalog.
         var off = LocalSettings.fromEnvironment(Map.of("PULSE_CATALOG", "")).handlerSettings();
-        assertEquals(Optional.empty(), CatalogConfig.fromEnvironment(off).load());
+        assertEquals(Optional.empty(), PulseConfig.fromEnvironment(off).catalog().load());
         // The end-to-end tests publish arbitrary event names: no catalog there.
         assertEquals(null, LocalSettings.ephemeral().handlerSettings().get("PULSE_CATALOG"));
     }

@@ -316,9 +316,9 @@ class SyncEndToEndTest {
         assertEquals(1, logged.size());
         var envelope = new dev.pulse.model.EventEnvelope(logged.get(0).eventId(), "chat.message", "ws-s7",
                 new dev.pulse.model.Targets(false, List.of(), List.of("chat:r")), null, logged.get(0).correlationId(),
-                logged.get(0).publishedAt(), logged.get(0).data());
-        system.services().fanOut().deliver(envelope);
-        system.services().fanOut().deliver(envelope);
+                logged.get(0).publishedAt(), dev.pulse.protocol.Json.MAPPER.readTree(logged.get(0).dataJson()));
+        system.services().eventDelivery().deliver(envelope);
+        system.services().eventDelivery().deliver(envelope);
         var again = events(settled(client));
         assertEquals(2, again.size());
         for (var e : again) {

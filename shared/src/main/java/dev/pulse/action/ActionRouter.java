@@ -1,8 +1,8 @@
 package dev.pulse.action;
 
+import dev.pulse.protocol.Actions;
 import dev.pulse.model.Connection;
 import dev.pulse.store.ConnectionStore;
-import dev.pulse.auth.AuthActions;
 import dev.pulse.delivery.ConnectionCloser;
 import dev.pulse.delivery.ConnectionSender;
 import dev.pulse.protocol.ClientFrame;
@@ -14,7 +14,9 @@ import dev.pulse.ratelimit.RateDecision;
 import dev.pulse.ratelimit.RateLimiter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -37,23 +39,94 @@ public final class ActionRouter {
     private final Clock clock;
     private final Consumer<Connection> activity;
 
-    public ActionRouter(Map<String, ActionHandler> actions, ConnectionStore connections, ConnectionSender sender,
-                        RateLimiter rateLimiter, int maxFrameBytes, ConnectionCloser closer, Clock clock) {
-        this(actions, connections, sender, rateLimiter, maxFrameBytes, closer, clock, connection -> { });
+    private ActionRouter(Builder builder) {
+        this.actions = Map.copyOf(builder.actions);
+        this.connections = Objects.requireNonNull(builder.connections, "connections");
+        this.sender = Objects.requireNonNull(builder.sender, "sender");
+        this.closer = Objects.requireNonNull(builder.closer, "closer");
+        this.rateLimiter = Objects.requireNonNull(builder.rateLimiter, "rateLimiter");
+        this.maxFrameBytes = builder.maxFrameBytes;
+        this.clock = Objects.requireNonNull(builder.clock, "clock");
+        this.activity = builder.activity;
     }
 
-    /** @param activity told of every frame a live connection sends (presence renews its leases) */
-    public ActionRouter(Map<String, ActionHandler> actions, ConnectionStore connections, ConnectionSender sender,
-                        RateLimiter rateLimiter, int maxFrameBytes, ConnectionCloser closer, Clock clock,
-                        Consumer<Connection> activity) {
-        this.activity = activity;
-        this.actions = Map.copyOf(actions);
-        this.connections = connections;
-        this.sender = sender;
-        this.rateLimiter = rateLimiter;
-        this.maxFrameBytes = maxFrameBytes;
-        this.closer = closer;
-        this.clock = clock;
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Names every collaborator: sender and closer are often one object, and the wiring reads better named. */
+    public static final class Builder {
+        private final Map<String, ActionHandler> actions = new HashMap<>();
+        private ConnectionStore connections;
+        private ConnectionSender sender;
+        private ConnectionCloser closer;
+        private RateLimiter rateLimiter;
+        private int maxFrameBytes = 32 * 1024;
+        private Clock clock = Clock.systemUTC();
+        private Consumer<Connection> activity = connection -> { };
+
+        private Builder() {
+        }
+
+        /** Adds the handler of one action; a name registered twice is a wiring bug. */
+        public Builder action(String name, ActionHandler handler) {
+            if (actions.putIfAbsent(name, Objects.requireNonNull(handler, "handler")) != null) {
+                throw new IllegalStateException("action " + name + " registered twice");
+            }
+            return this;
+        }
+
+        public Builder actions(Map<String, ActionHandler> handlers) {
+            handlers.forEach(this::action);
+            return this;
+        }
+
+        /** Where the sender of each frame is looked up (its record must be live). */
+        public Builder connections(ConnectionStore connections) {
+            this.connections = connections;
+            return this;
+        }
+
+        /** Where replies and error frames go. */
+        public Builder sender(ConnectionSender sender) {
+            this.sender = sender;
+            return this;
+        }
+
+        /** Closes a connection whose token lapsed. */
+        public Builder closer(ConnectionCloser closer) {
+            this.closer = closer;
+            return this;
+        }
+
+        public Builder rateLimiter(RateLimiter rateLimiter) {
+            this.rateLimiter = rateLimiter;
+            return this;
+        }
+
+        /** Largest client frame accepted; larger ones get {@code frame_too_large}. */
+        public Builder maxFrameBytes(int maxFrameBytes) {
+            if (maxFrameBytes < 1) {
+                throw new IllegalArgumentException("maxFrameBytes must be positive");
+            }
+            this.maxFrameBytes = maxFrameBytes;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Told of every frame a live connection sends (presence renews its leases). */
+        public Builder activity(Consumer<Connection> activity) {
+            this.activity = Objects.requireNonNull(activity, "activity");
+            return this;
+        }
+
+        public ActionRouter build() {
+            return new ActionRouter(this);
+        }
     }
 
     public void route(String connectionId, String body) {
@@ -84,7 +157,7 @@ public final class ActionRouter {
                 // The record expired or the connection is closing: nothing can be done on its behalf.
                 throw new ActionException(ErrorCode.FORBIDDEN, "connection is not registered");
             }
-            if (connection.get().tokenExpired(clock.instant()) && !AuthActions.REFRESH.equals(frame.action())) {
+            if (connection.get().tokenExpired(clock.instant()) && !Actions.AUTH_REFRESH.equals(frame.action())) {
                 // The token lapsed without a refresh: say so, then close (the client reconnects with a new token).
                 sender.send(connectionId, ServerFrames.failure(requestId, ErrorCode.TOKEN_EXPIRED,
                         "the connection's token expired at " + ServerFrames.timestamp(connection.get().tokenExpiresAt())

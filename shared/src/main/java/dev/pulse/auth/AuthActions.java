@@ -1,5 +1,6 @@
 package dev.pulse.auth;
 
+import dev.pulse.protocol.Actions;
 import dev.pulse.model.Identity;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.action.ActionException;
@@ -19,7 +20,6 @@ import java.util.Map;
  * the same user and workspace before (or just after) the old one lapses.
  */
 public final class AuthActions {
-    public static final String REFRESH = "auth.refresh";
 
     private final TokenVerifier verifier;
     private final ConnectionStore connections;
@@ -30,7 +30,7 @@ public final class AuthActions {
     }
 
     public void registerInto(Map<String, ActionHandler> actions) {
-        actions.put(REFRESH, this::refresh);
+        actions.put(Actions.AUTH_REFRESH, this::refresh);
     }
 
     JsonNode refresh(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {

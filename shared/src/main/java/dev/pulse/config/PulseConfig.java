@@ -1,112 +1,163 @@
 package dev.pulse.config;
 
 import dev.pulse.auth.JwtSettings;
+import dev.pulse.catalog.EventCatalog;
+import dev.pulse.catalog.UnknownEvents;
 import dev.pulse.ratelimit.RateLimits;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Every setting of the core, read from the environment in this one place. Lambda gets them from the
- * function's environment (set by the CDK stack); the local runtime passes a map pointing at its emulators.
+ * Every setting of the core, read from the environment in this one place ({@link #fromEnvironment}), by group.
+ * Lambda gets the variables from the function's environment (set by the CDK construct); the local runtime passes a
+ * map pointing at its emulators. The names are in {@link Env}; a bad value fails at start naming its variable.
  *
- * @param jwt                 token verification; null when no key source is configured (only {@code $connect} needs one)
- * @param connectionsTable    DynamoDB table holding connections and room memberships
- * @param connectionTtl       how long a connection record lives without a {@code $disconnect}
- * @param fanoutConcurrency   at most this many {@code @connections} POSTs in flight per fan-out
- * @param region              AWS region for every client
- * @param managementEndpoint  the {@code @connections} callback URL (https://{api}.execute-api.{region}.amazonaws.com/{stage}); null = derive from the event
- * @param dynamoDbEndpoint    endpoint override (local), or null for the regional endpoint
- * @param eventBridgeEndpoint endpoint override (local), or null
- * @param eventBusName        the bus the publisher writes to and the rule listens on
- * @param rateLimits          per-connection limits per action (PULSE_RATE_LIMITS, e.g. {@code room.join=10/60s,*=60/10s})
- * @param maxFrameBytes       largest client frame accepted (PULSE_MAX_FRAME_BYTES, default 32 KiB: one API Gateway frame)
- * @param clientEventPrefixes event names clients may publish to rooms must start with one of these
- *                            (PULSE_CLIENT_EVENT_PREFIXES, comma-separated, default {@code client.})
- * @param allowedOrigins      browser origins allowed to connect (PULSE_ALLOWED_ORIGINS, comma-separated, e.g.
- *                            {@code https://app.example.com}); empty = any. Requests without an Origin header
- *                            (servers, mobile apps) are not affected.
- * @param presenceNamespaces  room namespaces with presence (PULSE_PRESENCE_NAMESPACES, comma-separated, default
- *                            {@code workspace,chat,channel}; empty turns presence off). Every first connect and
- *                            last disconnect of a user is posted to each such room's members.
- * @param presenceSignalLimit rooms with more connections than this get no presence signals (presence.list still
- *                            answers): PULSE_PRESENCE_SIGNAL_LIMIT, default 1000. Each signal is a post per member,
- *                            so without a bound a workspace-wide reconnect would cost members² posts.
+ * @param aws         region, endpoints and bus
+ * @param jwt         token verification; null when no key source is configured (only {@code $connect}, {@code $default}'s
+ *                    {@code auth.refresh} and the polling endpoint need one)
+ * @param tables      DynamoDB tables
+ * @param connections what a connection may do and how long its record lives
+ * @param rateLimits  per-connection limits per action ({@link Env#RATE_LIMITS}, e.g. {@code room.join=10/60s,*=60/10s})
+ * @param delivery    the fan-out
+ * @param presence    presence rooms and their signals
+ * @param catalog     the event catalog the fan-out validates and routes with
  */
-public record PulseConfig(
-        JwtSettings jwt,
-        String connectionsTable,
-        Duration connectionTtl,
-        int fanoutConcurrency,
-        String region,
-        URI managementEndpoint,
-        URI dynamoDbEndpoint,
-        URI eventBridgeEndpoint,
-        String eventBusName,
-        RateLimits rateLimits,
-        int maxFrameBytes,
-        java.util.List<String> clientEventPrefixes,
-        java.util.List<String> allowedOrigins,
-        java.util.Set<String> presenceNamespaces,
-        int presenceSignalLimit) {
+public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections connections, RateLimits rateLimits,
+                          Delivery delivery, Presence presence, Catalog catalog) {
 
     /** API Gateway closes every connection after 2 h; 10 min of slack covers clock skew and late disconnects. */
     public static final Duration DEFAULT_CONNECTION_TTL = Duration.ofMinutes(130);
-
     public static final String DEFAULT_PRESENCE_NAMESPACES = "workspace,chat,channel";
+    public static final int DEFAULT_PRESENCE_SIGNAL_LIMIT = 1000;
+    public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofHours(24);
+    public static final String DEFAULT_CONNECTIONS_TABLE = "pulse-connections";
+    public static final String DEFAULT_EVENTS_TABLE = "pulse-events";
+    /** One API Gateway WebSocket frame. */
+    public static final int DEFAULT_MAX_FRAME_BYTES = 32 * 1024;
+    public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
+
+    public PulseConfig {
+        Objects.requireNonNull(aws, "aws");
+        Objects.requireNonNull(tables, "tables");
+        Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(rateLimits, "rateLimits");
+        Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(presence, "presence");
+        Objects.requireNonNull(catalog, "catalog");
+    }
+
+    /**
+     * @param region              AWS region for every client ({@link Env#REGION}, default us-east-1)
+     * @param managementEndpoint  the {@code @connections} callback URL (https://{api}.execute-api.{region}.amazonaws.com/{stage});
+     *                            required by every function that posts ({@link Env#MANAGEMENT_ENDPOINT})
+     * @param dynamoDbEndpoint    endpoint override (local), or null for the regional endpoint
+     * @param eventBridgeEndpoint endpoint override (local), or null
+     * @param eventBus            the bus the publisher writes to and the rule listens on ({@link Env#EVENT_BUS}, default {@code default})
+     */
+    public record Aws(String region, URI managementEndpoint, URI dynamoDbEndpoint, URI eventBridgeEndpoint, String eventBus) {
+    }
+
+    /**
+     * @param connections    connections, memberships, presence, rate-limit counters ({@link Env#CONNECTIONS_TABLE})
+     * @param events         the per-room event log ({@link Env#EVENTS_TABLE})
+     * @param eventRetention how long logged events stay replayable ({@link Env#EVENT_RETENTION_SECONDS}, default 24 h)
+     */
+    public record Tables(String connections, String events, Duration eventRetention) {
+    }
+
+    /**
+     * @param ttl                 how long a connection record lives without a {@code $disconnect}
+     * @param maxFrameBytes       largest client frame accepted (default 32 KiB: one API Gateway frame)
+     * @param allowedOrigins      browser origins allowed to connect (e.g. {@code https://app.example.com}); empty = any.
+     *                            Requests without an Origin header (servers, mobile apps) are not affected.
+     * @param clientEventPrefixes event names clients may publish to rooms must start with one of these (default {@code client.})
+     */
+    public record Connections(Duration ttl, int maxFrameBytes, List<String> allowedOrigins, List<String> clientEventPrefixes) {
+        public Connections {
+            allowedOrigins = List.copyOf(allowedOrigins);
+            clientEventPrefixes = List.copyOf(clientEventPrefixes);
+        }
+    }
+
+    /** @param concurrency at most this many {@code @connections} POSTs in flight per delivery */
+    public record Delivery(int concurrency) {
+    }
+
+    /**
+     * @param namespaces  room namespaces with presence (default {@code workspace,chat,channel}; empty turns presence off)
+     * @param signalLimit rooms with more connections than this get no presence signals (presence.list still answers):
+     *                    each signal is a post per member, so without a bound a workspace-wide reconnect would cost
+     *                    members² posts
+     */
+    public record Presence(Set<String> namespaces, int signalLimit) {
+        public Presence {
+            namespaces = Set.copyOf(namespaces);
+        }
+    }
+
+    /**
+     * @param name               the catalog to validate and route with: a bare app name from the classpath ({@code hyvve}),
+     *                           {@code classpath:…}, {@code file:…} or a path; null = none (events are delivered by their
+     *                           envelope only)
+     * @param unknownEvents      overrides the catalog's policy for undeclared events; null = the catalog's own
+     * @param deadLetterQueueUrl SQS queue URL refused events are sent to; null = kept in memory (local runtime)
+     */
+    public record Catalog(String name, UnknownEvents unknownEvents, String deadLetterQueueUrl) {
+        /**
+         * The configured catalog, loaded and checked, with the override applied.
+         *
+         * @throws dev.pulse.catalog.CatalogException if it is missing or invalid: a bad catalog stops the function at
+         *                                            start, before any event is delivered
+         */
+        public Optional<EventCatalog> load() {
+            return name == null ? Optional.empty() : Optional.of(EventCatalog.load(name).withUnknownEvents(unknownEvents));
+        }
+    }
 
     public static PulseConfig fromEnvironment() {
         return fromEnvironment(System.getenv());
     }
 
-    public static PulseConfig fromEnvironment(Map<String, String> env) {
-        boolean hasKeySource = !blank(env.get("PULSE_JWT_SECRET")) || !blank(env.get("PULSE_JWT_JWKS_URL"));
-        // Only $connect verifies tokens; the other functions run without any key material.
-        var jwt = !hasKeySource ? null : new JwtSettings(
-                env.get("PULSE_JWT_SECRET"),
-                uri(env.get("PULSE_JWT_JWKS_URL")),
-                blankToNull(env.get("PULSE_JWT_ISSUER")),
-                blankToNull(env.get("PULSE_JWT_AUDIENCE")),
-                env.get("PULSE_JWT_USER_CLAIM"),
-                env.get("PULSE_JWT_WORKSPACE_CLAIM"),
-                seconds(env.get("PULSE_JWT_CLOCK_SKEW_SECONDS")),
-                seconds(env.get("PULSE_JWT_JWKS_CACHE_SECONDS")));
-        return new PulseConfig(
-                jwt,
-                env.getOrDefault("PULSE_CONNECTIONS_TABLE", "pulse-connections"),
-                Optional.ofNullable(seconds(env.get("PULSE_CONNECTION_TTL_SECONDS"))).orElse(DEFAULT_CONNECTION_TTL),
-                Integer.parseInt(env.getOrDefault("PULSE_FANOUT_CONCURRENCY", "64")),
-                env.getOrDefault("AWS_REGION", "us-east-1"),
-                uri(env.get("PULSE_MANAGEMENT_ENDPOINT")),
-                uri(env.get("PULSE_DYNAMODB_ENDPOINT")),
-                uri(env.get("PULSE_EVENTBRIDGE_ENDPOINT")),
-                env.getOrDefault("PULSE_EVENT_BUS", "default"),
-                RateLimits.parse(env.get("PULSE_RATE_LIMITS")),
-                Integer.parseInt(env.getOrDefault("PULSE_MAX_FRAME_BYTES", "32768")),
-                list(env.getOrDefault("PULSE_CLIENT_EVENT_PREFIXES", "client.")),
-                list(env.getOrDefault("PULSE_ALLOWED_ORIGINS", "")),
-                java.util.Set.copyOf(list(env.getOrDefault("PULSE_PRESENCE_NAMESPACES", DEFAULT_PRESENCE_NAMESPACES))),
-                Integer.parseInt(env.getOrDefault("PULSE_PRESENCE_SIGNAL_LIMIT", "1000").trim()));
+    /** @throws ConfigException naming the variable and its value when one cannot be used */
+    public static PulseConfig fromEnvironment(Map<String, String> environment) {
+        var env = new EnvReader(environment);
+        var aws = new Aws(env.text(Env.REGION, "us-east-1"), env.uri(Env.MANAGEMENT_ENDPOINT), env.uri(Env.DYNAMODB_ENDPOINT),
+                env.uri(Env.EVENTBRIDGE_ENDPOINT), env.text(Env.EVENT_BUS, "default"));
+        var tables = new Tables(env.text(Env.CONNECTIONS_TABLE, DEFAULT_CONNECTIONS_TABLE),
+                env.text(Env.EVENTS_TABLE, DEFAULT_EVENTS_TABLE),
+                env.seconds(Env.EVENT_RETENTION_SECONDS, DEFAULT_EVENT_RETENTION));
+        var connections = new Connections(env.seconds(Env.CONNECTION_TTL_SECONDS, DEFAULT_CONNECTION_TTL),
+                env.integer(Env.MAX_FRAME_BYTES, DEFAULT_MAX_FRAME_BYTES, 1),
+                env.list(Env.ALLOWED_ORIGINS, ""), env.list(Env.CLIENT_EVENT_PREFIXES, "client."));
+        var rateLimits = env.text(Env.RATE_LIMITS) == null ? RateLimits.defaults()
+                : env.parse(Env.RATE_LIMITS, RateLimits::parse, "a list of <action>=<max>/<window>");
+        var presence = new Presence(Set.copyOf(env.list(Env.PRESENCE_NAMESPACES, DEFAULT_PRESENCE_NAMESPACES)),
+                env.integer(Env.PRESENCE_SIGNAL_LIMIT, DEFAULT_PRESENCE_SIGNAL_LIMIT, 0));
+        var catalog = new Catalog(env.text(Env.CATALOG),
+                env.parse(Env.UNKNOWN_EVENTS, UnknownEvents::parse, "strict or permissive"),
+                env.text(Env.DEAD_LETTER_QUEUE_URL));
+        return new PulseConfig(aws, jwt(env), tables, connections, rateLimits,
+                new Delivery(env.integer(Env.FANOUT_CONCURRENCY, DEFAULT_FANOUT_CONCURRENCY, 1)), presence, catalog);
     }
 
-    private static java.util.List<String> list(String commaSeparated) {
-        return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
-    }
-
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
-    }
-
-    private static URI uri(String value) {
-        return value == null || value.isBlank() ? null : URI.create(value.trim());
-    }
-
-    private static Duration seconds(String value) {
-        return value == null || value.isBlank() ? null : Duration.ofSeconds(Long.parseLong(value.trim()));
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
+    private static JwtSettings jwt(EnvReader env) {
+        // Only the functions that verify tokens get key material; the others run without any.
+        if (env.raw(Env.JWT_SECRET) == null && env.text(Env.JWT_JWKS_URL) == null) {
+            return null;
+        }
+        try {
+            return new JwtSettings(env.raw(Env.JWT_SECRET), env.uri(Env.JWT_JWKS_URL), env.raw(Env.JWT_ISSUER),
+                    env.raw(Env.JWT_AUDIENCE), env.text(Env.JWT_USER_CLAIM), env.text(Env.JWT_WORKSPACE_CLAIM),
+                    env.seconds(Env.JWT_CLOCK_SKEW_SECONDS, null), env.seconds(Env.JWT_JWKS_CACHE_SECONDS, null));
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("JWT settings (" + Env.JWT_SECRET + ", " + Env.JWT_JWKS_URL + ", …): " + e.getMessage(), e);
+        }
     }
 }

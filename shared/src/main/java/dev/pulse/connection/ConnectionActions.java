@@ -1,5 +1,6 @@
 package dev.pulse.connection;
 
+import dev.pulse.protocol.Actions;
 import dev.pulse.action.ActionHandler;
 import dev.pulse.model.Connection;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,8 +14,6 @@ import java.util.Map;
 
 /** {@code ping} (keeps the socket inside API Gateway's idle timeout) and {@code connection.info}. */
 public final class ConnectionActions {
-    public static final String PING = "ping";
-    public static final String INFO = "connection.info";
 
     private final MembershipStore memberships;
     private final Clock clock;
@@ -25,8 +24,8 @@ public final class ConnectionActions {
     }
 
     public void registerInto(Map<String, ActionHandler> actions) {
-        actions.put(PING, this::ping);
-        actions.put(INFO, this::info);
+        actions.put(Actions.PING, this::ping);
+        actions.put(Actions.CONNECTION_INFO, this::info);
     }
 
     JsonNode ping(Connection connection, ClientFrame frame) {

@@ -27,17 +27,11 @@ public final class ConnectionLifecycle {
     private final List<String> allowedOrigins;
     private final MembershipListener listener;
 
-    public ConnectionLifecycle(TokenVerifier verifier, ConnectionStore connections, Clock clock, Duration connectionTtl) {
-        this(verifier, connections, clock, connectionTtl, List.of());
-    }
-
-    /** @param allowedOrigins browser origins that may connect; empty allows any */
-    public ConnectionLifecycle(TokenVerifier verifier, ConnectionStore connections, Clock clock, Duration connectionTtl,
-                               List<String> allowedOrigins) {
-        this(verifier, connections, clock, connectionTtl, allowedOrigins, MembershipListener.NONE);
-    }
-
-    /** @param listener told of the automatic rooms after connect and of every room after disconnect (presence) */
+    /**
+     * @param verifier       null where only {@link #disconnect} is used (the $disconnect function holds no keys)
+     * @param allowedOrigins browser origins that may connect; empty allows any
+     * @param listener       told of the automatic rooms after connect and of every room after disconnect (presence)
+     */
     public ConnectionLifecycle(TokenVerifier verifier, ConnectionStore connections, Clock clock, Duration connectionTtl,
                                List<String> allowedOrigins, MembershipListener listener) {
         this.listener = listener;
@@ -48,7 +42,6 @@ public final class ConnectionLifecycle {
         this.allowedOrigins = List.copyOf(allowedOrigins);
     }
 
-    /** @param verifier null where only {@link #disconnect} is used (the $disconnect function holds no keys) */
     public ConnectOutcome connect(String connectionId, Map<String, String> queryParameters, Map<String, String> headers) {
         if (verifier == null) {
             throw new IllegalStateException("no JWT settings: set PULSE_JWT_SECRET or PULSE_JWT_JWKS_URL");
@@ -76,8 +69,16 @@ public final class ConnectionLifecycle {
             return ConnectOutcome.refused(403, "claims_invalid");
         }
         Instant now = clock.instant();
-        var connection = new Connection(connectionId, identity.userId(), identity.workspaceId(), now, now.plus(connectionTtl),
-                identity.expiresAt(), Connection.INITIAL_PRESENCE_STATUS, now);
+        var connection = Connection.builder()
+                .connectionId(connectionId)
+                .userId(identity.userId())
+                .workspaceId(identity.workspaceId())
+                .connectedAt(now)
+                .expiresAt(now.plus(connectionTtl))
+                .tokenExpiresAt(identity.expiresAt())
+                .presenceStatus(Connection.INITIAL_PRESENCE_STATUS)
+                .presenceRenewedAt(now)
+                .build();
         var rooms = autoJoinRooms(identity);
         connections.open(connection, rooms);
         for (Room room : rooms) {

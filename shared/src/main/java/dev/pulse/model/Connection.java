@@ -26,13 +26,73 @@ public record Connection(String connectionId, String userId, String workspaceId,
         }
     }
 
-    public Connection(String connectionId, String userId, String workspaceId, Instant connectedAt, Instant expiresAt,
-                      Instant tokenExpiresAt) {
-        this(connectionId, userId, workspaceId, connectedAt, expiresAt, tokenExpiresAt, null, null);
+    /** The connection with a new presence status and lease renewal time. */
+    public Connection withPresence(String status, Instant renewedAt) {
+        return new Connection(connectionId, userId, workspaceId, connectedAt, expiresAt, tokenExpiresAt, status, renewedAt);
     }
 
-    public Connection(String connectionId, String userId, String workspaceId, Instant connectedAt, Instant expiresAt) {
-        this(connectionId, userId, workspaceId, connectedAt, expiresAt, null);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Names each field, since four of them are Strings and four Instants side by side. */
+    public static final class Builder {
+        private String connectionId;
+        private String userId;
+        private String workspaceId;
+        private Instant connectedAt;
+        private Instant expiresAt;
+        private Instant tokenExpiresAt;
+        private String presenceStatus;
+        private Instant presenceRenewedAt;
+
+        private Builder() {
+        }
+
+        public Builder connectionId(String connectionId) {
+            this.connectionId = connectionId;
+            return this;
+        }
+
+        public Builder userId(String userId) {
+            this.userId = userId;
+            return this;
+        }
+
+        public Builder workspaceId(String workspaceId) {
+            this.workspaceId = workspaceId;
+            return this;
+        }
+
+        public Builder connectedAt(Instant connectedAt) {
+            this.connectedAt = connectedAt;
+            return this;
+        }
+
+        public Builder expiresAt(Instant expiresAt) {
+            this.expiresAt = expiresAt;
+            return this;
+        }
+
+        public Builder tokenExpiresAt(Instant tokenExpiresAt) {
+            this.tokenExpiresAt = tokenExpiresAt;
+            return this;
+        }
+
+        public Builder presenceStatus(String presenceStatus) {
+            this.presenceStatus = presenceStatus;
+            return this;
+        }
+
+        public Builder presenceRenewedAt(Instant presenceRenewedAt) {
+            this.presenceRenewedAt = presenceRenewedAt;
+            return this;
+        }
+
+        public Connection build() {
+            return new Connection(connectionId, userId, workspaceId, connectedAt, expiresAt, tokenExpiresAt,
+                    presenceStatus, presenceRenewedAt);
+        }
     }
 
     public boolean tokenExpired(Instant now) {

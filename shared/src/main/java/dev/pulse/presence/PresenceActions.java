@@ -1,5 +1,6 @@
 package dev.pulse.presence;
 
+import dev.pulse.protocol.Actions;
 import dev.pulse.model.PresenceStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.action.ActionException;
@@ -16,8 +17,6 @@ import java.util.Map;
 
 /** {@code presence.update} (this connection's status) and {@code presence.list} (a room's present users). */
 public final class PresenceActions {
-    public static final String UPDATE = "presence.update";
-    public static final String LIST = "presence.list";
 
     private final PresenceTracker tracker;
     private final MembershipStore memberships;
@@ -28,8 +27,8 @@ public final class PresenceActions {
     }
 
     public void registerInto(Map<String, ActionHandler> actions) {
-        actions.put(UPDATE, this::update);
-        actions.put(LIST, this::list);
+        actions.put(Actions.PRESENCE_UPDATE, this::update);
+        actions.put(Actions.PRESENCE_LIST, this::list);
     }
 
     private JsonNode update(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {

@@ -1,5 +1,6 @@
 package dev.pulse.presence;
 
+import dev.pulse.protocol.Signals;
 import dev.pulse.model.PresenceChange;
 import dev.pulse.model.PresenceStatus;
 import dev.pulse.model.UserPresence;
@@ -16,6 +17,7 @@ import dev.pulse.room.RoomBroadcast;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -40,11 +42,6 @@ public final class PresenceTracker implements MembershipListener {
     /** Lapsed users cleaned up per presence.list, so one request's work stays bounded. */
     static final int MAX_CLEANUPS_PER_LIST = 25;
 
-    public static final int DEFAULT_SIGNAL_LIMIT = 1000;
-
-    public static final String JOIN = "presence.join";
-    public static final String LEAVE = "presence.leave";
-    public static final String UPDATE = "presence.update";
 
     private static final Logger LOG = LoggerFactory.getLogger(PresenceTracker.class);
 
@@ -56,26 +53,24 @@ public final class PresenceTracker implements MembershipListener {
     private final Clock clock;
     private final int signalLimit;
 
-    /** @param namespaces room namespaces with presence; empty turns presence off */
-    public PresenceTracker(PresenceStore store, MembershipStore memberships, ConnectionStore connections,
-                           RoomBroadcast broadcast, Set<String> namespaces, Clock clock) {
-        this(store, memberships, connections, broadcast, namespaces, clock, DEFAULT_SIGNAL_LIMIT);
-    }
-
     /**
+     * @param namespaces  room namespaces with presence; empty turns presence off
      * @param signalLimit rooms with more connections than this get no presence signals (their members poll
      *                    presence.list): each signal costs a post per member, so an unbounded room would pay
      *                    members² posts when everyone reconnects
      */
-    public PresenceTracker(PresenceStore store, MembershipStore memberships, ConnectionStore connections,
-                           RoomBroadcast broadcast, Set<String> namespaces, Clock clock, int signalLimit) {
-        this.signalLimit = signalLimit;
-        this.store = store;
-        this.memberships = memberships;
-        this.connections = connections;
+    public PresenceTracker(Stores stores, RoomBroadcast broadcast, Set<String> namespaces, int signalLimit, Clock clock) {
+        this.store = stores.presence();
+        this.memberships = stores.memberships();
+        this.connections = stores.connections();
         this.broadcast = broadcast;
         this.namespaces = Set.copyOf(namespaces);
+        this.signalLimit = signalLimit;
         this.clock = clock;
+    }
+
+    /** The three stores presence reads and writes, named (all three live in the connections table). */
+    public record Stores(PresenceStore presence, MembershipStore memberships, ConnectionStore connections) {
     }
 
     public boolean tracks(Room room) {
@@ -92,7 +87,7 @@ public final class PresenceTracker implements MembershipListener {
             return;
         }
         var status = status(connection);
-        announce(connection, room, store.enter(connection, room, status, leaseFrom(clock.instant())), null);
+        settle(announce(connection, room, store.enter(connection, room, status, leaseFrom(clock.instant())), null));
     }
 
     @Override
@@ -100,20 +95,37 @@ public final class PresenceTracker implements MembershipListener {
         if (!tracks(room)) {
             return;
         }
-        announce(connection, room, store.exit(connection.connectionId(), connection.userId(), room), null);
+        settle(announce(connection, room, store.exit(connection.connectionId(), connection.userId(), room), null));
     }
 
-    /** A connection closed without its {@code $disconnect} (pruned after a 410): it leaves every presence room. */
-    public void pruned(ClosedConnection closed) {
-        if (closed.connection() == null) {
-            return;
-        }
-        for (Room room : closed.rooms()) {
-            try {
-                left(closed.connection(), room);
-            } catch (RuntimeException e) {
-                // Its lease still ends its presence; the delivery that found it gone is not failed for this.
-                LOG.warn("presence cleanup of pruned connection {} failed", closed.connection().connectionId(), e);
+    /**
+     * A connection closed without its {@code $disconnect} (pruned after a 410): it leaves every presence room, and
+     * the others hear of it. Connections found gone while telling them are settled the same way, in a loop (not by
+     * recursion), until none is left.
+     */
+    @Override
+    public void closed(ClosedConnection closed) {
+        settle(List.of(closed));
+    }
+
+    private void settle(List<ClosedConnection> pruned) {
+        var pending = new ArrayDeque<>(pruned);
+        while (!pending.isEmpty()) {
+            var closed = pending.poll();
+            if (closed.connection() == null) {
+                continue;
+            }
+            for (Room room : closed.rooms()) {
+                if (!tracks(room)) {
+                    continue;
+                }
+                try {
+                    var connection = closed.connection();
+                    pending.addAll(announce(connection, room, store.exit(connection.connectionId(), connection.userId(), room), null));
+                } catch (RuntimeException e) {
+                    // Its lease still ends its presence; the delivery that found it gone is not failed for this.
+                    LOG.warn("presence cleanup of pruned connection {} failed", closed.connection().connectionId(), e);
+                }
             }
         }
     }
@@ -131,7 +143,7 @@ public final class PresenceTracker implements MembershipListener {
         for (Room room : presenceRooms(connection)) {
             var change = store.update(connection, room, status, leaseFrom(now))
                     .orElseGet(() -> store.enter(connection, room, status, leaseFrom(now)));
-            announce(connection, room, change, correlationId);
+            settle(announce(connection, room, change, correlationId));
         }
         return true;
     }
@@ -151,7 +163,7 @@ public final class PresenceTracker implements MembershipListener {
             // A lease that lapsed anyway (a very quiet client) comes back, with a join for the others.
             var change = store.update(connection, room, status, leaseFrom(now))
                     .orElseGet(() -> store.enter(connection, room, status, leaseFrom(now)));
-            announce(connection, room, change, null);
+            settle(announce(connection, room, change, null));
         }
     }
 
@@ -159,7 +171,7 @@ public final class PresenceTracker implements MembershipListener {
     public PresenceStore.PresenceSnapshot list(Connection reader, Room room) {
         var snapshot = store.list(room, MAX_LISTED_USERS);
         snapshot.lapsed().entrySet().stream().limit(MAX_CLEANUPS_PER_LIST).forEach(lapsed ->
-                announce(reader, room, store.removeLapsed(room, lapsed.getKey(), lapsed.getValue()), null));
+                settle(announce(reader, room, store.removeLapsed(room, lapsed.getKey(), lapsed.getValue()), null)));
         return snapshot;
     }
 
@@ -167,29 +179,34 @@ public final class PresenceTracker implements MembershipListener {
         return memberships.rooms(connection.connectionId()).stream().filter(this::tracks).toList();
     }
 
-    /** Tells the room's other connections what changed, if anything did. Never fails the caller's action. */
-    private void announce(Connection actor, Room room, PresenceChange change, String correlationId) {
+    /**
+     * Tells the room's other connections what changed, if anything did. Never fails the caller's action.
+     *
+     * @return the connections found gone while telling them (for {@link #settle})
+     */
+    private List<ClosedConnection> announce(Connection actor, Room room, PresenceChange change, String correlationId) {
         String event;
         JsonNode data;
         if (change.joined()) {
-            event = JOIN;
+            event = Signals.PRESENCE_JOIN;
             data = describe(room, change.after());
         } else if (change.left()) {
-            event = LEAVE;
+            event = Signals.PRESENCE_LEAVE;
             data = Json.object().put("userId", change.before().userId()).put("room", room.name());
         } else if (change.statusChanged()) {
-            event = UPDATE;
+            event = Signals.PRESENCE_UPDATE;
             data = describe(room, change.after());
         } else {
-            return;
+            return List.of();
         }
         try {
             if (!signalsIn(room)) {
-                return;
+                return List.of();
             }
-            broadcast.signalToOthers(actor, room, event, correlationId, data);
+            return broadcast.signalToOthers(actor, room, event, correlationId, data).pruned();
         } catch (RuntimeException e) {
             LOG.warn("presence signal failed event={} room={} userId={}", event, room.name(), actor.userId(), e);
+            return List.of();
         }
     }
 

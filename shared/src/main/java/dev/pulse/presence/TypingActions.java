@@ -1,5 +1,6 @@
 package dev.pulse.presence;
 
+import dev.pulse.protocol.Actions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.action.ActionException;
 import dev.pulse.action.ActionHandler;
@@ -10,7 +11,9 @@ import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
 import dev.pulse.store.MembershipStore;
 import dev.pulse.room.RoomArgument;
+import dev.pulse.room.MembershipListener;
 import dev.pulse.room.RoomBroadcast;
+import dev.pulse.protocol.Signals;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -22,23 +25,24 @@ import java.util.Set;
  * someone "typing" forever and the server keeps no timers.
  */
 public final class TypingActions {
-    public static final String START = "typing.start";
-    public static final String STOP = "typing.stop";
     /** How long a typing indicator lives without a new start (clients send start again every few seconds). */
     public static final Duration TYPING_TIMEOUT = Duration.ofSeconds(6);
     private static final Set<String> TYPING_NAMESPACES = Set.of("chat", "channel");
 
     private final MembershipStore memberships;
     private final RoomBroadcast broadcast;
+    private final MembershipListener listener;
 
-    public TypingActions(MembershipStore memberships, RoomBroadcast broadcast) {
+    /** @param listener told of the connections found gone while signalling (presence) */
+    public TypingActions(MembershipStore memberships, RoomBroadcast broadcast, MembershipListener listener) {
         this.memberships = memberships;
         this.broadcast = broadcast;
+        this.listener = listener;
     }
 
     public void registerInto(Map<String, ActionHandler> actions) {
-        actions.put(START, (connection, frame) -> typing(connection, frame, true));
-        actions.put(STOP, (connection, frame) -> typing(connection, frame, false));
+        actions.put(Actions.TYPING_START, (connection, frame) -> typing(connection, frame, true));
+        actions.put(Actions.TYPING_STOP, (connection, frame) -> typing(connection, frame, false));
     }
 
     private JsonNode typing(Connection connection, ClientFrame frame, boolean start) throws ActionException, ProtocolException {
@@ -54,7 +58,8 @@ public final class TypingActions {
         if (start) {
             data.put("expiresInMs", TYPING_TIMEOUT.toMillis());
         }
-        broadcast.signalToOthers(connection, room, start ? START : STOP, frame.id(), data);
+        broadcast.signalToOthers(connection, room, start ? Signals.TYPING_START : Signals.TYPING_STOP, frame.id(), data)
+                .pruned().forEach(listener::closed);
         return Json.object().put("room", name);
     }
 }

@@ -2,13 +2,15 @@ package dev.pulse.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pulse.model.EventContent;
+import dev.pulse.model.Position;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,46 +26,52 @@ public final class ServerFrames {
     }
 
     /**
-     * An event frame.
+     * An event frame without a position (an ephemeral signal, or an event delivered without a log).
      *
-     * @param event         the publisher's event name, unchanged
-     * @param room          the room through which this connection got the event
-     * @param eventId       the event's unique id
-     * @param timestamp     when it was published
-     * @param correlationId omitted from the frame when null
-     * @param data          the payload, any JSON; null is written as JSON null
+     * @param content what the event is; its payload (JSON text) is spliced in as it is
+     * @param room    the room through which this connection got the event
      */
-    public static String event(String event, String room, String eventId, Instant timestamp, String correlationId, JsonNode data) {
-        return write(eventObject(event, room, 0, null, eventId, timestamp, correlationId, data));
+    public static String event(EventContent content, String room) {
+        return event(content, room, null, Map.of());
     }
 
     /**
-     * An event frame carrying its position in {@code room}: {@code seq} (from 1, gap-free per room and epoch)
-     * and {@code epoch} (the room stream's identity; it changes when the room's history was lost).
+     * An event frame carrying its position in {@code room}: {@code seq} (from 1, gap-free per room and epoch) and
+     * {@code epoch} (the room stream's identity; it changes when the room's history was lost), plus the event's
+     * positions in other rooms it was logged in ({@code "positions": {"chat:7": {"seq": 3, "epoch": "…"}}}) for a
+     * connection reached through {@code room} that may also be in those rooms; omitted when empty.
+     *
+     * @param position null for a frame without a position
      */
-    public static String event(String event, String room, long seq, String epoch, String eventId, Instant timestamp,
-                               String correlationId, JsonNode data) {
-        return event(event, room, seq, epoch, null, eventId, timestamp, correlationId, data);
-    }
-
-    /**
-     * Like {@link #event(String, String, long, String, String, Instant, String, JsonNode)}, plus the event's
-     * positions in other rooms it was logged in ({@code {"chat:7": {"seq": 3, "epoch": "…"}}}), for a
-     * connection reached through {@code room} that may also be in those rooms; omitted when null or empty.
-     */
-    public static String event(String event, String room, long seq, String epoch, ObjectNode otherPositions, String eventId,
-                               Instant timestamp, String correlationId, JsonNode data) {
-        if (seq < 1) {
-            throw new IllegalArgumentException("seq must be at least 1, got " + seq);
+    public static String event(EventContent content, String room, Position position, Map<String, Position> otherPositions) {
+        Objects.requireNonNull(content, "content");
+        ObjectNode frame = Json.object();
+        frame.put("type", "event");
+        frame.put("event", content.event());
+        frame.put("room", Objects.requireNonNull(room, "room"));
+        if (position != null) {
+            if (position.seq() < 1) {
+                throw new IllegalArgumentException("seq must be at least 1, got " + position.seq());
+            }
+            if (position.epoch().isEmpty()) {
+                throw new IllegalArgumentException("epoch must be a non-empty string");
+            }
+            frame.put("seq", position.seq());
+            frame.put("epoch", position.epoch());
         }
-        if (epoch == null || epoch.isEmpty()) {
-            throw new IllegalArgumentException("epoch must be a non-empty string");
+        frame.put("eventId", content.eventId());
+        frame.put("timestamp", timestamp(content.publishedAt()));
+        if (content.correlationId() != null) {
+            frame.put("correlationId", content.correlationId());
         }
-        ObjectNode frame = eventObject(event, room, seq, epoch, eventId, timestamp, correlationId, data);
         if (otherPositions != null && !otherPositions.isEmpty()) {
-            frame.set("positions", otherPositions);
+            ObjectNode others = frame.putObject("positions");
+            otherPositions.forEach((name, p) -> others.putObject(name).put("seq", p.seq()).put("epoch", p.epoch()));
         }
-        return write(frame);
+        // The payload was serialised once per event; only this small header is written per frame.
+        String head = write(frame);
+        var out = new StringBuilder(head.length() + content.dataJson().length() + 9);
+        return out.append(head, 0, head.length() - 1).append(",\"data\":").append(content.dataJson()).append('}').toString();
     }
 
     /**
@@ -96,25 +104,6 @@ public final class ServerFrames {
         frame.set("rooms", Objects.requireNonNull(rooms, "rooms"));
         frame.put("more", more);
         return write(frame);
-    }
-
-    private static ObjectNode eventObject(String event, String room, long seq, String epoch, String eventId,
-                                          Instant timestamp, String correlationId, JsonNode data) {
-        ObjectNode frame = Json.object();
-        frame.put("type", "event");
-        frame.put("event", Objects.requireNonNull(event, "event"));
-        frame.put("room", Objects.requireNonNull(room, "room"));
-        if (epoch != null) {
-            frame.put("seq", seq);
-            frame.put("epoch", epoch);
-        }
-        frame.put("eventId", Objects.requireNonNull(eventId, "eventId"));
-        frame.put("timestamp", timestamp(Objects.requireNonNull(timestamp, "timestamp")));
-        if (correlationId != null) {
-            frame.put("correlationId", correlationId);
-        }
-        frame.set("data", data == null ? NullNode.getInstance() : data);
-        return frame;
     }
 
     /** A successful reply to the request {@code id}; {@code data} must be a JSON object. */

@@ -1,30 +1,21 @@
 package dev.pulse.ratelimit;
 
-import dev.pulse.store.ConnectionTable;
+import dev.pulse.store.RateCounters;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import java.time.Instant;
 
 /**
- * Per-connection, per-action fixed-window limits, exact across concurrent Lambda invocations: one
- * conditional atomic UpdateItem per request on a counter item for (connection, bucket, window), so two
- * invocations can never both take the last slot. Counter items live in the connections table under
- * {@code l#{connectionId}#{bucket}} / {@code w#{windowStart}} and expire by TTL right after their window.
+ * Per-connection, per-action fixed-window limits, exact across concurrent Lambda invocations: the window a
+ * request falls in is counted in the {@link RateCounters}, which refuse once it holds the limit.
  */
 public final class RateLimiter {
-    private static final String COUNT = "n";
-
-    private final DynamoDbClient dynamo;
-    private final String table;
+    private final RateCounters counters;
     private final Clock clock;
     private final RateLimits limits;
 
-    public RateLimiter(DynamoDbClient dynamo, String table, Clock clock, RateLimits limits) {
-        this.dynamo = dynamo;
-        this.table = table;
+    public RateLimiter(RateCounters counters, Clock clock, RateLimits limits) {
+        this.counters = counters;
         this.clock = clock;
         this.limits = limits;
     }
@@ -36,20 +27,9 @@ public final class RateLimiter {
         long windowMillis = limit.window().toMillis();
         long windowStart = nowMillis - Math.floorMod(nowMillis, windowMillis);
         long windowEnd = windowStart + windowMillis;
-        try {
-            dynamo.updateItem(b -> b.tableName(table)
-                    .key(ConnectionTable.key("l#" + connectionId + "#" + bucket, "w#" + windowStart))
-                    .updateExpression("ADD #n :one SET #ttl = if_not_exists(#ttl, :ttl)")
-                    .conditionExpression("attribute_not_exists(#n) OR #n < :max")
-                    .expressionAttributeNames(Map.of("#n", COUNT, "#ttl", ConnectionTable.TTL_ATTRIBUTE))
-                    .expressionAttributeValues(Map.of(
-                            ":one", AttributeValue.fromN("1"),
-                            ":max", AttributeValue.fromN(Integer.toString(limit.max())),
-                            // One window of slack past the end, then DynamoDB may delete it.
-                            ":ttl", AttributeValue.fromN(Long.toString((windowEnd + windowMillis) / 1000 + 1)))));
+        if (counters.tryTake(connectionId, bucket, Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(windowEnd), limit.max())) {
             return RateDecision.allow(limit);
-        } catch (ConditionalCheckFailedException full) {
-            return new RateDecision(false, Duration.ofMillis(windowEnd - nowMillis), limit);
         }
+        return new RateDecision(false, Duration.ofMillis(windowEnd - nowMillis), limit);
     }
 }

@@ -1,5 +1,6 @@
 package dev.pulse.ratelimit;
 
+import dev.pulse.protocol.Actions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,12 +18,12 @@ public record RateLimits(Map<String, RateLimit> perAction, RateLimit fallback) {
     /** Defaults from the seed systems (HYVVE's gateway), plus a fallback for every other action. */
     public static RateLimits defaults() {
         var limits = new LinkedHashMap<String, RateLimit>();
-        limits.put("presence.update", RateLimit.parse("3/10s"));
-        limits.put("typing.start", RateLimit.parse("5/5s"));
-        limits.put("typing.stop", RateLimit.parse("5/5s"));
-        limits.put("room.join", RateLimit.parse("5/60s"));
-        limits.put("room.leave", RateLimit.parse("5/60s"));
-        limits.put("sync.request", RateLimit.parse("3/30s"));
+        limits.put(Actions.PRESENCE_UPDATE, RateLimit.parse("3/10s"));
+        limits.put(Actions.TYPING_START, RateLimit.parse("5/5s"));
+        limits.put(Actions.TYPING_STOP, RateLimit.parse("5/5s"));
+        limits.put(Actions.ROOM_JOIN, RateLimit.parse("5/60s"));
+        limits.put(Actions.ROOM_LEAVE, RateLimit.parse("5/60s"));
+        limits.put(Actions.SYNC_REQUEST, RateLimit.parse("3/30s"));
         return new RateLimits(limits, RateLimit.parse("30/10s"));
     }
 

@@ -1,5 +1,6 @@
 package dev.pulse.room;
 
+import dev.pulse.protocol.Actions;
 import dev.pulse.store.MembershipStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.action.ActionException;
@@ -19,20 +20,23 @@ import java.util.Map;
  * so clients can never forge server events such as {@code approval.created}.
  */
 public final class ClientEventActions {
-    public static final String PUBLISH = "room.publish";
 
     private final MembershipStore memberships;
     private final RoomBroadcast broadcast;
     private final List<String> allowedPrefixes;
+    private final MembershipListener listener;
 
-    public ClientEventActions(MembershipStore memberships, RoomBroadcast broadcast, List<String> allowedPrefixes) {
+    /** @param listener told of the connections found gone while delivering (presence) */
+    public ClientEventActions(MembershipStore memberships, RoomBroadcast broadcast, List<String> allowedPrefixes,
+                              MembershipListener listener) {
         this.memberships = memberships;
         this.broadcast = broadcast;
         this.allowedPrefixes = List.copyOf(allowedPrefixes);
+        this.listener = listener;
     }
 
     public void registerInto(Map<String, ActionHandler> actions) {
-        actions.put(PUBLISH, this::publish);
+        actions.put(Actions.ROOM_PUBLISH, this::publish);
     }
 
     JsonNode publish(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
@@ -50,6 +54,7 @@ public final class ClientEventActions {
         var data = Json.object().put("userId", connection.userId());
         data.set("data", frame.data().has("data") ? frame.data().get("data") : Json.object().nullNode());
         var report = broadcast.toOthers(connection, room, event, frame.id(), data);
+        report.pruned().forEach(listener::closed);
         var reply = Json.object().put("room", name).put("eventId", report.eventId());
         if (!report.positions().isEmpty()) {
             // The sender's own position in the room: without it, its next event would look like a gap.

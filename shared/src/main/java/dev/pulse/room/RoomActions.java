@@ -1,5 +1,6 @@
 package dev.pulse.room;
 
+import dev.pulse.protocol.Actions;
 import dev.pulse.model.Room;
 import dev.pulse.store.MembershipStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,16 +16,10 @@ import java.util.Map;
 
 /** {@code room.join} and {@code room.leave}, authorised by a replaceable {@link RoomPolicy}. */
 public final class RoomActions {
-    public static final String JOIN = "room.join";
-    public static final String LEAVE = "room.leave";
 
     private final MembershipStore memberships;
     private final RoomPolicy policy;
     private final MembershipListener listener;
-
-    public RoomActions(MembershipStore memberships, RoomPolicy policy) {
-        this(memberships, policy, MembershipListener.NONE);
-    }
 
     /** @param listener told after each join and leave (presence) */
     public RoomActions(MembershipStore memberships, RoomPolicy policy, MembershipListener listener) {
@@ -34,8 +29,8 @@ public final class RoomActions {
     }
 
     public void registerInto(Map<String, ActionHandler> actions) {
-        actions.put(JOIN, this::join);
-        actions.put(LEAVE, this::leave);
+        actions.put(Actions.ROOM_JOIN, this::join);
+        actions.put(Actions.ROOM_LEAVE, this::leave);
     }
 
     JsonNode join(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {

@@ -103,7 +103,7 @@ public final class ConnectionStore {
         var update = TransactWriteItem.builder().update(u -> u.tableName(tableName)
                 .key(ConnectionTable.metaKey(connectionId))
                 .updateExpression("SET #tokenExp = :tokenExp")
-                .conditionExpression("attribute_exists(#pk) AND #ttl > :now")
+                .conditionExpression(Conditions.LIVE)
                 .expressionAttributeNames(Map.of("#tokenExp", ConnectionTable.TOKEN_EXPIRES_AT,
                         "#pk", ConnectionTable.PARTITION_KEY, "#ttl", ConnectionTable.TTL_ATTRIBUTE))
                 .expressionAttributeValues(Map.of(
@@ -113,7 +113,7 @@ public final class ConnectionStore {
             writer.transact(List.of(update, put(ConnectionTable.tokenExpiryItem(connectionId, tokenExpiresAt))));
             return true;
         } catch (TransactionCanceledException e) {
-            if (TableWriter.conditionFailed(e, 0)) {
+            if (Conditions.failed(e, 0)) {
                 return false;
             }
             throw e;
@@ -129,13 +129,15 @@ public final class ConnectionStore {
     /** Connection ids whose token lapses within the given minute, per the expiry index (may be stale). */
     public List<String> tokenExpiringIn(long epochMinute) {
         var ids = new ArrayList<String>();
-        dynamo.queryPaginator(q -> q.tableName(tableName)
-                        .keyConditionExpression("#pk = :pk")
-                        .expressionAttributeNames(Map.of("#pk", ConnectionTable.PARTITION_KEY))
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ConnectionTable.tokenExpiryKey(epochMinute))))
-                        .consistentRead(true))
-                .items()
-                .forEach(item -> ids.add(item.get(ConnectionTable.CONNECTION_ID).s()));
+        var request = QueryRequest.builder().tableName(tableName)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", ConnectionTable.PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ConnectionTable.tokenExpiryKey(epochMinute))))
+                .consistentRead(true)
+                .build();
+        for (var item : new Pager(dynamo, request).items()) {
+            ids.add(item.get(ConnectionTable.CONNECTION_ID).s());
+        }
         return ids;
     }
 
@@ -194,29 +196,23 @@ public final class ConnectionStore {
 
         var rooms = new ArrayList<Room>();
         var reverseKeys = new ArrayList<Map<String, AttributeValue>>();
-        Map<String, AttributeValue> startKey = null;
-        do {
-            var response = dynamo.query(QueryRequest.builder()
-                    .tableName(tableName)
-                    .keyConditionExpression("#pk = :pk")
-                    .projectionExpression("#pk, #sk, #ws, #room")
-                    .expressionAttributeNames(Map.of(
-                            "#pk", PARTITION_KEY, "#sk", SORT_KEY,
-                            "#ws", ConnectionTable.WORKSPACE_ID, "#room", ConnectionTable.ROOM_NAME))
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
-                    .consistentRead(true)
-                    .exclusiveStartKey(startKey)
-                    .build());
-            for (var item : response.items()) {
-                var sk = item.get(SORT_KEY).s();
-                reverseKeys.add(ConnectionTable.key(pk, sk));
-                if (sk.startsWith(ROOM_PREFIX) && item.containsKey(ConnectionTable.ROOM_NAME)) {
-                    rooms.add(ConnectionTable.roomOf(item));
-                }
+        var request = QueryRequest.builder()
+                .tableName(tableName)
+                .keyConditionExpression("#pk = :pk")
+                .projectionExpression("#pk, #sk, #ws, #room")
+                .expressionAttributeNames(Map.of(
+                        "#pk", PARTITION_KEY, "#sk", SORT_KEY,
+                        "#ws", ConnectionTable.WORKSPACE_ID, "#room", ConnectionTable.ROOM_NAME))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
+                .consistentRead(true)
+                .build();
+        for (var item : new Pager(dynamo, request).items()) {
+            var sk = item.get(SORT_KEY).s();
+            reverseKeys.add(ConnectionTable.key(pk, sk));
+            if (sk.startsWith(ROOM_PREFIX) && item.containsKey(ConnectionTable.ROOM_NAME)) {
+                rooms.add(ConnectionTable.roomOf(item));
             }
-            startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
-        } while (startKey != null);
+        }
 
         var deletes = new ArrayList<WriteRequest>(rooms.size() + reverseKeys.size());
         for (Room room : rooms) {
@@ -258,7 +254,7 @@ public final class ConnectionStore {
             dynamo.updateItem(u -> u.tableName(tableName)
                     .key(ConnectionTable.metaKey(connectionId))
                     .updateExpression("SET " + String.join(", ", sets))
-                    .conditionExpression("attribute_exists(#pk) AND #ttl > :now")
+                    .conditionExpression(Conditions.LIVE)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
             return true;

@@ -25,7 +25,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  * c#{connectionId}           r#{ws}#{room}       reverse membership: "all rooms of connection C" is one Query
  * r#{ws}#{room}              c#{connectionId}    membership: "all connections in room R" is one paged Query
  * p#{ws}#{room}              u#{userId}          presence of one user in a presence room (see PresenceStore)
+ * x#{epochMinute}            c#{connectionId}    token-expiry index: connections whose token lapses in that minute
+ * l#{connectionId}#{bucket}  w#{windowStart}     rate-limit counter of one window (see RateCounters)
  * </pre>
+ * The event log has its own table with the same key schema ({@link EventLogTable}).
  *
  * Membership items carry userId so the fan-out never reads per connection.
  *
@@ -36,6 +39,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  *                tokenExpiresAt (N, epoch ms), presence (S, the status), presenceRenewedAt (N, epoch ms)
  * reverse        workspaceId (S), room (S, the room name)
  * membership     connectionId (S), userId (S)
+ * presence       userId (S), one map attribute per present connection: c#{connectionId} = {s: status, x: lease
+ *                expiry in epoch seconds}; ttl follows the newest lease
+ * token expiry   connectionId (S); ttl one hour after the minute
+ * rate counter   n (N, requests counted); ttl one window after the window ends
  * </pre>
  * Room names cannot contain {@code #}, so {@code r#{ws}#{room}} is unambiguous (the last {@code #} ends the
  * workspace id). An item counts as live while {@code ttl > now} in epoch seconds ({@link #isLive}): DynamoDB
@@ -69,6 +76,14 @@ public final class ConnectionTable {
     public static final String PRESENCE_RENEWED_AT = "presenceRenewedAt";
     /** On reverse items: the room's name (its workspace is in {@link #WORKSPACE_ID}). */
     public static final String ROOM_NAME = "room";
+    /** Partition prefix of a presence room ({@code p#{ws}#{room}}). */
+    public static final String PRESENCE_PREFIX = "p#";
+    /** Sort-key prefix of a user's presence item in a presence room. */
+    public static final String PRESENCE_USER_PREFIX = "u#";
+    /** Partition prefix of a connection's rate-limit counters ({@code l#{connectionId}#{bucket}}). */
+    public static final String RATE_COUNTER_PREFIX = "l#";
+    /** Sort-key prefix of one window's counter ({@code w#{windowStart epoch ms}}). */
+    public static final String RATE_WINDOW_PREFIX = "w#";
 
     private ConnectionTable() {
     }
@@ -126,6 +141,23 @@ public final class ConnectionTable {
     /** Primary key of the connection-side (reverse) membership item. */
     public static Map<String, AttributeValue> reverseKey(String connectionId, Room room) {
         return key(connectionKey(connectionId), roomKey(room));
+    }
+
+    /** {@code p#{workspaceId}#{name}}: pk of a presence room's user items. */
+    public static String presenceRoomKey(Room room) {
+        Objects.requireNonNull(room, "room");
+        return PRESENCE_PREFIX + requireText(room.workspaceId(), "workspaceId") + "#" + room.name();
+    }
+
+    /** Primary key of one user's presence item in a presence room. */
+    public static Map<String, AttributeValue> presenceKey(Room room, String userId) {
+        return key(presenceRoomKey(room), PRESENCE_USER_PREFIX + requireText(userId, "userId"));
+    }
+
+    /** Primary key of one rate-limit window's counter. */
+    public static Map<String, AttributeValue> rateCounterKey(String connectionId, String bucket, Instant windowStart) {
+        return key(RATE_COUNTER_PREFIX + requireText(connectionId, "connectionId") + "#" + bucket,
+                RATE_WINDOW_PREFIX + windowStart.toEpochMilli());
     }
 
     public static Map<String, AttributeValue> key(String pk, String sk) {

@@ -14,13 +14,11 @@ import static dev.pulse.store.EventLogTable.SEQ;
 import static dev.pulse.store.EventLogTable.SORT_KEY;
 import static dev.pulse.store.EventLogTable.TTL_ATTRIBUTE;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import dev.pulse.protocol.Json;
-import dev.pulse.model.EventEnvelope;
+import dev.pulse.model.EventContent;
+import dev.pulse.model.LoggedEvent;
+import dev.pulse.model.Position;
 import dev.pulse.model.Room;
-import java.io.UncheckedIOException;
+import dev.pulse.support.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,11 +29,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -67,6 +66,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 public final class EventLog {
     /** Attempts per append before giving up on a very hot room (the Lambda invocation then fails and is retried). */
     static final int MAX_ATTEMPTS = 200;
+    /** Short pauses: a lost race on the head costs one round trip, and the winner is already done. */
+    private static final Backoff BACKOFF = new Backoff(java.time.Duration.ofMillis(8), java.time.Duration.ofMillis(200));
 
     private final DynamoDbClient dynamo;
     private final String tableName;
@@ -95,28 +96,56 @@ public final class EventLog {
      * Logs the event in the room and returns its position there. Appending an event id already logged
      * (and not expired) in the room writes nothing and returns the position it got the first time.
      */
-    public Position append(Room room, EventEnvelope event) {
+    public Position append(Room room, EventContent event) {
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(event, "event");
-        String dataJson = json(event.data());
         // Appends to one room from this process take turns: they would only collide on the head's condition.
         // Other processes (other Lambda environments) still race, and the condition settles that.
         var lock = locks[Math.floorMod(EventLogTable.roomKey(room).hashCode(), locks.length)];
         lock.lock();
         try {
-            return appendOnce(room, event, dataJson);
+            return appendOnce(room, event);
         } finally {
             lock.unlock();
         }
     }
 
-    private Position appendOnce(Room room, EventEnvelope event, String dataJson) {
+    /**
+     * Logs the event in every room at once (one virtual thread per room) and returns its positions in the same
+     * order, as a broker's publish returns the stream position: the caller delivers only after this returns.
+     * If any append fails, the exception propagates (appends are idempotent, so a retry keeps the positions
+     * already given).
+     */
+    public List<Position> appendAll(List<Room> rooms, EventContent event) {
+        if (rooms.size() == 1) {
+            return List.of(append(rooms.get(0), event));
+        }
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = new ArrayList<Future<Position>>(rooms.size());
+            for (Room room : rooms) {
+                futures.add(executor.submit(() -> append(room, event)));
+            }
+            var positions = new ArrayList<Position>(rooms.size());
+            for (var future : futures) {
+                positions.add(future.get());
+            }
+            return List.copyOf(positions);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while logging event " + event.eventId(), e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re
+                    : new IllegalStateException("logging event " + event.eventId() + " failed", e.getCause());
+        }
+    }
+
+    private Position appendOnce(Room room, EventContent event) {
         for (int attempt = 1; ; attempt++) {
             Instant now = clock.instant();
             long ttl = now.plus(retention).getEpochSecond();
             Map<String, AttributeValue> observed = getItem(EventLogTable.key(room, EventLogTable.HEAD_SORT_KEY));
             // A missing or expired head starts a new epoch: the room's earlier history (if any) is gone.
-            var head = observed == null || !live(observed, now) ? Optional.<Position>empty() : Optional.of(position(observed));
+            var head = observed == null || !ConnectionTable.isLive(observed, now) ? Optional.<Position>empty() : Optional.of(position(observed));
             long last = head.map(Position::seq).orElse(0L);
             String epoch = head.map(Position::epoch).orElseGet(EventLog::newEpoch);
             long seq = last + 1;
@@ -157,12 +186,12 @@ public final class EventLog {
             if (event.correlationId() != null) {
                 item.put(CORRELATION_ID, s(event.correlationId()));
             }
-            item.put(DATA, s(dataJson));
+            item.put(DATA, s(event.dataJson()));
             item.put(TTL_ATTRIBUTE, n(ttl));
 
-            var absentOrExpired = "attribute_not_exists(#pk) OR #ttl <= :now";
+            var absentOrExpired = Conditions.ABSENT_OR_EXPIRED;
             var absentNames = Map.of("#pk", PARTITION_KEY, "#ttl", TTL_ATTRIBUTE);
-            var nowValue = Map.of(":now", n(now.getEpochSecond()));
+            var nowValue = Conditions.nowValues(now);
             try {
                 dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
                         TransactWriteItem.builder().update(updateHead).build(),
@@ -175,7 +204,7 @@ public final class EventLog {
                         .build());
                 return new Position(seq, epoch);
             } catch (TransactionCanceledException e) {
-                if (failed(e, 1)) {
+                if (Conditions.failed(e, 1)) {
                     // Already logged: a redelivery. Its first position stands.
                     var existing = claimed(room, event.eventId(), clock.instant());
                     if (existing.isPresent()) {
@@ -187,7 +216,7 @@ public final class EventLog {
                     throw new IllegalStateException("could not append to " + room.name() + " after " + attempt
                             + " attempts (contention)", e);
                 }
-                backOff(attempt);
+                BACKOFF.pause(attempt);
             }
         }
     }
@@ -214,34 +243,35 @@ public final class EventLog {
         }
         var now = clock.instant();
         var events = new ArrayList<LoggedEvent>();
-        Map<String, AttributeValue> startKey = null;
-        do {
-            var response = dynamo.query(QueryRequest.builder()
-                    .tableName(tableName)
-                    .keyConditionExpression("#pk = :pk AND #sk BETWEEN :from AND :to")
-                    .filterExpression("#ttl > :now")
-                    .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY, "#ttl", TTL_ATTRIBUTE))
-                    .expressionAttributeValues(Map.of(
-                            ":pk", s(EventLogTable.roomKey(room)),
-                            ":from", s(EventLogTable.eventSortKey(afterSeq + 1)),
-                            ":to", s(EventLogTable.eventSortKey(Long.MAX_VALUE)),
-                            ":now", n(now.getEpochSecond())))
-                    .consistentRead(true)
-                    .limit(limit - events.size())
-                    .exclusiveStartKey(startKey)
-                    .build());
-            for (var item : response.items()) {
-                events.add(loggedEvent(room, item));
+        var request = QueryRequest.builder()
+                .tableName(tableName)
+                .keyConditionExpression("#pk = :pk AND #sk BETWEEN :from AND :to")
+                .filterExpression("#ttl > :now")
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY, "#ttl", TTL_ATTRIBUTE))
+                .expressionAttributeValues(Map.of(
+                        ":pk", s(EventLogTable.roomKey(room)),
+                        ":from", s(EventLogTable.eventSortKey(afterSeq + 1)),
+                        ":to", s(EventLogTable.eventSortKey(Long.MAX_VALUE)),
+                        ":now", n(now.getEpochSecond())))
+                .consistentRead(true)
+                .limit(limit)
+                .build();
+        for (var page : new Pager(dynamo, request)) {
+            for (var item : page.items()) {
+                if (events.size() < limit) {
+                    events.add(loggedEvent(room, item));
+                }
             }
-            startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
-        } while (startKey != null && events.size() < limit);
+            if (events.size() >= limit) {
+                break;
+            }
+        }
         return events;
     }
 
     private Optional<Position> liveHead(Room room, Instant now) {
         var head = getItem(EventLogTable.key(room, EventLogTable.HEAD_SORT_KEY));
-        if (head == null || !live(head, now)) {
+        if (head == null || !ConnectionTable.isLive(head, now)) {
             return Optional.empty();
         }
         return Optional.of(position(head));
@@ -253,7 +283,7 @@ public final class EventLog {
 
     private Optional<Position> claimed(Room room, String eventId, Instant now) {
         var claim = getItem(EventLogTable.key(room, EventLogTable.claimSortKey(eventId)));
-        if (claim == null || !live(claim, now)) {
+        if (claim == null || !ConnectionTable.isLive(claim, now)) {
             return Optional.empty();
         }
         return Optional.of(new Position(Long.parseLong(claim.get(SEQ).n()), claim.get(EPOCH).s()));
@@ -267,49 +297,16 @@ public final class EventLog {
     private static LoggedEvent loggedEvent(Room room, Map<String, AttributeValue> item) {
         String sk = item.get(SORT_KEY).s();
         var correlation = item.get(CORRELATION_ID);
-        JsonNode data;
-        try {
-            data = Json.MAPPER.readTree(item.get(DATA).s());
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("corrupt data in " + sk, e);
-        }
-        return new LoggedEvent(room, Long.parseLong(sk.substring(EventLogTable.EVENT_PREFIX.length())),
-                item.get(EPOCH).s(), item.get(EVENT_ID).s(), item.get(EVENT).s(),
+        var position = new Position(Long.parseLong(sk.substring(EventLogTable.EVENT_PREFIX.length())), item.get(EPOCH).s());
+        // The payload stays JSON text: replay splices it into frames as it was logged.
+        return new LoggedEvent(room, position, new EventContent(item.get(EVENT_ID).s(), item.get(EVENT).s(),
                 Instant.ofEpochMilli(Long.parseLong(item.get(PUBLISHED_AT).n())),
-                correlation == null ? null : correlation.s(), data);
-    }
-
-    private static boolean live(Map<String, AttributeValue> item, Instant now) {
-        var ttl = item.get(TTL_ATTRIBUTE);
-        return ttl == null || Long.parseLong(ttl.n()) > now.getEpochSecond();
-    }
-
-    private static boolean failed(TransactionCanceledException e, int index) {
-        List<CancellationReason> reasons = e.cancellationReasons();
-        return reasons != null && reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
-    }
-
-    private static void backOff(int attempt) {
-        long cap = Math.min(200, 4L << Math.min(attempt, 6));
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(0, cap + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while appending", e);
-        }
+                correlation == null ? null : correlation.s(), item.get(DATA).s()));
     }
 
     private static String newEpoch() {
         // Short and unique enough: epochs only need to differ from the room's previous ones.
         return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    }
-
-    private static String json(JsonNode data) {
-        try {
-            return Json.MAPPER.writeValueAsString(data == null ? NullNode.getInstance() : data);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static AttributeValue s(String value) {

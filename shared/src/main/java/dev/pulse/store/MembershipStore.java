@@ -14,18 +14,14 @@ import static dev.pulse.store.ConnectionTable.WORKSPACE_ID;
 import dev.pulse.model.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -64,13 +60,7 @@ public final class MembershipStore {
     public boolean join(Connection connection, Room room) {
         ConnectionTable.requireValid(connection);
         Objects.requireNonNull(room, "room");
-        var connectionIsLive = ConditionCheck.builder()
-                .tableName(tableName)
-                .key(ConnectionTable.metaKey(connection.connectionId()))
-                .conditionExpression("attribute_exists(#pk) AND #ttl > :now")
-                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#ttl", TTL_ATTRIBUTE))
-                .expressionAttributeValues(Map.of(":now", ConnectionTable.nowValue(clock.instant())))
-                .build();
+        var connectionIsLive = Conditions.liveConnection(tableName, connection.connectionId(), clock.instant());
         try {
             writer.transact(List.of(
                     TransactWriteItem.builder().conditionCheck(connectionIsLive).build(),
@@ -78,7 +68,7 @@ public final class MembershipStore {
                     put(ConnectionTable.reverseItem(connection, room))));
             return true;
         } catch (TransactionCanceledException e) {
-            if (TableWriter.conditionFailed(e, 0)) {
+            if (Conditions.failed(e, 0)) {
                 return false;
             }
             throw e;
@@ -118,10 +108,8 @@ public final class MembershipStore {
                         ":now", ConnectionTable.nowValue(clock.instant())))
                 .consistentRead(true)
                 .build();
-        for (var page : new Pages(request)) {
-            for (var item : page.items()) {
-                rooms.add(ConnectionTable.roomOf(item));
-            }
+        for (var item : new Pager(dynamo, request).items()) {
+            rooms.add(ConnectionTable.roomOf(item));
         }
         return rooms;
     }
@@ -164,31 +152,9 @@ public final class MembershipStore {
                             ":now", ConnectionTable.nowValue(clock.instant())))
                     .limit(pageLimit == 0 ? null : pageLimit)
                     .build();
-            var pages = new Pages(request).iterator();
-            return new Iterator<List<Member>>() {
-                private List<Member> next;
-
-                @Override
-                public boolean hasNext() {
-                    while (next == null && pages.hasNext()) {
-                        var members = pages.next().items().stream()
-                                .map(item -> new Member(item.get(CONNECTION_ID).s(), item.get(USER_ID).s()))
-                                .toList();
-                        next = members.isEmpty() ? null : members;
-                    }
-                    return next != null;
-                }
-
-                @Override
-                public List<Member> next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    var page = next;
-                    next = null;
-                    return page;
-                }
-            };
+            return new Pager(dynamo, request)
+                    .map(item -> new Member(item.get(CONNECTION_ID).s(), item.get(USER_ID).s()))
+                    .iterator();
         };
     }
 
@@ -221,7 +187,7 @@ public final class MembershipStore {
                         ":now", ConnectionTable.nowValue(clock.instant())))
                 .build();
         long count = 0;
-        for (var page : new Pages(request)) {
+        for (var page : new Pager(dynamo, request)) {
             count += page.count();
         }
         return count;
@@ -237,42 +203,5 @@ public final class MembershipStore {
         return TransactWriteItem.builder()
                 .delete(Delete.builder().tableName(tableName).key(key).build())
                 .build();
-    }
-
-    /** The responses of a Query, each requested only when the iterator advances to it. */
-    private final class Pages implements Iterable<QueryResponse> {
-        private final QueryRequest first;
-
-        Pages(QueryRequest first) {
-            this.first = first;
-        }
-
-        @Override
-        public Iterator<QueryResponse> iterator() {
-            return new Iterator<>() {
-                private Map<String, AttributeValue> startKey;
-                private boolean done;
-
-                @Override
-                public boolean hasNext() {
-                    return !done;
-                }
-
-                @Override
-                public QueryResponse next() {
-                    if (done) {
-                        throw new NoSuchElementException();
-                    }
-                    var request = startKey == null ? first : first.toBuilder().exclusiveStartKey(startKey).build();
-                    var response = dynamo.query(request);
-                    if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()) {
-                        startKey = response.lastEvaluatedKey();
-                    } else {
-                        done = true;
-                    }
-                    return response;
-                }
-            };
-        }
     }
 }

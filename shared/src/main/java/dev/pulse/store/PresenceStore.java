@@ -17,6 +17,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
@@ -31,9 +32,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * its lease lapses. The item's {@code ttl} follows the newest lease, so DynamoDB deletes abandoned items.
  */
 public final class PresenceStore {
-    static final String PRESENCE_PREFIX = "p#";
-    static final String USER_PREFIX = "u#";
-    static final String ENTRY_PREFIX = "c#";
+    /** Attribute-name prefix of one connection's entry in a user's presence item. */
+    static final String ENTRY_PREFIX = ConnectionTable.CONNECTION_PREFIX;
     private static final String STATUS = "s";
     private static final String LEASE = "x";
 
@@ -158,38 +158,32 @@ public final class PresenceStore {
         var users = new ArrayList<UserPresence>();
         var lapsed = new LinkedHashMap<String, Map<String, Long>>();
         boolean truncated = false;
-        Map<String, AttributeValue> startKey = null;
         long now = clock.instant().getEpochSecond();
-        outer:
-        do {
-            var startFrom = startKey;
-            var page = dynamo.query(q -> q.tableName(tableName)
-                    .keyConditionExpression("#pk = :pk")
-                    .expressionAttributeNames(Map.of("#pk", ConnectionTable.PARTITION_KEY))
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(roomKey(room))))
-                    .exclusiveStartKey(startFrom));
-            for (var item : page.items()) {
-                String userId = item.get(ConnectionTable.USER_ID).s();
-                var live = liveEntries(item);
-                if (!live.isEmpty()) {
-                    if (users.size() == maxUsers) {
-                        truncated = true;
-                        break outer;
-                    }
-                    users.add(aggregate(userId, live));
+        var request = QueryRequest.builder().tableName(tableName)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", ConnectionTable.PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ConnectionTable.presenceRoomKey(room))))
+                .build();
+        for (var item : new Pager(dynamo, request).items()) {
+            String userId = item.get(ConnectionTable.USER_ID).s();
+            var live = liveEntries(item);
+            if (!live.isEmpty()) {
+                if (users.size() == maxUsers) {
+                    truncated = true;
+                    break;
                 }
-                var expired = new HashMap<String, Long>();
-                item.forEach((name, value) -> {
-                    if (name.startsWith(ENTRY_PREFIX) && value.hasM() && lease(value) <= now) {
-                        expired.put(name.substring(ENTRY_PREFIX.length()), lease(value));
-                    }
-                });
-                if (!expired.isEmpty()) {
-                    lapsed.put(userId, expired);
-                }
+                users.add(aggregate(userId, live));
             }
-            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (startKey != null);
+            var expired = new HashMap<String, Long>();
+            item.forEach((name, value) -> {
+                if (name.startsWith(ENTRY_PREFIX) && value.hasM() && lease(value) <= now) {
+                    expired.put(name.substring(ENTRY_PREFIX.length()), lease(value));
+                }
+            });
+            if (!expired.isEmpty()) {
+                lapsed.put(userId, expired);
+            }
+        }
         return new PresenceSnapshot(users, truncated, lapsed);
     }
 
@@ -203,12 +197,8 @@ public final class PresenceStore {
 
     // ---- items --------------------------------------------------------------------------------------
 
-    static String roomKey(Room room) {
-        return PRESENCE_PREFIX + room.workspaceId() + "#" + room.name();
-    }
-
     private static Map<String, AttributeValue> key(Room room, String userId) {
-        return ConnectionTable.key(roomKey(room), USER_PREFIX + userId);
+        return ConnectionTable.presenceKey(room, userId);
     }
 
     private static String entryName(String connectionId) {

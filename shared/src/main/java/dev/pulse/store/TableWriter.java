@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
+import dev.pulse.support.Backoff;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -26,8 +26,7 @@ public final class TableWriter {
     public static final int TRANSACTION_LIMIT = 100;
 
     private static final int MAX_ATTEMPTS = 8;
-    private static final Duration FIRST_PAUSE = Duration.ofMillis(25);
-    private static final Duration MAX_PAUSE = Duration.ofSeconds(1);
+    private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(25), Duration.ofSeconds(1));
 
     private final DynamoDbClient dynamo;
     private final String tableName;
@@ -60,7 +59,7 @@ public final class TableWriter {
                 throw new IllegalStateException(unprocessed.size() + " items still unprocessed after "
                         + MAX_ATTEMPTS + " BatchWriteItem attempts on " + tableName);
             }
-            pause(attempt);
+            BACKOFF.pause(attempt);
             pending = Map.of(tableName, new ArrayList<>(unprocessed));
         }
     }
@@ -86,16 +85,9 @@ public final class TableWriter {
                 if (!isConflictOnly(e) || attempt == MAX_ATTEMPTS) {
                     throw e;
                 }
-                pause(attempt);
+                BACKOFF.pause(attempt);
             }
         }
-    }
-
-    /** True when the transaction was cancelled because the condition of action {@code index} failed. */
-    public static boolean conditionFailed(TransactionCanceledException e, int index) {
-        var reasons = e.cancellationReasons();
-        return reasons != null && reasons.size() > index
-                && "ConditionalCheckFailed".equals(reasons.get(index).code());
     }
 
     private static boolean isConflictOnly(TransactionCanceledException e) {
@@ -113,16 +105,5 @@ public final class TableWriter {
             }
         }
         return conflict;
-    }
-
-    private static void pause(int attempt) {
-        long cap = Math.min(MAX_PAUSE.toMillis(), FIRST_PAUSE.toMillis() << Math.min(attempt - 1, 10));
-        try {
-            // Jitter, so retries of many writers spread out instead of colliding again.
-            Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while backing off a DynamoDB retry", e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pulse.sync;
 
+import dev.pulse.protocol.Actions;
 import dev.pulse.store.EventLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.action.ActionException;
@@ -33,7 +34,6 @@ import java.util.Map;
  * {@link #MAX_ROOMS} rooms; reads go {@link SyncReplay#PAGE_SIZE} items per Query.
  */
 public final class SyncActions {
-    public static final String SYNC = "sync.request";
     public static final int MAX_EVENTS = 1000;
     public static final int MAX_ROOMS = SyncQuery.MAX_ROOMS;
     /** Below API Gateway's 128 KB per message, with room for the frame around the events. */
@@ -53,7 +53,7 @@ public final class SyncActions {
     }
 
     public void registerInto(Map<String, ActionHandler> actions) {
-        actions.put(SYNC, this::sync);
+        actions.put(Actions.SYNC_REQUEST, this::sync);
     }
 
     JsonNode sync(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {

@@ -10,6 +10,7 @@ import dev.pulse.model.Room;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -117,8 +118,7 @@ public final class SyncReplay {
                 if (budget.spent()) {
                     break;
                 }
-                String frame = ServerFrames.event(event.event(), room.name(), event.seq(), event.epoch(), event.eventId(),
-                        event.publishedAt(), event.correlationId(), event.data());
+                String frame = ServerFrames.event(event.content(), room.name(), event.position(), Map.of());
                 after = event.seq();
                 budget.events++;
                 budget.bytes += frame.getBytes(StandardCharsets.UTF_8).length;

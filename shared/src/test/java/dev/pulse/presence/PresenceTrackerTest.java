@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.model.Connection;
 import dev.pulse.store.ConnectionStore;
+import dev.pulse.delivery.Broadcast;
 import dev.pulse.delivery.FanOut;
 import dev.pulse.delivery.SendResult;
 import dev.pulse.protocol.Json;
@@ -57,17 +58,16 @@ class PresenceTrackerTest {
         String table = DynamoDbLocal.createConnectionsTable();
         connections = new ConnectionStore(dynamo, table, clock);
         var memberships = new MembershipStore(dynamo, table, clock);
-        var fanOut = new FanOut(memberships, connections, (id, frame) -> {
+        var fanOut = new FanOut(memberships, (id, frame) -> {
             posts.add(new String[] {id, frame});
             return SendResult.DELIVERED;
         }, 4);
-        tracker = new PresenceTracker(new PresenceStore(dynamo, table, clock), memberships, connections,
-                new RoomBroadcast(fanOut, clock), Set.of("workspace"), clock, SIGNAL_LIMIT);
+        tracker = new PresenceTracker(new PresenceTracker.Stores(new PresenceStore(dynamo, table, clock), memberships, connections),
+                new RoomBroadcast(new Broadcast(null, fanOut, connections), clock), Set.of("workspace"), SIGNAL_LIMIT, clock);
     }
 
     private Connection connect(String id, String user) {
-        var c = new Connection(id, user, "w1", clock.instant(), clock.instant().plus(Duration.ofMinutes(130)), null,
-                "online", clock.instant());
+        var c = Connection.builder().connectionId(id).userId(user).workspaceId("w1").connectedAt(clock.instant()).expiresAt(clock.instant().plus(Duration.ofMinutes(130))).presenceStatus("online").presenceRenewedAt(clock.instant()).build();
         connections.open(c, List.of(workspace));
         tracker.joined(c, workspace);
         return c;

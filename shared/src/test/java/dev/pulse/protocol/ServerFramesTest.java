@@ -25,7 +25,7 @@ class ServerFramesTest {
     @Test
     void eventCarriesEveryFieldAndValidates() throws Exception {
         ObjectNode data = Json.object().put("approvalId", "a-17");
-        String text = ServerFrames.event("approval.created", "workspace:w1", "e-1",
+        String text = TestFrames.event("approval.created", "workspace:w1", "e-1",
                 Instant.parse("2026-11-22T10:00:00.123Z"), "req-5f2c", data);
         schemas.assertServerFrame("server-event", text);
         JsonNode frame = json(text);
@@ -40,7 +40,7 @@ class ServerFramesTest {
 
     @Test
     void eventWithoutCorrelationIdOmitsItAndNullDataIsJsonNull() throws Exception {
-        String text = ServerFrames.event("notification.new", "user:u1", "e-2", Instant.parse("2026-11-22T10:00:00Z"), null, null);
+        String text = TestFrames.event("notification.new", "user:u1", "e-2", Instant.parse("2026-11-22T10:00:00Z"), null, null);
         schemas.assertServerFrame("server-event", text);
         JsonNode frame = json(text);
         assertFalse(frame.has("correlationId"));
@@ -51,7 +51,7 @@ class ServerFramesTest {
     @Test
     void eventDataMayBeAnyJsonValue() throws Exception {
         for (String data : List.of("[1,\"two\",{\"three\":3}]", "\"text\"", "42", "true", "{\"nested\":{\"deep\":[null]}}")) {
-            String text = ServerFrames.event("chat.message", "chat:42", "e-3", Instant.EPOCH, "c", json(data));
+            String text = TestFrames.event("chat.message", "chat:42", "e-3", Instant.EPOCH, "c", json(data));
             schemas.assertServerFrame("server-event", text);
             assertEquals(json(data), json(text).get("data"));
         }
@@ -60,7 +60,7 @@ class ServerFramesTest {
     @Test
     void eventEscapesPayloadTextSafely() throws Exception {
         ObjectNode data = Json.object().put("text", "\"quoted\"\n</script>\u2028\uD83D\uDE00");
-        String text = ServerFrames.event("chat.message", "chat:42", "e-4", Instant.EPOCH, null, data);
+        String text = TestFrames.event("chat.message", "chat:42", "e-4", Instant.EPOCH, null, data);
         assertEquals(data, json(text).get("data"));
         schemas.assertServerFrame("server-event", text);
     }
@@ -76,10 +76,10 @@ class ServerFramesTest {
     @Test
     void eventRequiresItsIdentifyingFields() {
         Instant now = Instant.EPOCH;
-        assertThrows(NullPointerException.class, () -> ServerFrames.event(null, "chat:1", "e", now, null, null));
-        assertThrows(NullPointerException.class, () -> ServerFrames.event("x", null, "e", now, null, null));
-        assertThrows(NullPointerException.class, () -> ServerFrames.event("x", "chat:1", null, now, null, null));
-        assertThrows(NullPointerException.class, () -> ServerFrames.event("x", "chat:1", "e", null, null, null));
+        assertThrows(NullPointerException.class, () -> TestFrames.event(null, "chat:1", "e", now, null, null));
+        assertThrows(NullPointerException.class, () -> TestFrames.event("x", null, "e", now, null, null));
+        assertThrows(NullPointerException.class, () -> TestFrames.event("x", "chat:1", null, now, null, null));
+        assertThrows(NullPointerException.class, () -> TestFrames.event("x", "chat:1", "e", null, null, null));
     }
 
     @Test

@@ -17,7 +17,7 @@ class SyncFramesTest {
 
     @Test
     void eventWithPositionCarriesSeqAndEpoch() throws Exception {
-        String text = ServerFrames.event("chat.message", "chat:42", 17, "ep1", "e-1", AT, null, Json.object().put("t", 1));
+        String text = TestFrames.event("chat.message", "chat:42", 17, "ep1", "e-1", AT, null, Json.object().put("t", 1));
         schemas.assertServerFrame("server-event", text);
         JsonNode frame = Json.MAPPER.readTree(text);
         assertEquals(17, frame.get("seq").longValue());
@@ -30,31 +30,31 @@ class SyncFramesTest {
     void eventWithOtherPositionsCarriesThemAndOmitsAnEmptyMap() throws Exception {
         var others = Json.object();
         others.putObject("chat:7").put("seq", 3).put("epoch", "e7");
-        String text = ServerFrames.event("a.b", "workspace:w1", 9, "ew", others, "e-1", AT, null, null);
+        String text = TestFrames.event("a.b", "workspace:w1", 9, "ew", others, "e-1", AT, null, null);
         schemas.assertServerFrame("server-event", text);
         assertEquals(others, Json.MAPPER.readTree(text).get("positions"));
-        String none = ServerFrames.event("a.b", "workspace:w1", 9, "ew", Json.object(), "e-1", AT, null, null);
+        String none = TestFrames.event("a.b", "workspace:w1", 9, "ew", Json.object(), "e-1", AT, null, null);
         assertFalse(Json.MAPPER.readTree(none).has("positions"));
     }
 
     @Test
     void eventWithoutPositionHasNeither() throws Exception {
-        JsonNode frame = Json.MAPPER.readTree(ServerFrames.event("a.b", "chat:42", "e-1", AT, null, null));
+        JsonNode frame = Json.MAPPER.readTree(TestFrames.event("a.b", "chat:42", "e-1", AT, null, null));
         assertFalse(frame.has("seq"));
         assertFalse(frame.has("epoch"));
     }
 
     @Test
     void positionsOutsideTheProtocolAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> ServerFrames.event("a.b", "chat:42", 0, "ep", "e", AT, null, null));
-        assertThrows(IllegalArgumentException.class, () -> ServerFrames.event("a.b", "chat:42", 1, "", "e", AT, null, null));
-        assertThrows(IllegalArgumentException.class, () -> ServerFrames.event("a.b", "chat:42", 1, null, "e", AT, null, null));
+        assertThrows(IllegalArgumentException.class, () -> TestFrames.event("a.b", "chat:42", 0, "ep", "e", AT, null, null));
+        assertThrows(IllegalArgumentException.class, () -> TestFrames.event("a.b", "chat:42", 1, "", "e", AT, null, null));
+        assertThrows(NullPointerException.class, () -> TestFrames.event("a.b", "chat:42", 1, null, "e", AT, null, null));
     }
 
     @Test
     void syncFrameHoldsTheEventFramesAsTheyAre() throws Exception {
-        var one = ServerFrames.event("chat.message", "chat:42", 1, "ep", "e-1", AT, "c", Json.object().put("n", 1));
-        var two = ServerFrames.event("chat.message", "chat:42", 2, "ep", "e-2", AT, null, null);
+        var one = TestFrames.event("chat.message", "chat:42", 1, "ep", "e-1", AT, "c", Json.object().put("n", 1));
+        var two = TestFrames.event("chat.message", "chat:42", 2, "ep", "e-2", AT, null, null);
         String text = ServerFrames.sync(List.of(one, two));
         schemas.assertServerFrame("server-sync", text);
         JsonNode frame = Json.MAPPER.readTree(text);

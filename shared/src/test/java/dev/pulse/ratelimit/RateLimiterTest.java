@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pulse.testing.DynamoDbLocal;
 import dev.pulse.testing.MutableClock;
+import dev.pulse.store.RateCounters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ class RateLimiterTest {
     // A window boundary well inside the test: 12:00:00.000 exactly.
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00.000Z"));
     private final RateLimits limits = RateLimits.parse("room.join=5/60s,typing.start=5/5s,*=3/10s");
-    private final RateLimiter limiter = new RateLimiter(dynamo, table, clock, limits);
+    private final RateLimiter limiter = new RateLimiter(new RateCounters(dynamo, table), clock, limits);
 
     @BeforeAll
     static void createTable() {
@@ -89,7 +90,7 @@ class RateLimiterTest {
         for (int i = 0; i < 12; i++) {
             var client = DynamoDbLocal.client();
             clients.add(client);
-            var own = new RateLimiter(client, table, clock, limits);
+            var own = new RateLimiter(new RateCounters(client, table), clock, limits);
             tasks.add(() -> own.tryAcquire("conn-f", "room.join").allowed());
         }
         try (var pool = Executors.newFixedThreadPool(12)) {

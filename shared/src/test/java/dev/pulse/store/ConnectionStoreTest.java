@@ -53,7 +53,7 @@ class ConnectionStoreTest {
     }
 
     private Connection connection(String id, String user, String workspace) {
-        return new Connection(id, user, workspace, clock.instant(), clock.instant().plus(Duration.ofMinutes(130)));
+        return Connection.builder().connectionId(id).userId(user).workspaceId(workspace).connectedAt(clock.instant()).expiresAt(clock.instant().plus(Duration.ofMinutes(130))).build();
     }
 
     @Test
@@ -95,7 +95,7 @@ class ConnectionStoreTest {
         assertThrows(IllegalArgumentException.class, () -> connections.open(connection("c1", "u1", "w1"), tooMany));
         assertThrows(IllegalArgumentException.class, () -> connections.open(connection(" ", "u1", "w1"), List.of()));
         assertThrows(NullPointerException.class,
-                () -> connections.open(new Connection("c1", null, "w1", clock.instant(), clock.instant()), List.of()));
+                () -> connections.open(Connection.builder().connectionId("c1").workspaceId("w1").connectedAt(clock.instant()).expiresAt(clock.instant()).build(), List.of()));
         assertEquals(List.of(), scanAll());
     }
 

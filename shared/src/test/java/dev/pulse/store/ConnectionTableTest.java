@@ -62,7 +62,7 @@ class ConnectionTableTest {
 
     @Test
     void itemsRoundTripAndLivenessIsTtlAfterNow() {
-        var c = new Connection("c1", "u1", "w1", Instant.ofEpochMilli(1_700_000_000_123L), Instant.ofEpochMilli(1_700_007_800_456L));
+        var c = Connection.builder().connectionId("c1").userId("u1").workspaceId("w1").connectedAt(Instant.ofEpochMilli(1_700_000_000_123L)).expiresAt(Instant.ofEpochMilli(1_700_007_800_456L)).build();
         var meta = ConnectionTable.metaItem(c);
         assertEquals(c, ConnectionTable.connectionOf("c1", meta));
         assertEquals("1700007800", meta.get("ttl").n());

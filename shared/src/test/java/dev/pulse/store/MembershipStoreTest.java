@@ -73,7 +73,7 @@ class MembershipStoreTest {
     }
 
     private Connection open(String id, String user, String workspace) {
-        var c = new Connection(id, user, workspace, clock.instant(), clock.instant().plus(Duration.ofMinutes(130)));
+        var c = Connection.builder().connectionId(id).userId(user).workspaceId(workspace).connectedAt(clock.instant()).expiresAt(clock.instant().plus(Duration.ofMinutes(130))).build();
         connections.open(c, List.of());
         return c;
     }
@@ -122,7 +122,7 @@ class MembershipStoreTest {
 
     @Test
     void joinOfAnUnknownConnectionReturnsFalse() {
-        var ghost = new Connection("ghost", "u1", "w1", clock.instant(), clock.instant().plus(Duration.ofHours(2)));
+        var ghost = Connection.builder().connectionId("ghost").userId("u1").workspaceId("w1").connectedAt(clock.instant()).expiresAt(clock.instant().plus(Duration.ofHours(2))).build();
         assertFalse(memberships.join(ghost, new Room("w1", "chat:42")));
         assertEquals(List.of(), scanAll());
     }
@@ -138,7 +138,7 @@ class MembershipStoreTest {
     @Test
     void expiredMembershipsAreInvisible() {
         var room = new Room("w1", "chat:42");
-        var shortLived = new Connection("c1", "u1", "w1", clock.instant(), clock.instant().plus(Duration.ofMinutes(10)));
+        var shortLived = Connection.builder().connectionId("c1").userId("u1").workspaceId("w1").connectedAt(clock.instant()).expiresAt(clock.instant().plus(Duration.ofMinutes(10))).build();
         connections.open(shortLived, List.of(room, Room.workspace("w1")));
         var longLived = open("c2", "u2", "w1");
         memberships.join(longLived, room);
@@ -307,7 +307,7 @@ class MembershipStoreTest {
         var padding = AttributeValue.fromS("x".repeat(Math.max(paddingBytes, 1)));
         for (int i = 0; i < count; i++) {
             var member = new Member(String.format("%s%05d", prefix, i), "user-" + (i % 97));
-            var c = new Connection(member.connectionId(), member.userId(), room.workspaceId(), clock.instant(), expiresAt);
+            var c = Connection.builder().connectionId(member.connectionId()).userId(member.userId()).workspaceId(room.workspaceId()).connectedAt(clock.instant()).expiresAt(expiresAt).build();
             var item = new HashMap<>(ConnectionTable.membershipItem(c, room));
             if (paddingBytes > 0) {
                 item.put("padding", padding);

@@ -53,7 +53,7 @@ class PresenceStoreTest {
     }
 
     private Connection connection(String id, String user) {
-        return new Connection(id, user, "w1", clock.instant(), clock.instant().plus(Duration.ofMinutes(130)));
+        return Connection.builder().connectionId(id).userId(user).workspaceId("w1").connectedAt(clock.instant()).expiresAt(clock.instant().plus(Duration.ofMinutes(130))).build();
     }
 
     private Instant lease() {
@@ -132,7 +132,7 @@ class PresenceStoreTest {
         store.enter(connection("c1", "bob"), chat, PresenceStatus.ONLINE, lease());
         store.enter(connection("c2", "amy"), chat, PresenceStatus.AWAY, lease());
         store.enter(connection("c3", "cat"), new Room("w1", "chat:43"), PresenceStatus.ONLINE, lease());
-        var otherWorkspace = new Connection("c4", "dan", "w2", clock.instant(), clock.instant().plusSeconds(7800));
+        var otherWorkspace = Connection.builder().connectionId("c4").userId("dan").workspaceId("w2").connectedAt(clock.instant()).expiresAt(clock.instant().plusSeconds(7800)).build();
         store.enter(otherWorkspace, new Room("w2", "chat:42"), PresenceStatus.ONLINE, lease());
 
         var snapshot = store.list(chat, 10);

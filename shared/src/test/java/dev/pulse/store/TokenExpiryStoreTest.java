@@ -36,7 +36,7 @@ class TokenExpiryStoreTest {
 
     private Connection open(String id, Instant tokenExpiresAt) {
         var now = clock.instant();
-        var connection = new Connection(id, "u1", "w1", now, now.plus(Duration.ofMinutes(130)), tokenExpiresAt);
+        var connection = Connection.builder().connectionId(id).userId("u1").workspaceId("w1").connectedAt(now).expiresAt(now.plus(Duration.ofMinutes(130))).tokenExpiresAt(tokenExpiresAt).build();
         store.open(connection, List.of(Room.user("w1", "u1")));
         return connection;
     }
@@ -70,7 +70,7 @@ class TokenExpiryStoreTest {
 
     @Test
     void connectionsWithoutAKnownExpiryNeverExpireByToken() {
-        var connection = new Connection("x", "u", "w", clock.instant(), clock.instant().plusSeconds(60));
+        var connection = Connection.builder().connectionId("x").userId("u").workspaceId("w").connectedAt(clock.instant()).expiresAt(clock.instant().plusSeconds(60)).build();
         assertFalse(connection.tokenExpired(clock.instant().plusSeconds(1_000_000)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.pulse.sync;
 
+import dev.pulse.protocol.Actions;
 import dev.pulse.model.Position;
 import dev.pulse.store.EventLog;
 import dev.pulse.store.EventLogTest;
@@ -64,8 +65,8 @@ class SyncActionsTest {
             sent.add(frame);
             return SendResult.DELIVERED;
         }, clock).registerInto(actions);
-        sync = actions.get(SyncActions.SYNC);
-        connection = new Connection("C1", "u1", "wA", clock.instant(), clock.instant().plus(Duration.ofHours(3)));
+        sync = actions.get(Actions.SYNC_REQUEST);
+        connection = Connection.builder().connectionId("C1").userId("u1").workspaceId("wA").connectedAt(clock.instant()).expiresAt(clock.instant().plus(Duration.ofHours(3))).build();
         connections.open(connection, List.of(Room.user("wA", "u1"), Room.workspace("wA")));
         memberships.join(connection, new Room("wA", "chat:1"));
     }
@@ -73,12 +74,12 @@ class SyncActionsTest {
     private Position publish(String workspace, String room, String id) {
         var event = new EventEnvelope(id, "chat.message", workspace, new Targets(false, List.of(), List.of(room)), null, id,
                 clock.instant(), Json.object().put("id", id));
-        return log.append(new Room(workspace, room), event);
+        return log.append(new Room(workspace, room), event.content());
     }
 
     private JsonNode request(ObjectNode data) throws Exception {
         sent.clear();
-        return sync.handle(connection, new ClientFrame(SyncActions.SYNC, "1", data));
+        return sync.handle(connection, new ClientFrame(Actions.SYNC_REQUEST, "1", data));
     }
 
     private static ObjectNode positions(String room, long seq, String epoch) {

@@ -1,6 +1,7 @@
 package dev.pulse.local.eventbridge;
 
 import java.time.Clock;
+import dev.pulse.support.Backoff;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,7 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +30,7 @@ final class Deliveries implements AutoCloseable {
     }
 
     private final int maxAttempts;
-    private final Duration baseDelay;
+    private final Backoff backoff;
     private final Clock clock;
     private final ExecutorService attempts =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("local-eventbus-delivery-", 0).factory());
@@ -46,7 +46,7 @@ final class Deliveries implements AutoCloseable {
 
     Deliveries(int maxAttempts, Duration baseDelay, Clock clock) {
         this.maxAttempts = maxAttempts;
-        this.baseDelay = baseDelay;
+        this.backoff = new Backoff(baseDelay, MAX_DELAY.compareTo(baseDelay) < 0 ? baseDelay : MAX_DELAY);
         this.clock = clock;
     }
 
@@ -136,12 +136,9 @@ final class Deliveries implements AutoCloseable {
         }
     }
 
-    /** base × 2^(attempt-1), capped, with "equal jitter" (half fixed, half random) so retries spread out. */
+    /** base × 2^(attempt-1), capped, with jitter so retries spread out (the project's one {@link Backoff}). */
     private long backoffMillis(int attempt) {
-        long base = baseDelay.toMillis();
-        long delay = Math.min(MAX_DELAY.toMillis(), base << Math.min(attempt - 1, 20));
-        long half = delay / 2;
-        return half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : delay - half);
+        return backoff.delay(attempt).toMillis();
     }
 
     private void finished() {

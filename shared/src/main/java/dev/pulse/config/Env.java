@@ -1,0 +1,47 @@
+package dev.pulse.config;
+
+/**
+ * The names of the environment variables the core reads, defined once: {@link PulseConfig} reads them, the CDK
+ * construct sets them on the functions and the local runtime passes them to the handlers.
+ */
+public final class Env {
+    public static final String REGION = "AWS_REGION";
+
+    public static final String JWT_SECRET = "PULSE_JWT_SECRET";
+    /** The Secrets Manager ARN of the signing key on AWS; resolved into {@link #JWT_SECRET} at cold start. */
+    public static final String JWT_SECRET_ARN = "PULSE_JWT_SECRET_ARN";
+    public static final String JWT_JWKS_URL = "PULSE_JWT_JWKS_URL";
+    public static final String JWT_ISSUER = "PULSE_JWT_ISSUER";
+    public static final String JWT_AUDIENCE = "PULSE_JWT_AUDIENCE";
+    public static final String JWT_USER_CLAIM = "PULSE_JWT_USER_CLAIM";
+    public static final String JWT_WORKSPACE_CLAIM = "PULSE_JWT_WORKSPACE_CLAIM";
+    public static final String JWT_CLOCK_SKEW_SECONDS = "PULSE_JWT_CLOCK_SKEW_SECONDS";
+    public static final String JWT_JWKS_CACHE_SECONDS = "PULSE_JWT_JWKS_CACHE_SECONDS";
+
+    public static final String CONNECTIONS_TABLE = "PULSE_CONNECTIONS_TABLE";
+    public static final String EVENTS_TABLE = "PULSE_EVENTS_TABLE";
+    public static final String EVENT_RETENTION_SECONDS = "PULSE_EVENT_RETENTION_SECONDS";
+
+    public static final String DYNAMODB_ENDPOINT = "PULSE_DYNAMODB_ENDPOINT";
+    public static final String EVENTBRIDGE_ENDPOINT = "PULSE_EVENTBRIDGE_ENDPOINT";
+    public static final String MANAGEMENT_ENDPOINT = "PULSE_MANAGEMENT_ENDPOINT";
+    public static final String EVENT_BUS = "PULSE_EVENT_BUS";
+
+    public static final String CONNECTION_TTL_SECONDS = "PULSE_CONNECTION_TTL_SECONDS";
+    public static final String MAX_FRAME_BYTES = "PULSE_MAX_FRAME_BYTES";
+    public static final String ALLOWED_ORIGINS = "PULSE_ALLOWED_ORIGINS";
+    public static final String CLIENT_EVENT_PREFIXES = "PULSE_CLIENT_EVENT_PREFIXES";
+    public static final String RATE_LIMITS = "PULSE_RATE_LIMITS";
+
+    public static final String FANOUT_CONCURRENCY = "PULSE_FANOUT_CONCURRENCY";
+
+    public static final String PRESENCE_NAMESPACES = "PULSE_PRESENCE_NAMESPACES";
+    public static final String PRESENCE_SIGNAL_LIMIT = "PULSE_PRESENCE_SIGNAL_LIMIT";
+
+    public static final String CATALOG = "PULSE_CATALOG";
+    public static final String UNKNOWN_EVENTS = "PULSE_UNKNOWN_EVENTS";
+    public static final String DEAD_LETTER_QUEUE_URL = "PULSE_DEAD_LETTER_QUEUE_URL";
+
+    private Env() {
+    }
+}

@@ -1,0 +1,20 @@
+package dev.pulse.protocol;
+
+import java.util.List;
+
+/**
+ * Event names Pulse itself sends to clients (ephemeral signals, PROTOCOL.md §4.8–4.9): an application's events
+ * must not use them, or clients could not tell the two apart.
+ */
+public final class Signals {
+    public static final String PRESENCE_JOIN = "presence.join";
+    public static final String PRESENCE_LEAVE = "presence.leave";
+    public static final String PRESENCE_UPDATE = "presence.update";
+    public static final String TYPING_START = "typing.start";
+    public static final String TYPING_STOP = "typing.stop";
+
+    public static final List<String> ALL = List.of(PRESENCE_JOIN, PRESENCE_LEAVE, PRESENCE_UPDATE, TYPING_START, TYPING_STOP);
+
+    private Signals() {
+    }
+}

@@ -1,0 +1,26 @@
+package dev.pulse.room;
+
+import dev.pulse.delivery.Broadcast;
+import dev.pulse.delivery.DeliveryReport;
+import dev.pulse.model.EventEnvelope;
+
+/**
+ * A published event's way to its clients (the fan-out function's use case, after the intake admitted it): logged
+ * and delivered to its target rooms, then the connections found gone on the way leave their rooms for the
+ * {@link MembershipListener} (presence), once the delivery is over.
+ */
+public final class EventDelivery {
+    private final Broadcast broadcast;
+    private final MembershipListener listener;
+
+    public EventDelivery(Broadcast broadcast, MembershipListener listener) {
+        this.broadcast = broadcast;
+        this.listener = listener;
+    }
+
+    public DeliveryReport deliver(EventEnvelope event) {
+        var report = broadcast.logged(event.rooms(), event.content(), event.exceptConnectionId());
+        report.pruned().forEach(listener::closed);
+        return report;
+    }
+}
