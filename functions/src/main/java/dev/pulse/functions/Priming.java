@@ -1,14 +1,14 @@
 package dev.pulse.functions;
 
+import dev.pulse.envelope.EnvelopeCodec;
+import dev.pulse.envelope.InvalidEnvelopeException;
+import dev.pulse.model.EventEnvelope;
+import dev.pulse.model.Position;
+import dev.pulse.model.Targets;
 import dev.pulse.protocol.FrameParser;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
 import dev.pulse.protocol.ServerFrames;
-import dev.pulse.envelope.EnvelopeCodec;
-import dev.pulse.model.EventEnvelope;
-import dev.pulse.envelope.InvalidEnvelopeException;
-import dev.pulse.model.Targets;
-import dev.pulse.model.Position;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

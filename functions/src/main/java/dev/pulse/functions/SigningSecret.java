@@ -1,5 +1,6 @@
 package dev.pulse.functions;
 
+import dev.pulse.config.Env;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,8 +16,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * (with SnapStart: before the snapshot, so restored environments do not call Secrets Manager at all).
  */
 final class SigningSecret {
-    static final String ARN_VARIABLE = "PULSE_JWT_SECRET_ARN";
-    static final String VALUE_VARIABLE = "PULSE_JWT_SECRET";
+    static final String ARN_VARIABLE = Env.JWT_SECRET_ARN;
+    static final String VALUE_VARIABLE = Env.JWT_SECRET;
 
     private SigningSecret() {
     }

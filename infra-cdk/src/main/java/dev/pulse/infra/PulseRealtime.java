@@ -1,17 +1,17 @@
 package dev.pulse.infra;
 
-import dev.pulse.store.ConnectionTable;
-import dev.pulse.store.EventLogTable;
 import dev.pulse.catalog.EventCatalog;
 import dev.pulse.catalog.RulePattern;
 import dev.pulse.envelope.FanOutRule;
+import dev.pulse.store.ConnectionTable;
+import dev.pulse.store.EventLogTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
@@ -20,14 +20,13 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.WebSocketLambdaIntegration;
 import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
+import software.amazon.awscdk.services.apigatewayv2.CfnStage;
 import software.amazon.awscdk.services.apigatewayv2.CorsHttpMethod;
 import software.amazon.awscdk.services.apigatewayv2.CorsPreflightOptions;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
-import software.amazon.awscdk.services.apigatewayv2.CfnStage;
 import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketApi;
-import software.amazon.awscdk.services.apigatewayv2.WebSocketRoute;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketRouteOptions;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketStage;
 import software.amazon.awscdk.services.dynamodb.Attribute;
@@ -58,8 +57,9 @@ import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * Everything Pulse needs in one account: the connections table, the WebSocket API and stage, the four
- * functions from the one functions jar, the EventBridge rule that feeds the fan-out, and the IAM between them.
+ * Everything Pulse needs in one account: the connections and event-log tables, the WebSocket API and stage, the
+ * HTTP API for polling, the six functions from the one functions jar ($connect, $default, $disconnect, fan-out,
+ * poll, token-expiry sweep), the EventBridge rules that feed the fan-out, and the IAM between them.
  * Each function runs with SnapStart, which applies only to published versions: callers (the routes and the
  * rule) therefore invoke the alias {@value #ALIAS_NAME}, which follows the version published on each deploy.
  */

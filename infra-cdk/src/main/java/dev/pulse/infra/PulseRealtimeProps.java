@@ -14,7 +14,7 @@ import software.amazon.awscdk.services.sns.ITopic;
  * function reads the value once at start.
  *
  * @param stageName         WebSocket stage, also the last path segment of the URLs (default {@code prod})
- * @param lambdaJarPath     path of the shaded functions jar, uploaded as the code of all four functions
+ * @param lambdaJarPath     path of the shaded functions jar, uploaded as the code of all six functions
  * @param jwtSecret         HS256 shared secret (at least 32 bytes) as a plain value, or null
  * @param jwtSigningSecret  Secrets Manager secret whose SecretString is the HS256 key, or null (not with jwtSecret)
  * @param jwksUrl           JWKS URL for RS256/ES256 keys, or null; at least one key source is needed

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.store.ConnectionTable;
 import dev.pulse.envelope.FanOutRule;
+import dev.pulse.store.ConnectionTable;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;

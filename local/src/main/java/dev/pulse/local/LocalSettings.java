@@ -1,5 +1,6 @@
 package dev.pulse.local;
 
+import dev.pulse.config.Env;
 import java.time.Duration;
 import java.util.Map;
 
@@ -36,9 +37,9 @@ public record LocalSettings(
 
     /** Handler settings the local runtime takes from its environment and hands to the handlers as they are. */
     public static final java.util.List<String> PASSED_THROUGH = java.util.List.of(
-            "PULSE_RATE_LIMITS", "PULSE_MAX_FRAME_BYTES", "PULSE_CLIENT_EVENT_PREFIXES", "PULSE_ALLOWED_ORIGINS",
-            "PULSE_EVENT_RETENTION_SECONDS", "PULSE_JWT_USER_CLAIM", "PULSE_JWT_WORKSPACE_CLAIM",
-            "PULSE_CONNECTION_TTL_SECONDS", "PULSE_PRESENCE_NAMESPACES", "PULSE_PRESENCE_SIGNAL_LIMIT", "PULSE_CATALOG", "PULSE_UNKNOWN_EVENTS");
+            Env.RATE_LIMITS, Env.MAX_FRAME_BYTES, Env.CLIENT_EVENT_PREFIXES, Env.ALLOWED_ORIGINS,
+            Env.EVENT_RETENTION_SECONDS, Env.JWT_USER_CLAIM, Env.JWT_WORKSPACE_CLAIM,
+            Env.CONNECTION_TTL_SECONDS, Env.PRESENCE_NAMESPACES, Env.PRESENCE_SIGNAL_LIMIT, Env.CATALOG, Env.UNKNOWN_EVENTS);
 
     public LocalSettings {
         handlerSettings = Map.copyOf(handlerSettings);
@@ -57,18 +58,18 @@ public record LocalSettings(
         var passed = new java.util.HashMap<String, String>();
         PASSED_THROUGH.stream().filter(env::containsKey).forEach(k -> passed.put(k, env.get(k)));
         // Set but empty (PULSE_CATALOG=) means no catalog: CatalogConfig reads a blank value as none.
-        passed.putIfAbsent("PULSE_CATALOG", DEFAULT_CATALOG);
+        passed.putIfAbsent(Env.CATALOG, DEFAULT_CATALOG);
         return new LocalSettings(
                 Integer.parseInt(env.getOrDefault("PULSE_LOCAL_PORT", "8787")),
                 Integer.parseInt(env.getOrDefault("PULSE_LOCAL_EVENTS_PORT", "8788")),
                 Integer.parseInt(env.getOrDefault("PULSE_LOCAL_DYNAMODB_PORT", "8789")),
                 env.getOrDefault("PULSE_STAGE", "local"),
-                env.getOrDefault("PULSE_JWT_SECRET", DEVELOPMENT_SECRET),
-                env.getOrDefault("PULSE_JWT_ISSUER", "pulse-local"),
-                env.getOrDefault("PULSE_JWT_AUDIENCE", "pulse"),
-                Integer.parseInt(env.getOrDefault("PULSE_FANOUT_CONCURRENCY", "64")),
+                env.getOrDefault(Env.JWT_SECRET, DEVELOPMENT_SECRET),
+                env.getOrDefault(Env.JWT_ISSUER, "pulse-local"),
+                env.getOrDefault(Env.JWT_AUDIENCE, "pulse"),
+                Integer.parseInt(env.getOrDefault(Env.FANOUT_CONCURRENCY, "64")),
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("PULSE_LOCAL_IDLE_TIMEOUT_SECONDS", "600"))),
-                env.getOrDefault("AWS_REGION", "us-east-1"),
+                env.getOrDefault(Env.REGION, "us-east-1"),
                 passed);
     }
 

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.model.Connection;
-import dev.pulse.store.ConnectionStore;
 import dev.pulse.model.PresenceStatus;
-import dev.pulse.store.PresenceStore;
-import dev.pulse.publish.Publisher;
 import dev.pulse.model.Room;
+import dev.pulse.publish.Publisher;
+import dev.pulse.store.ConnectionStore;
+import dev.pulse.store.PresenceStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

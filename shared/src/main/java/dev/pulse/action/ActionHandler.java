@@ -1,7 +1,7 @@
 package dev.pulse.action;
 
-import dev.pulse.model.Connection;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.model.Connection;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ProtocolException;
 

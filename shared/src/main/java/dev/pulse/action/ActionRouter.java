@@ -1,10 +1,9 @@
 package dev.pulse.action;
 
-import dev.pulse.protocol.Actions;
-import dev.pulse.model.Connection;
-import dev.pulse.store.ConnectionStore;
 import dev.pulse.delivery.ConnectionCloser;
 import dev.pulse.delivery.ConnectionSender;
+import dev.pulse.model.Connection;
+import dev.pulse.protocol.Actions;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.FrameParser;
@@ -12,6 +11,7 @@ import dev.pulse.protocol.ProtocolException;
 import dev.pulse.protocol.ServerFrames;
 import dev.pulse.ratelimit.RateDecision;
 import dev.pulse.ratelimit.RateLimiter;
+import dev.pulse.store.ConnectionStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;

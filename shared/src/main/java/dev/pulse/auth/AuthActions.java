@@ -1,18 +1,18 @@
 package dev.pulse.auth;
 
-import dev.pulse.protocol.Actions;
-import dev.pulse.model.Identity;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.action.ActionException;
 import dev.pulse.action.ActionHandler;
 import dev.pulse.model.Connection;
-import dev.pulse.store.ConnectionStore;
+import dev.pulse.model.Identity;
+import dev.pulse.protocol.Actions;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.FrameParser;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
 import dev.pulse.protocol.ServerFrames;
+import dev.pulse.store.ConnectionStore;
 import java.util.Map;
 
 /**

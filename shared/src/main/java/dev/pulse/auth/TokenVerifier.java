@@ -1,6 +1,8 @@
 package dev.pulse.auth;
 
-import dev.pulse.model.Identity;
+import static dev.pulse.auth.AuthenticationException.forbidden;
+import static dev.pulse.auth.AuthenticationException.unauthorized;
+
 import com.nimbusds.jose.Header;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -28,7 +30,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-
+import dev.pulse.model.Identity;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.MalformedURLException;
@@ -42,9 +44,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
-
-import static dev.pulse.auth.AuthenticationException.forbidden;
-import static dev.pulse.auth.AuthenticationException.unauthorized;
 
 /**
  * Verifies the JWT a client presents at {@code $connect} and turns it into an {@link Identity}.

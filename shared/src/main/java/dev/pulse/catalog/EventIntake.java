@@ -2,8 +2,8 @@ package dev.pulse.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.envelope.EnvelopeCodec;
-import dev.pulse.model.EventEnvelope;
 import dev.pulse.envelope.InvalidEnvelopeException;
+import dev.pulse.model.EventEnvelope;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;

@@ -1,14 +1,14 @@
 package dev.pulse.connection;
 
-import dev.pulse.protocol.Actions;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.action.ActionHandler;
 import dev.pulse.model.Connection;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.model.Room;
+import dev.pulse.protocol.Actions;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ServerFrames;
 import dev.pulse.store.MembershipStore;
-import dev.pulse.model.Room;
 import java.time.Clock;
 import java.util.Map;
 

@@ -1,13 +1,13 @@
 package dev.pulse.connection;
 
-import dev.pulse.model.Connection;
-import dev.pulse.store.ConnectionStore;
 import dev.pulse.auth.AuthenticationException;
 import dev.pulse.auth.ConnectCredentials;
-import dev.pulse.model.Identity;
 import dev.pulse.auth.TokenVerifier;
-import dev.pulse.room.MembershipListener;
+import dev.pulse.model.Connection;
+import dev.pulse.model.Identity;
 import dev.pulse.model.Room;
+import dev.pulse.room.MembershipListener;
+import dev.pulse.store.ConnectionStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,11 +1,11 @@
 package dev.pulse.connection;
 
-import dev.pulse.store.ConnectionStore;
-import dev.pulse.store.ConnectionTable;
 import dev.pulse.delivery.ConnectionCloser;
 import dev.pulse.delivery.ConnectionSender;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.ServerFrames;
+import dev.pulse.store.ConnectionStore;
+import dev.pulse.store.ConnectionTable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,14 +1,14 @@
 package dev.pulse.envelope;
 
-import dev.pulse.model.EventEnvelope;
-import dev.pulse.model.Targets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pulse.protocol.Json;
+import dev.pulse.model.EventEnvelope;
 import dev.pulse.model.Room;
+import dev.pulse.model.Targets;
+import dev.pulse.protocol.Json;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -1,18 +1,18 @@
 package dev.pulse.presence;
 
-import dev.pulse.protocol.Actions;
-import dev.pulse.model.PresenceStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.action.ActionException;
 import dev.pulse.action.ActionHandler;
 import dev.pulse.model.Connection;
+import dev.pulse.model.PresenceStatus;
+import dev.pulse.protocol.Actions;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.FrameParser;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
-import dev.pulse.store.MembershipStore;
 import dev.pulse.room.RoomArgument;
+import dev.pulse.store.MembershipStore;
 import java.util.Map;
 
 /** {@code presence.update} (this connection's status) and {@code presence.list} (a room's present users). */

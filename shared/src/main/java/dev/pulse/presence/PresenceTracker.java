@@ -1,19 +1,19 @@
 package dev.pulse.presence;
 
-import dev.pulse.protocol.Signals;
-import dev.pulse.model.PresenceChange;
-import dev.pulse.model.PresenceStatus;
-import dev.pulse.model.UserPresence;
-import dev.pulse.store.PresenceStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.model.ClosedConnection;
 import dev.pulse.model.Connection;
-import dev.pulse.store.ConnectionStore;
-import dev.pulse.protocol.Json;
-import dev.pulse.room.MembershipListener;
-import dev.pulse.store.MembershipStore;
+import dev.pulse.model.PresenceChange;
+import dev.pulse.model.PresenceStatus;
 import dev.pulse.model.Room;
+import dev.pulse.model.UserPresence;
+import dev.pulse.protocol.Json;
+import dev.pulse.protocol.Signals;
+import dev.pulse.room.MembershipListener;
 import dev.pulse.room.RoomBroadcast;
+import dev.pulse.store.ConnectionStore;
+import dev.pulse.store.MembershipStore;
+import dev.pulse.store.PresenceStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class PresenceTracker implements MembershipListener {
     public static final Duration LEASE = Duration.ofMinutes(13);
     public static final Duration RENEW_AFTER = Duration.ofMinutes(2);
-    /** presence.list answers at most this many users (Pusher caps presence channels at 100 members). */
+    /**
+     * presence.list answers at most this many users and says {@code truncated} beyond; a bound on one request's
+     * work, ten times Pusher's cap of 100 members per presence channel.
+     */
     public static final int MAX_LISTED_USERS = 1000;
     /** Lapsed users cleaned up per presence.list, so one request's work stays bounded. */
     static final int MAX_CLEANUPS_PER_LIST = 25;

@@ -1,19 +1,19 @@
 package dev.pulse.presence;
 
-import dev.pulse.protocol.Actions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.action.ActionException;
 import dev.pulse.action.ActionHandler;
 import dev.pulse.model.Connection;
+import dev.pulse.protocol.Actions;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
-import dev.pulse.store.MembershipStore;
-import dev.pulse.room.RoomArgument;
-import dev.pulse.room.MembershipListener;
-import dev.pulse.room.RoomBroadcast;
 import dev.pulse.protocol.Signals;
+import dev.pulse.room.MembershipListener;
+import dev.pulse.room.RoomArgument;
+import dev.pulse.room.RoomBroadcast;
+import dev.pulse.store.MembershipStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

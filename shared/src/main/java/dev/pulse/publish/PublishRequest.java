@@ -1,12 +1,12 @@
 package dev.pulse.publish;
 
-import dev.pulse.envelope.EnvelopeCodec;
-import dev.pulse.model.EventEnvelope;
-import dev.pulse.model.Targets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import dev.pulse.protocol.Json;
+import dev.pulse.envelope.EnvelopeCodec;
+import dev.pulse.model.EventEnvelope;
 import dev.pulse.model.Room;
+import dev.pulse.model.Targets;
+import dev.pulse.protocol.Json;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;

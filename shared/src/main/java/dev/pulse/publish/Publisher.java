@@ -1,10 +1,10 @@
 package dev.pulse.publish;
 
-import dev.pulse.envelope.EnvelopeCodec;
-import dev.pulse.envelope.EventIdGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.catalog.EventCatalog;
 import dev.pulse.catalog.InvalidEventException;
+import dev.pulse.envelope.EnvelopeCodec;
+import dev.pulse.envelope.EventIdGenerator;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,16 +1,16 @@
 package dev.pulse.room;
 
-import dev.pulse.protocol.Actions;
-import dev.pulse.store.MembershipStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.action.ActionException;
 import dev.pulse.action.ActionHandler;
 import dev.pulse.model.Connection;
+import dev.pulse.protocol.Actions;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.FrameParser;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
+import dev.pulse.store.MembershipStore;
 import java.util.List;
 import java.util.Map;
 

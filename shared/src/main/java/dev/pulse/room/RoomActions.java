@@ -1,17 +1,17 @@
 package dev.pulse.room;
 
-import dev.pulse.protocol.Actions;
-import dev.pulse.model.Room;
-import dev.pulse.store.MembershipStore;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.model.Identity;
 import dev.pulse.action.ActionException;
 import dev.pulse.action.ActionHandler;
 import dev.pulse.model.Connection;
+import dev.pulse.model.Identity;
+import dev.pulse.model.Room;
+import dev.pulse.protocol.Actions;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
+import dev.pulse.store.MembershipStore;
 import java.util.Map;
 
 /** {@code room.join} and {@code room.leave}, authorised by a replaceable {@link RoomPolicy}. */

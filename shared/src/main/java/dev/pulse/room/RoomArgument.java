@@ -1,8 +1,8 @@
 package dev.pulse.room;
 
-import dev.pulse.model.Room;
 import dev.pulse.action.ActionException;
 import dev.pulse.model.Connection;
+import dev.pulse.model.Room;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.FrameParser;

@@ -1,7 +1,7 @@
 package dev.pulse.room;
 
-import dev.pulse.model.Room;
 import dev.pulse.model.Identity;
+import dev.pulse.model.Room;
 import java.util.Optional;
 
 /**

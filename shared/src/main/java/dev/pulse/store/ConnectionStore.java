@@ -1,11 +1,11 @@
 package dev.pulse.store;
 
-import dev.pulse.model.ClosedConnection;
-import dev.pulse.model.Connection;
 import static dev.pulse.store.ConnectionTable.PARTITION_KEY;
 import static dev.pulse.store.ConnectionTable.ROOM_PREFIX;
 import static dev.pulse.store.ConnectionTable.SORT_KEY;
 
+import dev.pulse.model.ClosedConnection;
+import dev.pulse.model.Connection;
 import dev.pulse.model.Room;
 import java.time.Clock;
 import java.time.Instant;

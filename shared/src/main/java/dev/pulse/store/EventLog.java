@@ -1,7 +1,5 @@
 package dev.pulse.store;
 
-import dev.pulse.model.LoggedEvent;
-import dev.pulse.model.Position;
 import static dev.pulse.store.EventLogTable.CORRELATION_ID;
 import static dev.pulse.store.EventLogTable.DATA;
 import static dev.pulse.store.EventLogTable.EPOCH;
@@ -44,8 +42,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * The durable per-room event log ({@link EventLogTable}). The fan-out appends every event to each target
- * room before posting it, which gives the event its position there; {@code sync.request} reads it back.
+ * The durable per-room event log ({@link EventLogTable}). Every logged event is appended to each target room
+ * before it is posted ({@code delivery.Broadcast}), and the append returns its position there, as a broker's
+ * publish does; {@code sync.request} reads it back.
  *
  * <p><b>Append, and its cost.</b> One append is one consistent GetItem of the room's head plus one
  * TransactWriteItems of three writes:

@@ -1,7 +1,5 @@
 package dev.pulse.store;
 
-import dev.pulse.model.Member;
-import dev.pulse.model.Room;
 import static dev.pulse.store.ConnectionTable.CONNECTION_ID;
 import static dev.pulse.store.ConnectionTable.PARTITION_KEY;
 import static dev.pulse.store.ConnectionTable.ROOM_NAME;
@@ -12,6 +10,8 @@ import static dev.pulse.store.ConnectionTable.USER_ID;
 import static dev.pulse.store.ConnectionTable.WORKSPACE_ID;
 
 import dev.pulse.model.Connection;
+import dev.pulse.model.Member;
+import dev.pulse.model.Room;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

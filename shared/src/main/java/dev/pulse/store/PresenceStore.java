@@ -1,10 +1,10 @@
 package dev.pulse.store;
 
+import dev.pulse.model.Connection;
 import dev.pulse.model.PresenceChange;
 import dev.pulse.model.PresenceStatus;
-import dev.pulse.model.UserPresence;
-import dev.pulse.model.Connection;
 import dev.pulse.model.Room;
+import dev.pulse.model.UserPresence;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

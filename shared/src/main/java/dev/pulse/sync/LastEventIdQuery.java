@@ -1,8 +1,8 @@
 package dev.pulse.sync;
 
 import dev.pulse.model.Position;
-import dev.pulse.store.EventLog;
 import dev.pulse.model.Room;
+import dev.pulse.store.EventLog;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;

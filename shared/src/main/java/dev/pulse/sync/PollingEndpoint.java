@@ -1,15 +1,15 @@
 package dev.pulse.sync;
 
-import dev.pulse.store.EventLog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulse.auth.AuthenticationException;
-import dev.pulse.model.Identity;
 import dev.pulse.auth.TokenVerifier;
-import dev.pulse.protocol.Json;
+import dev.pulse.model.Identity;
 import dev.pulse.model.Room;
+import dev.pulse.protocol.Json;
 import dev.pulse.room.RoomPolicy;
+import dev.pulse.store.EventLog;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Locale;

@@ -1,17 +1,17 @@
 package dev.pulse.sync;
 
-import dev.pulse.protocol.Actions;
-import dev.pulse.store.EventLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.action.ActionException;
 import dev.pulse.action.ActionHandler;
-import dev.pulse.model.Connection;
 import dev.pulse.delivery.ConnectionSender;
+import dev.pulse.model.Connection;
+import dev.pulse.protocol.Actions;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
 import dev.pulse.protocol.ServerFrames;
+import dev.pulse.store.EventLog;
 import dev.pulse.store.MembershipStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.pulse.sync;
 
-import dev.pulse.model.Position;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.model.Position;
 import dev.pulse.model.Room;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

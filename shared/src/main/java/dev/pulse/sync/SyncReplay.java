@@ -1,12 +1,12 @@
 package dev.pulse.sync;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulse.model.LoggedEvent;
 import dev.pulse.model.Position;
-import dev.pulse.store.EventLog;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pulse.model.Room;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ServerFrames;
-import dev.pulse.model.Room;
+import dev.pulse.store.EventLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;

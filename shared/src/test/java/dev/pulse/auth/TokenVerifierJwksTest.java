@@ -1,14 +1,15 @@
 package dev.pulse.auth;
 
+import static dev.pulse.auth.TestJwts.SECRET;
+import static dev.pulse.auth.TestJwts.claims;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import dev.pulse.model.Identity;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,12 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-
-import static dev.pulse.auth.TestJwts.SECRET;
-import static dev.pulse.auth.TestJwts.claims;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** RS256/ES256 against a JWKS document served by a real HTTP server on a loopback port. */
 class TokenVerifierJwksTest {

@@ -1,14 +1,17 @@
 package dev.pulse.auth;
 
-import dev.pulse.model.Identity;
+import static dev.pulse.auth.TestJwts.SECRET;
+import static dev.pulse.auth.TestJwts.claims;
+import static dev.pulse.auth.TestJwts.hs256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.NullSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
+import dev.pulse.model.Identity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,14 +24,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static dev.pulse.auth.TestJwts.SECRET;
-import static dev.pulse.auth.TestJwts.claims;
-import static dev.pulse.auth.TestJwts.hs256;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** HS256 verification and every claim rule; JWKS-specific behaviour is in {@link TokenVerifierJwksTest}. */
 class TokenVerifierTest {

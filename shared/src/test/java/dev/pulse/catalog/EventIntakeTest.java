@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pulse.protocol.Json;
 import dev.pulse.model.Targets;
+import dev.pulse.protocol.Json;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

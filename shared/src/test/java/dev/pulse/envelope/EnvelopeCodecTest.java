@@ -1,7 +1,5 @@
 package dev.pulse.envelope;
 
-import dev.pulse.model.EventEnvelope;
-import dev.pulse.model.Targets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pulse.model.EventEnvelope;
+import dev.pulse.model.Targets;
 import dev.pulse.protocol.Json;
 import java.time.Instant;
 import java.util.List;

@@ -1,21 +1,21 @@
 package dev.pulse.presence;
 
-import dev.pulse.model.PresenceStatus;
-import dev.pulse.model.UserPresence;
-import dev.pulse.store.PresenceStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.model.Connection;
-import dev.pulse.store.ConnectionStore;
 import dev.pulse.delivery.Broadcast;
 import dev.pulse.delivery.FanOut;
 import dev.pulse.delivery.SendResult;
-import dev.pulse.protocol.Json;
-import dev.pulse.store.MembershipStore;
+import dev.pulse.model.Connection;
+import dev.pulse.model.PresenceStatus;
 import dev.pulse.model.Room;
+import dev.pulse.model.UserPresence;
+import dev.pulse.protocol.Json;
 import dev.pulse.room.RoomBroadcast;
+import dev.pulse.store.ConnectionStore;
+import dev.pulse.store.MembershipStore;
+import dev.pulse.store.PresenceStore;
 import dev.pulse.testing.DynamoDbLocal;
 import dev.pulse.testing.MutableClock;
 import java.time.Duration;

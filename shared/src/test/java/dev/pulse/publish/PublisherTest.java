@@ -1,8 +1,5 @@
 package dev.pulse.publish;
 
-import dev.pulse.envelope.EventIdGenerator;
-import dev.pulse.envelope.FanOutRule;
-import dev.pulse.envelope.InvalidEnvelopeException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.envelope.EventIdGenerator;
+import dev.pulse.envelope.FanOutRule;
+import dev.pulse.envelope.InvalidEnvelopeException;
 import dev.pulse.protocol.Json;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

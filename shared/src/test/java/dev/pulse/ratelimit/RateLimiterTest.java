@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pulse.store.RateCounters;
 import dev.pulse.testing.DynamoDbLocal;
 import dev.pulse.testing.MutableClock;
-import dev.pulse.store.RateCounters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,8 +22,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class RateLimiterTest {
     private static DynamoDbClient dynamo;
     private static String table;
-    // A window boundary well inside the test: 12:00:00.000 exactly.
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00.000Z"));
+    // A window boundary well inside the test: a whole hour, exactly. In the future, so the counters' ttl is too:
+    // were it in the past, a TTL sweep of the store could delete a counter mid-test and reopen its window.
+    private final MutableClock clock = new MutableClock(
+            Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofDays(1)));
     private final RateLimits limits = RateLimits.parse("room.join=5/60s,typing.start=5/5s,*=3/10s");
     private final RateLimiter limiter = new RateLimiter(new RateCounters(dynamo, table), clock, limits);
 
@@ -113,7 +115,7 @@ class RateLimiterTest {
                 .items();
         assertEquals(1, items.size());
         long ttl = Long.parseLong(items.get(0).get("ttl").n());
-        long windowEnd = Instant.parse("2026-11-22T12:01:00Z").getEpochSecond();
+        long windowEnd = clock.instant().plusSeconds(60).getEpochSecond();
         assertTrue(ttl > windowEnd && ttl <= windowEnd + 61, "ttl " + ttl);
     }
 }

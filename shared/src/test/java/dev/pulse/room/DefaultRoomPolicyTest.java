@@ -1,11 +1,11 @@
 package dev.pulse.room;
 
-import dev.pulse.model.Room;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pulse.model.Identity;
+import dev.pulse.model.Room;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

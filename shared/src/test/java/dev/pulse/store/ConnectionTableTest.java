@@ -1,12 +1,12 @@
 package dev.pulse.store;
 
-import dev.pulse.model.Connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pulse.model.Connection;
 import dev.pulse.model.Room;
 import dev.pulse.testing.DynamoDbLocal;
 import java.time.Instant;

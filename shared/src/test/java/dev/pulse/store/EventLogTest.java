@@ -1,16 +1,16 @@
 package dev.pulse.store;
 
-import dev.pulse.model.EventContent;
-import dev.pulse.model.LoggedEvent;
-import dev.pulse.model.Position;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pulse.protocol.Json;
+import dev.pulse.model.EventContent;
 import dev.pulse.model.EventEnvelope;
-import dev.pulse.model.Targets;
+import dev.pulse.model.LoggedEvent;
+import dev.pulse.model.Position;
 import dev.pulse.model.Room;
+import dev.pulse.model.Targets;
+import dev.pulse.protocol.Json;
 import dev.pulse.testing.DynamoDbLocal;
 import dev.pulse.testing.MutableClock;
 import java.time.Duration;

@@ -1,23 +1,22 @@
 package dev.pulse.store;
 
-import dev.pulse.model.PresenceChange;
-import dev.pulse.model.PresenceStatus;
-import dev.pulse.model.UserPresence;
-import dev.pulse.presence.PresenceTracker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pulse.model.Connection;
+import dev.pulse.model.PresenceChange;
+import dev.pulse.model.PresenceStatus;
 import dev.pulse.model.Room;
+import dev.pulse.model.UserPresence;
+import dev.pulse.presence.PresenceTracker;
 import dev.pulse.testing.DynamoDbLocal;
 import dev.pulse.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;

@@ -1,5 +1,6 @@
 package dev.pulse.local.bench;
 
+import dev.pulse.config.Env;
 import dev.pulse.local.LocalSettings;
 import dev.pulse.local.LocalSystem;
 import java.io.BufferedReader;
@@ -63,7 +64,7 @@ public final class ColdStartBenchmark {
         builder.environment().put("AWS_ACCESS_KEY_ID", "local");
         builder.environment().put("AWS_SECRET_ACCESS_KEY", "local");
         if (handler.equals("fanout-catalog")) {
-            builder.environment().put("PULSE_CATALOG", "hyvve"); // loads and compiles the catalog at init
+            builder.environment().put(Env.CATALOG, "hyvve"); // loads and compiles the catalog at init
         }
         long start = System.nanoTime();
         var process = builder.start();

@@ -1,6 +1,7 @@
 package dev.pulse.local.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.config.Env;
 import dev.pulse.local.LocalSettings;
 import dev.pulse.local.LocalSystem;
 import dev.pulse.protocol.Json;
@@ -49,7 +50,7 @@ public final class SyncBenchmark {
         var counter = new CallCounter();
         // The client joins every room and syncs each run: lift the per-connection join and sync limits.
         var settings = LocalSettings.ephemeral()
-                .withHandlerSetting("PULSE_RATE_LIMITS", "room.join=1000/60s,sync.request=1000/30s");
+                .withHandlerSetting(Env.RATE_LIMITS, "room.join=1000/60s,sync.request=1000/30s");
         try (var system = LocalSystem.start(settings, List.of(counter))) {
             var publisher = new Publisher(system.eventBridgeClient(), "default", "bench.sync");
             String token = system.tokens().issue("u1", WORKSPACE, Duration.ofMinutes(30));

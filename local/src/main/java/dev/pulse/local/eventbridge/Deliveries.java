@@ -1,7 +1,7 @@
 package dev.pulse.local.eventbridge;
 
-import java.time.Clock;
 import dev.pulse.support.Backoff;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

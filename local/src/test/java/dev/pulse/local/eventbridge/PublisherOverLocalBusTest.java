@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pulse.protocol.Json;
 import dev.pulse.envelope.EnvelopeCodec;
-import dev.pulse.model.EventEnvelope;
 import dev.pulse.envelope.FanOutRule;
+import dev.pulse.model.EventEnvelope;
 import dev.pulse.publish.PublishException;
 import dev.pulse.publish.PublishRequest;
 import dev.pulse.publish.Publisher;

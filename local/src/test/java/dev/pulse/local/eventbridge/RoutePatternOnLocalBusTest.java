@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pulse.catalog.EventCatalog;
 import dev.pulse.catalog.RulePattern;
-import dev.pulse.protocol.Json;
 import dev.pulse.envelope.FanOutRule;
+import dev.pulse.protocol.Json;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

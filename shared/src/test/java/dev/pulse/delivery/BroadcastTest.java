@@ -1,0 +1,180 @@
+package dev.pulse.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.model.Connection;
+import dev.pulse.model.EventContent;
+import dev.pulse.model.Room;
+import dev.pulse.protocol.Json;
+import dev.pulse.store.ConnectionStore;
+import dev.pulse.store.EventLog;
+import dev.pulse.store.EventLogTest;
+import dev.pulse.store.MembershipStore;
+import dev.pulse.testing.DynamoDbLocal;
+import dev.pulse.testing.MutableClock;
+import dev.pulse.testing.RecordingSender;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Delivery on its own: memberships, the event log and pruning on DynamoDB Local; posts recorded in memory
+ * ({@link RecordingSender}, with 410s where a test marks a connection gone), since the point is what is posted to
+ * whom, not the HTTP call.
+ */
+class BroadcastTest {
+    private static DynamoDbClient dynamo;
+
+    private final MutableClock clock = MutableClock.startingNow();
+    private final RecordingSender sender = new RecordingSender();
+    private ConnectionStore connections;
+    private MembershipStore memberships;
+    private EventLog log;
+
+    private final Room workspace = Room.workspace("w1");
+    private final Room chat = new Room("w1", "chat:1");
+
+    @BeforeAll
+    static void client() {
+        dynamo = DynamoDbLocal.client();
+    }
+
+    @AfterAll
+    static void close() {
+        dynamo.close();
+    }
+
+    @BeforeEach
+    void wire() {
+        String table = DynamoDbLocal.createConnectionsTable();
+        connections = new ConnectionStore(dynamo, table, clock);
+        memberships = new MembershipStore(dynamo, table, clock);
+        log = new EventLog(dynamo, EventLogTest.createTable(dynamo), Duration.ofHours(1), clock);
+    }
+
+    private Broadcast broadcast(EventLog withLog) {
+        return new Broadcast(withLog, new FanOut(memberships, sender, 8), connections);
+    }
+
+    private Connection connect(String id, String user, Room... rooms) {
+        var connection = Connection.builder().connectionId(id).userId(user).workspaceId("w1")
+                .connectedAt(clock.instant()).expiresAt(clock.instant().plus(Duration.ofHours(2))).build();
+        connections.open(connection, List.of(rooms));
+        return connection;
+    }
+
+    private static EventContent content(String id) {
+        return new EventContent(id, "chat.message", java.time.Instant.parse("2026-11-22T10:00:00Z"), "corr-" + id,
+                "{\"text\":\"hi\"}");
+    }
+
+    private JsonNode only(String connectionId) throws Exception {
+        var frames = sender.framesTo(connectionId);
+        assertEquals(1, frames.size(), "frames to " + connectionId);
+        return Json.MAPPER.readTree(frames.get(0));
+    }
+
+    @Test
+    void aConnectionInSeveralTargetRoomsGetsOneFrameWithEveryPosition() throws Exception {
+        connect("c1", "ann", workspace, chat);
+        connect("c2", "bob", workspace);
+        var report = broadcast(log).logged(List.of(workspace, chat), content("e1"), null);
+
+        assertEquals(2, report.recipients());
+        assertEquals(2, report.delivered());
+        assertEquals(2, report.positions().size());
+        var toAnn = only("c1");
+        assertEquals("workspace:w1", toAnn.path("room").asText(), "reached through the first room it is in");
+        assertEquals(report.positions().get(0).seq(), toAnn.path("seq").asLong());
+        assertEquals(report.positions().get(1).seq(), toAnn.path("positions").path("chat:1").path("seq").asLong());
+        assertEquals("hi", toAnn.path("data").path("text").asText(), "the payload is spliced in as serialised");
+        assertEquals(1, sender.framesTo("c2").size());
+    }
+
+    @Test
+    void theExceptedConnectionGetsNothing() {
+        connect("c1", "ann", chat);
+        connect("c2", "bob", chat);
+        var report = broadcast(log).logged(List.of(chat), content("e1"), "c1");
+        assertEquals(1, report.recipients());
+        assertEquals(List.of(), sender.framesTo("c1"));
+    }
+
+    @Test
+    void aUserRoomPositionReachesOnlyThatUser() throws Exception {
+        var annRoom = Room.user("w1", "ann");
+        connect("c1", "ann", workspace, annRoom);
+        connect("c2", "bob", workspace, Room.user("w1", "bob"));
+        broadcast(log).logged(List.of(workspace, annRoom), content("e1"), null);
+        assertTrue(only("c1").path("positions").has("user:ann"));
+        assertFalse(only("c2").has("positions"), "bob is not in ann's user room");
+    }
+
+    @Test
+    void ephemeralSignalsCarryNoPositionAndAreNotLogged() throws Exception {
+        connect("c1", "ann", chat);
+        var report = broadcast(log).ephemeral(List.of(chat), content("s1"), null);
+        assertEquals(List.of(), report.positions());
+        assertFalse(only("c1").has("seq"));
+        assertTrue(log.head(chat).isEmpty());
+    }
+
+    @Test
+    void goneConnectionsArePrunedAndComeBackInTheReportWithTheirRooms() {
+        clock.advance(Duration.ofMinutes(-5)); // connected five minutes ago: past the connect grace
+        connect("c1", "ann", workspace, chat);
+        connect("c2", "bob", workspace);
+        clock.advance(Duration.ofMinutes(5));
+        sender.gone("c1");
+        var report = broadcast(log).logged(List.of(workspace), content("e1"), null);
+
+        assertEquals(1, report.delivered());
+        assertEquals(1, report.gone());
+        assertEquals(1, report.pruned().size());
+        var pruned = report.pruned().get(0);
+        assertEquals("c1", pruned.connection().connectionId());
+        assertEquals(Set.of("workspace:w1", "chat:1"), pruned.rooms().stream().map(Room::name).collect(Collectors.toSet()));
+        assertTrue(connections.find("c1").isEmpty());
+        assertEquals(0, memberships.count(chat));
+    }
+
+    @Test
+    void aConnectionStillInsideItsConnectIsNotPruned() {
+        connect("c1", "ann", workspace);
+        sender.gone("c1"); // API Gateway answers 410 until $connect has returned
+        var report = broadcast(log).logged(List.of(workspace), content("e1"), null);
+        assertEquals(1, report.gone());
+        assertEquals(List.of(), report.pruned());
+        assertTrue(connections.find("c1").isPresent());
+    }
+
+    @Test
+    void withoutALogFramesCarryNoPosition() throws Exception {
+        connect("c1", "ann", chat);
+        var report = broadcast(null).logged(List.of(chat), content("e1"), null);
+        assertEquals(List.of(), report.positions());
+        assertFalse(only("c1").has("seq"));
+    }
+
+    @Test
+    void everyPageOfABigRoomIsRead() {
+        var big = new Room("w1", "chat:big");
+        for (int i = 0; i < 30; i++) {
+            connect("c" + i, "u" + i, big);
+        }
+        var pages = new FanOut(memberships, sender, 4).deliver(new Delivery(List.of(big), List.of(), content("e1"), null));
+        assertEquals(30, pages.recipients());
+        assertEquals(30, pages.delivered());
+        assertTrue(pages.pages() >= 1);
+        assertEquals(30, sender.posts().stream().map(RecordingSender.Post::connectionId).distinct().count());
+    }
+}
