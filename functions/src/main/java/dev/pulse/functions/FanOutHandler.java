@@ -44,7 +44,7 @@ public final class FanOutHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         var event = Json.MAPPER.readTree(input);
         switch (intake.admit(event)) {
-            case Admission.Deliver deliver -> Json.MAPPER.writeValue(output, delivery.deliver(deliver.envelope()));
+            case Admission.Deliver deliver -> Json.MAPPER.writeValue(output, delivery.deliver(deliver.envelope(), text(event, "id")));
             case Admission.Reject reject -> {
                 Rejection r = reject.rejection();
                 LOG.error("event refused reason={} id={} detail-type={} source={} correlationId={}: {}",
@@ -53,5 +53,11 @@ public final class FanOutHandler implements RequestStreamHandler {
                 Json.MAPPER.writeValue(output, Json.object().put("rejected", r.reason().code()).put("error", r.message()));
             }
         }
+    }
+
+    /** The EventBridge event id: the same on every retry of one delivery, different for each PutEvents entry. */
+    private static String text(com.fasterxml.jackson.databind.JsonNode event, String field) {
+        var value = event == null ? null : event.get(field);
+        return value == null || !value.isTextual() ? null : value.textValue();
     }
 }

@@ -25,6 +25,7 @@ import dev.pulse.room.EventDelivery;
 import dev.pulse.room.RoomActions;
 import dev.pulse.room.RoomBroadcast;
 import dev.pulse.store.ConnectionStore;
+import dev.pulse.store.DeliveryMarks;
 import dev.pulse.store.EventLog;
 import dev.pulse.store.MembershipStore;
 import dev.pulse.store.PresenceStore;
@@ -113,7 +114,9 @@ public final class Services {
 
         this.eventLog = new EventLog(dynamo, config.tables().events(), config.tables().eventRetention(), clock);
         // Every event is logged per target room before it is posted, so frames carry seq/epoch and sync can replay.
-        var broadcast = new Broadcast(eventLog, new FanOut(memberships, sender, config.delivery().concurrency()), connections);
+        var marks = new DeliveryMarks(dynamo, config.tables().events(), config.tables().eventRetention(), clock);
+        var broadcast = new Broadcast(eventLog, marks, new FanOut(memberships, sender, config.delivery().concurrency()),
+                connections, clock);
         var roomBroadcast = new RoomBroadcast(broadcast, clock);
         // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
         this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));

@@ -198,4 +198,23 @@ class DeliveryEndToEndTest {
         }
         assertTrue(store.find(id).isEmpty(), "connection record still present after $disconnect");
     }
+
+    @Test
+    void theSameEventTwiceInOnePutEventsCallIsPostedOnce() throws Exception {
+        var client = connect("dup", "ws-dup");
+        var envelope = new dev.pulse.model.EventEnvelope("evt-dup-1", "approval.created", "ws-dup",
+                new dev.pulse.model.Targets(true, null, null), null, "corr-dup", java.time.Instant.now(),
+                dev.pulse.protocol.Json.object().put("id", "appr-dup"));
+        var entry = software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry.builder()
+                .eventBusName("default").source("com.acme.approvals").detailType(envelope.event())
+                .detail(dev.pulse.envelope.EnvelopeCodec.toDetail(envelope)).build();
+        try (var events = system.eventBridgeClient()) {
+            var response = events.putEvents(r -> r.entries(entry, entry));
+            assertEquals(0, response.failedEntryCount());
+            assertEquals(2, response.entries().size());
+        }
+        assertEquals("evt-dup-1", client.awaitEvent("approval.created").path("eventId").asText());
+        assertEquals(List.of(), framesAfterDeliveries(client).stream()
+                .filter(f -> "event".equals(f.path("type").asText())).toList(), "the duplicate was posted again");
+    }
 }

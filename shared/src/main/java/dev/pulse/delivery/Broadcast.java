@@ -5,7 +5,11 @@ import dev.pulse.model.EventContent;
 import dev.pulse.model.Position;
 import dev.pulse.model.Room;
 import dev.pulse.store.ConnectionStore;
+import dev.pulse.store.DeliveryMarks;
 import dev.pulse.store.EventLog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -24,15 +28,74 @@ import org.slf4j.LoggerFactory;
 public final class Broadcast {
     private static final Logger LOG = LoggerFactory.getLogger(Broadcast.class);
 
+    /**
+     * How long a published event's first delivery may still be running when a second delivery of it arrives: the
+     * fan-out function's timeout (60 s). Within it the second one leaves the posts to the first (whose own retries,
+     * which carry the same delivery id, complete it); after it, the first is taken as dead and the second delivers.
+     */
+    public static final Duration IN_FLIGHT_LEASE = Duration.ofSeconds(60);
+
     private final EventLog log;
+    private final DeliveryMarks marks;
     private final FanOut fanOut;
     private final ConnectionStore connections;
+    private final Clock clock;
 
-    /** @param log where logged events get their positions; null delivers everything without positions */
-    public Broadcast(EventLog log, FanOut fanOut, ConnectionStore connections) {
+    /**
+     * @param log   where logged events get their positions; null delivers everything without positions
+     * @param marks which published events were delivered to the end; null turns once-only delivery off
+     */
+    public Broadcast(EventLog log, DeliveryMarks marks, FanOut fanOut, ConnectionStore connections, Clock clock) {
         this.log = log;
+        this.marks = marks;
         this.fanOut = fanOut;
         this.connections = connections;
+        this.clock = clock;
+    }
+
+    /**
+     * A published event, which EventBridge delivers at least once (and a publisher may send twice): logged, then
+     * posted at most once to completion. A repeat whose first delivery completed posts nothing; a repeat that finds
+     * the first one interrupted (by its own retry, or after {@link #IN_FLIGHT_LEASE}) completes it; a second
+     * delivery while the first is still running leaves it to the first.
+     *
+     * @param deliveryId the same on every retry of one delivery (the EventBridge event id), or null
+     */
+    public DeliveryReport onceOnly(String workspaceId, List<Room> rooms, EventContent content, String exceptConnectionId,
+                                   String deliveryId) {
+        if (log == null || marks == null) {
+            return logged(rooms, content, exceptConnectionId);
+        }
+        long started = System.nanoTime();
+        var appended = log.appendAll(rooms, content, deliveryId);
+        var positions = appended.stream().map(EventLog.Appended::position).toList();
+        var repeats = appended.stream().filter(a -> !a.fresh()).toList();
+        if (!repeats.isEmpty()) {
+            if (marks.delivered(workspaceId, content.eventId())) {
+                return skipped(rooms, content, positions, started, "delivered before");
+            }
+            boolean retryOfFirst = deliveryId != null && repeats.stream().allMatch(a -> deliveryId.equals(a.owner()));
+            Instant firstClaim = repeats.stream().map(EventLog.Appended::claimedAt).min(Instant::compareTo).orElseThrow();
+            if (!retryOfFirst && firstClaim.isAfter(clock.instant().minus(IN_FLIGHT_LEASE))) {
+                return skipped(rooms, content, positions, started, "first delivery in flight");
+            }
+        }
+        var report = deliver(new Delivery(rooms, positions, content, exceptConnectionId), started);
+        try {
+            marks.markDelivered(workspaceId, content.eventId());
+        } catch (RuntimeException e) {
+            // The posts went out; without the mark a redelivery would post again (at least once, never less).
+            LOG.warn("delivery mark failed eventId={} correlationId={}: {}", content.eventId(), content.correlationId(), e.toString());
+        }
+        return report;
+    }
+
+    private DeliveryReport skipped(List<Room> rooms, EventContent content, List<Position> positions, long started,
+                                   String why) {
+        LOG.info("fanout skipped event={} eventId={} correlationId={} reason={}", content.event(), content.eventId(),
+                content.correlationId(), why);
+        return new DeliveryReport(content.eventId(), rooms.size(), 0, 0, 0, 0, 0, 0,
+                (System.nanoTime() - started) / 1_000_000, positions, List.of(), why);
     }
 
     /** Logged, then delivered: frames carry seq/epoch and {@code sync.request} can replay the event. */
@@ -56,7 +119,7 @@ public final class Broadcast {
         var pruned = prune(posted.gone(), content.correlationId());
         var report = new DeliveryReport(content.eventId(), delivery.rooms().size(), posted.pages(), posted.recipients(),
                 posted.delivered(), posted.gone().size(), posted.failed(), posted.readNanos() / 1_000_000,
-                (System.nanoTime() - started) / 1_000_000, delivery.positions(), pruned);
+                (System.nanoTime() - started) / 1_000_000, delivery.positions(), pruned, null);
         LOG.info("fanout event={} eventId={} correlationId={} rooms={} pages={} recipients={} delivered={} gone={} failed={} readMs={} totalMs={}",
                 content.event(), content.eventId(), content.correlationId(), report.rooms(), report.pages(),
                 report.recipients(), report.delivered(), report.gone(), report.failed(), report.readMillis(),

@@ -20,10 +20,12 @@ import java.util.List;
  * @param positions  the event's position in each target room, in target order; empty when it was not logged
  * @param pruned     the connections pruned after a 410, with the rooms they were in: the caller hands them to
  *                   presence once the delivery is over (not part of the function's JSON output)
+ * @param skipped    why nothing was posted for a repeated published event ({@code delivered before}, {@code first
+ *                   delivery in flight}); null when it was delivered
  */
 public record DeliveryReport(String eventId, int rooms, int pages, int recipients, int delivered, int gone, int failed,
                              long readMillis, long totalMillis, List<Position> positions,
-                             @JsonIgnore List<ClosedConnection> pruned) {
+                             @JsonIgnore List<ClosedConnection> pruned, String skipped) {
     public DeliveryReport {
         positions = List.copyOf(positions);
         pruned = List.copyOf(pruned);

@@ -6,8 +6,9 @@ import dev.pulse.model.EventEnvelope;
 
 /**
  * A published event's way to its clients (the fan-out function's use case, after the intake admitted it): logged
- * and delivered to its target rooms, then the connections found gone on the way leave their rooms for the
- * {@link MembershipListener} (presence), once the delivery is over.
+ * and delivered to its target rooms once ({@link Broadcast#onceOnly}: EventBridge delivers at least once), then
+ * the connections found gone on the way leave their rooms for the {@link MembershipListener} (presence), once the
+ * delivery is over.
  */
 public final class EventDelivery {
     private final Broadcast broadcast;
@@ -18,8 +19,13 @@ public final class EventDelivery {
         this.listener = listener;
     }
 
-    public DeliveryReport deliver(EventEnvelope event) {
-        var report = broadcast.logged(event.rooms(), event.content(), event.exceptConnectionId());
+    /**
+     * @param deliveryId the same on every retry of one delivery (the EventBridge event id), or null: with it a
+     *                   repeat can tell its own earlier attempt from a second delivery of the event
+     */
+    public DeliveryReport deliver(EventEnvelope event, String deliveryId) {
+        var report = broadcast.onceOnly(event.workspaceId(), event.rooms(), event.content(), event.exceptConnectionId(),
+                deliveryId);
         report.pruned().forEach(listener::closed);
         return report;
     }

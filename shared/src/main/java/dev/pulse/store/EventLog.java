@@ -1,11 +1,13 @@
 package dev.pulse.store;
 
+import static dev.pulse.store.EventLogTable.CLAIMED_AT;
 import static dev.pulse.store.EventLogTable.CORRELATION_ID;
 import static dev.pulse.store.EventLogTable.DATA;
 import static dev.pulse.store.EventLogTable.EPOCH;
 import static dev.pulse.store.EventLogTable.EVENT;
 import static dev.pulse.store.EventLogTable.EVENT_ID;
 import static dev.pulse.store.EventLogTable.LAST;
+import static dev.pulse.store.EventLogTable.OWNER;
 import static dev.pulse.store.EventLogTable.PARTITION_KEY;
 import static dev.pulse.store.EventLogTable.PUBLISHED_AT;
 import static dev.pulse.store.EventLogTable.SEQ;
@@ -92,10 +94,30 @@ public final class EventLog {
     }
 
     /**
+     * The outcome of one append.
+     *
+     * @param position  the event's position in the room
+     * @param fresh     true when this call logged it; false when the event id was already logged there
+     * @param owner     who logged it first (the delivery id given to that append; null if none was given)
+     * @param claimedAt when it was logged first (EPOCH for claims written before this was recorded)
+     */
+    public record Appended(Position position, boolean fresh, String owner, Instant claimedAt) {
+    }
+
+    /**
      * Logs the event in the room and returns its position there. Appending an event id already logged
      * (and not expired) in the room writes nothing and returns the position it got the first time.
      */
     public Position append(Room room, EventContent event) {
+        return append(room, event, null).position();
+    }
+
+    /**
+     * Like {@link #append(Room, EventContent)}, also recording (on a fresh claim) who appended: the delivery id of
+     * a published event (the EventBridge event id, the same on every retry of one delivery), so a repeat can tell
+     * a retry of the first delivery from a second delivery of the same event.
+     */
+    public Appended append(Room room, EventContent event, String owner) {
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(event, "event");
         // Appends to one room from this process take turns: they would only collide on the head's condition.
@@ -103,32 +125,37 @@ public final class EventLog {
         var lock = locks[Math.floorMod(EventLogTable.roomKey(room).hashCode(), locks.length)];
         lock.lock();
         try {
-            return appendOnce(room, event);
+            return appendOnce(room, event, owner);
         } finally {
             lock.unlock();
         }
     }
 
+    /** {@link #appendAll(List, EventContent, String)} without an owner, positions only. */
+    public List<Position> appendAll(List<Room> rooms, EventContent event) {
+        return appendAll(rooms, event, null).stream().map(Appended::position).toList();
+    }
+
     /**
-     * Logs the event in every room at once (one virtual thread per room) and returns its positions in the same
+     * Logs the event in every room at once (one virtual thread per room) and returns the outcomes in the same
      * order, as a broker's publish returns the stream position: the caller delivers only after this returns.
      * If any append fails, the exception propagates (appends are idempotent, so a retry keeps the positions
      * already given).
      */
-    public List<Position> appendAll(List<Room> rooms, EventContent event) {
+    public List<Appended> appendAll(List<Room> rooms, EventContent event, String owner) {
         if (rooms.size() == 1) {
-            return List.of(append(rooms.get(0), event));
+            return List.of(append(rooms.get(0), event, owner));
         }
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            var futures = new ArrayList<Future<Position>>(rooms.size());
+            var futures = new ArrayList<Future<Appended>>(rooms.size());
             for (Room room : rooms) {
-                futures.add(executor.submit(() -> append(room, event)));
+                futures.add(executor.submit(() -> append(room, event, owner)));
             }
-            var positions = new ArrayList<Position>(rooms.size());
+            var outcomes = new ArrayList<Appended>(rooms.size());
             for (var future : futures) {
-                positions.add(future.get());
+                outcomes.add(future.get());
             }
-            return List.copyOf(positions);
+            return List.copyOf(outcomes);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while logging event " + event.eventId(), e);
@@ -138,7 +165,7 @@ public final class EventLog {
         }
     }
 
-    private Position appendOnce(Room room, EventContent event) {
+    private Appended appendOnce(Room room, EventContent event, String owner) {
         for (int attempt = 1; ; attempt++) {
             Instant now = clock.instant();
             long ttl = now.plus(retention).getEpochSecond();
@@ -176,6 +203,10 @@ public final class EventLog {
             claim.put(SEQ, n(seq));
             claim.put(EPOCH, s(epoch));
             claim.put(TTL_ATTRIBUTE, n(ttl));
+            claim.put(CLAIMED_AT, n(now.toEpochMilli()));
+            if (owner != null) {
+                claim.put(OWNER, s(owner));
+            }
 
             var item = new HashMap<String, AttributeValue>(EventLogTable.key(room, EventLogTable.eventSortKey(seq)));
             item.put(EPOCH, s(epoch));
@@ -201,11 +232,11 @@ public final class EventLog {
                                 .conditionExpression(absentOrExpired)
                                 .expressionAttributeNames(absentNames).expressionAttributeValues(nowValue).build()).build())
                         .build());
-                return new Position(seq, epoch);
+                return new Appended(new Position(seq, epoch), true, owner, now);
             } catch (TransactionCanceledException e) {
                 if (Conditions.failed(e, 1)) {
                     // Already logged: a redelivery. Its first position stands.
-                    var existing = claimed(room, event.eventId(), clock.instant());
+                    var existing = claim(room, event.eventId(), clock.instant());
                     if (existing.isPresent()) {
                         return existing.get();
                     }
@@ -281,11 +312,19 @@ public final class EventLog {
     }
 
     private Optional<Position> claimed(Room room, String eventId, Instant now) {
+        return claim(room, eventId, now).map(Appended::position);
+    }
+
+    private Optional<Appended> claim(Room room, String eventId, Instant now) {
         var claim = getItem(EventLogTable.key(room, EventLogTable.claimSortKey(eventId)));
         if (claim == null || !ConnectionTable.isLive(claim, now)) {
             return Optional.empty();
         }
-        return Optional.of(new Position(Long.parseLong(claim.get(SEQ).n()), claim.get(EPOCH).s()));
+        var owner = claim.get(OWNER);
+        var claimedAt = claim.get(CLAIMED_AT);
+        return Optional.of(new Appended(new Position(Long.parseLong(claim.get(SEQ).n()), claim.get(EPOCH).s()), false,
+                owner == null ? null : owner.s(),
+                claimedAt == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(claimedAt.n()))));
     }
 
     private Map<String, AttributeValue> getItem(Map<String, AttributeValue> key) {

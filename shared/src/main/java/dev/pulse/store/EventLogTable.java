@@ -15,7 +15,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  * r#{ws}#{room}    #head                      the room's stream head: last (N, last sequence given out), epoch (S), ttl
  * r#{ws}#{room}    e#{seq, 20 digits}         one logged event: epoch, eventId, event, publishedAt (N, ms),
  *                                             correlationId (optional), data (S, JSON text), ttl
- * r#{ws}#{room}    id#{eventId}               the claim of an event id: seq, epoch, ttl (makes appends idempotent)
+ * r#{ws}#{room}    id#{eventId}               the claim of an event id: seq, epoch, ttl (makes appends idempotent),
+ *                                             claimedAt (N, ms), owner (S, the delivery id of the first append)
+ * d#{ws}#{eventId} #done                      a published event whose delivery completed: at, ttl (once-only posts)
  * </pre>
  *
  * Sequence sort keys are zero-padded so string order is numeric order and "events after n" is one key
@@ -40,6 +42,11 @@ public final class EventLogTable {
     public static final String PUBLISHED_AT = "publishedAt";
     public static final String CORRELATION_ID = "correlationId";
     public static final String DATA = "data";
+    public static final String CLAIMED_AT = "claimedAt";
+    public static final String OWNER = "owner";
+    /** Partition prefix of a delivered event's marker ({@code d#{ws}#{eventId}}). */
+    public static final String DELIVERED_PREFIX = "d#";
+    public static final String DONE_SORT_KEY = "#done";
 
     private EventLogTable() {
     }
@@ -67,6 +74,12 @@ public final class EventLogTable {
 
     public static String claimSortKey(String eventId) {
         return CLAIM_PREFIX + Objects.requireNonNull(eventId, "eventId");
+    }
+
+    /** Primary key of the marker saying the event's delivery completed (events are unique per workspace). */
+    public static Map<String, AttributeValue> deliveredKey(String workspaceId, String eventId) {
+        return ConnectionTable.key(DELIVERED_PREFIX + ConnectionTable.requireText(workspaceId, "workspaceId") + "#"
+                + Objects.requireNonNull(eventId, "eventId"), DONE_SORT_KEY);
     }
 
     public static Map<String, AttributeValue> key(Room room, String sortKey) {

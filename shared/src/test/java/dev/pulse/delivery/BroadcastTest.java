@@ -10,6 +10,7 @@ import dev.pulse.model.EventContent;
 import dev.pulse.model.Room;
 import dev.pulse.protocol.Json;
 import dev.pulse.store.ConnectionStore;
+import dev.pulse.store.DeliveryMarks;
 import dev.pulse.store.EventLog;
 import dev.pulse.store.EventLogTest;
 import dev.pulse.store.MembershipStore;
@@ -39,6 +40,7 @@ class BroadcastTest {
     private ConnectionStore connections;
     private MembershipStore memberships;
     private EventLog log;
+    private DeliveryMarks marks;
 
     private final Room workspace = Room.workspace("w1");
     private final Room chat = new Room("w1", "chat:1");
@@ -58,11 +60,13 @@ class BroadcastTest {
         String table = DynamoDbLocal.createConnectionsTable();
         connections = new ConnectionStore(dynamo, table, clock);
         memberships = new MembershipStore(dynamo, table, clock);
-        log = new EventLog(dynamo, EventLogTest.createTable(dynamo), Duration.ofHours(1), clock);
+        String events = EventLogTest.createTable(dynamo);
+        log = new EventLog(dynamo, events, Duration.ofHours(1), clock);
+        marks = new DeliveryMarks(dynamo, events, Duration.ofHours(1), clock);
     }
 
     private Broadcast broadcast(EventLog withLog) {
-        return new Broadcast(withLog, new FanOut(memberships, sender, 8), connections);
+        return new Broadcast(withLog, marks, new FanOut(memberships, sender, 8), connections, clock);
     }
 
     private Connection connect(String id, String user, Room... rooms) {
@@ -176,5 +180,53 @@ class BroadcastTest {
         assertEquals(30, pages.delivered());
         assertTrue(pages.pages() >= 1);
         assertEquals(30, sender.posts().stream().map(RecordingSender.Post::connectionId).distinct().count());
+    }
+
+    @Test
+    void aPublishedEventIsPostedOnceHoweverOftenItIsDelivered() {
+        connect("c1", "ann", chat);
+        var first = broadcast(log).onceOnly("w1", List.of(chat), content("e1"), null, "delivery-1");
+        assertEquals(1, first.delivered());
+        assertEquals(null, first.skipped());
+        var retry = broadcast(log).onceOnly("w1", List.of(chat), content("e1"), null, "delivery-1");
+        var second = broadcast(log).onceOnly("w1", List.of(chat), content("e1"), null, "delivery-2");
+        assertEquals("delivered before", retry.skipped());
+        assertEquals("delivered before", second.skipped());
+        assertEquals(first.positions(), second.positions(), "a repeat keeps its position");
+        assertEquals(1, sender.framesTo("c1").size());
+    }
+
+    @Test
+    void aDeliveryInterruptedAfterLoggingIsCompletedByItsRetry() {
+        connect("c1", "ann", chat);
+        log.appendAll(List.of(chat), content("e1"), "delivery-1"); // logged, then the invocation died before posting
+        var retry = broadcast(log).onceOnly("w1", List.of(chat), content("e1"), null, "delivery-1");
+        assertEquals(1, retry.delivered());
+        assertEquals(1, sender.framesTo("c1").size());
+        assertEquals("delivered before", broadcast(log).onceOnly("w1", List.of(chat), content("e1"), null, "delivery-1").skipped());
+    }
+
+    @Test
+    void aSecondDeliveryLeavesTheFirstInFlightAloneAndTakesOverOnlyAfterTheLease() {
+        connect("c1", "ann", chat);
+        log.appendAll(List.of(chat), content("e1"), "delivery-1"); // the first delivery is still posting
+        var second = broadcast(log).onceOnly("w1", List.of(chat), content("e1"), null, "delivery-2");
+        assertEquals("first delivery in flight", second.skipped());
+        assertEquals(List.of(), sender.framesTo("c1"));
+        clock.advance(Broadcast.IN_FLIGHT_LEASE.plusSeconds(1)); // the first never finished
+        var takeover = broadcast(log).onceOnly("w1", List.of(chat), content("e1"), null, "delivery-2");
+        assertEquals(1, takeover.delivered());
+        assertEquals(1, sender.framesTo("c1").size());
+    }
+
+    @Test
+    void theSameEventIdInAnotherWorkspaceIsAnotherEvent() {
+        connect("c1", "ann", chat);
+        broadcast(log).onceOnly("w1", List.of(chat), content("e1"), null, "d-1");
+        var otherRoom = new Room("w2", "chat:1");
+        var other = Connection.builder().connectionId("c2").userId("zed").workspaceId("w2")
+                .connectedAt(clock.instant()).expiresAt(clock.instant().plus(Duration.ofHours(2))).build();
+        connections.open(other, List.of(otherRoom));
+        assertEquals(1, broadcast(log).onceOnly("w2", List.of(otherRoom), content("e1"), null, "d-2").delivered());
     }
 }

@@ -63,7 +63,7 @@ class PresenceTrackerTest {
             return SendResult.DELIVERED;
         }, 4);
         tracker = new PresenceTracker(new PresenceTracker.Stores(new PresenceStore(dynamo, table, clock), memberships, connections),
-                new RoomBroadcast(new Broadcast(null, fanOut, connections), clock), Set.of("workspace"), SIGNAL_LIMIT, clock);
+                new RoomBroadcast(new Broadcast(null, null, fanOut, connections, clock), clock), Set.of("workspace"), SIGNAL_LIMIT, clock);
     }
 
     private Connection connect(String id, String user) {
