@@ -64,6 +64,15 @@ class PollingEndToEndTest {
     }
 
     @Test
+    void claimsThatConnectRefusesArePolledNeither() throws Exception {
+        for (String workspace : java.util.List.of("a#b", "a/b", "w".repeat(300), "acme\n")) {
+            var answer = post(token("u1", workspace), positions("chat:1", 0));
+            assertEquals(403, answer.statusCode(), workspace);
+            assertEquals("forbidden", Json.MAPPER.readTree(answer.body()).path("error").path("code").asText());
+        }
+    }
+
+    @Test
     void aRoomTheTokenMayNotJoinIs403() throws Exception {
         var answer = post(token("u1", "wp1"), positions("user:u2", 0));
         assertEquals(403, answer.statusCode());

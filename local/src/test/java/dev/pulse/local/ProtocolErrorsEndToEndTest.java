@@ -100,10 +100,23 @@ class ProtocolErrorsEndToEndTest {
     }
 
     @Test
+    void leavingARoomOneMayNotJoinIsForbiddenLikeJoiningIt() throws Exception {
+        for (String room : java.util.List.of("workspace:ws-other", "user:someone-else")) {
+            var left = client.request("room.leave", dev.pulse.protocol.Json.object().put("room", room));
+            assertFalse(left.path("ok").asBoolean(), room);
+            assertEquals("forbidden", left.path("error").path("code").asText(), room);
+        }
+        assertTrue(client.join("chat:leave-me").path("ok").asBoolean());
+        assertTrue(client.request("room.leave", dev.pulse.protocol.Json.object().put("room", "chat:leave-me")).path("ok").asBoolean());
+        assertStillUsable();
+    }
+
+    @Test
     void oversizeFrameIsRefusedAndTheConnectionSurvives() throws Exception {
         String padding = "x".repeat(40 * 1024);
         client.sendText("{\"action\":\"ping\",\"id\":\"big\",\"data\":{\"pad\":\"" + padding + "\"}}");
-        var error = errorFrame();
+        var error = replyTo("big"); // the id is read from the refused frame, so the client's request gets its answer
+        assertFalse(error.path("ok").asBoolean());
         assertEquals("frame_too_large", error.path("error").path("code").asText());
         assertTrue(error.path("error").path("message").asText().contains("32768"));
         assertStillUsable();

@@ -134,6 +134,8 @@ public final class ActionRouter {
         try {
             int size = body == null ? 0 : body.getBytes(StandardCharsets.UTF_8).length;
             if (size > maxFrameBytes) {
+                // Answered as a reply when the id can be read, so a client waiting for it does not time out.
+                requestId = FrameParser.peekId(body);
                 // Counted like any frame, so oversize floods are limited too.
                 limit(connectionId, null);
                 throw new ActionException(ErrorCode.FRAME_TOO_LARGE,

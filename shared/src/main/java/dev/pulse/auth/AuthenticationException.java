@@ -20,6 +20,7 @@ public final class AuthenticationException extends Exception {
     public static final String ISSUER_INVALID = "issuer_invalid";
     public static final String AUDIENCE_INVALID = "audience_invalid";
     public static final String CLAIMS_MISSING = "claims_missing";
+    public static final String CLAIMS_INVALID = "claims_invalid";
     public static final String FORBIDDEN = "forbidden";
     public static final String KEYS_UNAVAILABLE = "keys_unavailable";
 

@@ -31,6 +31,7 @@ import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.pulse.model.Identity;
+import dev.pulse.model.Room;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.MalformedURLException;
@@ -307,11 +308,17 @@ public final class TokenVerifier {
         }
     }
 
-    /** A string claim, or a number turned into its plain decimal form; anything else is 403. */
+    /**
+     * A string claim, or a number turned into its plain decimal form; anything else is 403 {@code claims_missing}.
+     * The id must be exactly valid ({@link Room#isValidId}: it names the user's and the workspace's rooms and is part
+     * of table keys), else 403 {@code claims_invalid}: nothing is trimmed or otherwise normalised, so {@code "acme\n"}
+     * is refused rather than taken for {@code acme}. Every entry point (connect, auth.refresh, polling) verifies
+     * through here, so they all apply the same rule.
+     */
     private static String identifier(JWTClaimsSet claims, String name) throws AuthenticationException {
         Object value = claims.getClaim(name);
         String id = switch (value) {
-            case String s -> s.strip();
+            case String s -> s;
             case Long l -> l.toString();
             case Integer i -> i.toString();
             case BigInteger b -> b.toString();
@@ -319,9 +326,13 @@ public final class TokenVerifier {
                     new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
             case null, default -> "";
         };
-        if (id.isEmpty()) {
+        if (id.isBlank()) {
             throw forbidden(AuthenticationException.CLAIMS_MISSING,
                     "claim " + quoted(name) + " is missing, blank, or not a string or number");
+        }
+        if (!Room.isValidId(id)) {
+            throw forbidden(AuthenticationException.CLAIMS_INVALID, "claim " + quoted(name) + " must be 1 to "
+                    + Room.MAX_ID_LENGTH + " of " + Room.ID_CHARACTERS + " exactly (no spaces, # or /)");
         }
         return id;
     }

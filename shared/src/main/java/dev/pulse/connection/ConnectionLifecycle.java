@@ -63,11 +63,6 @@ public final class ConnectionLifecycle {
             LOG.info("connect refused connectionId={} status={} reason={}", connectionId, e.status(), e.reason());
             return ConnectOutcome.refused(e.status(), e.reason());
         }
-        if (!Room.isValidName("user:" + identity.userId()) || !Room.isValidName("workspace:" + identity.workspaceId())) {
-            // The ids name the connection's own rooms, so they must be valid room ids.
-            LOG.info("connect refused connectionId={} status=403 reason=claims_invalid", connectionId);
-            return ConnectOutcome.refused(403, "claims_invalid");
-        }
         Instant now = clock.instant();
         var connection = Connection.builder()
                 .connectionId(connectionId)

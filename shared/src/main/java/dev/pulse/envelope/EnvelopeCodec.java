@@ -110,11 +110,10 @@ public final class EnvelopeCodec {
         String except = optionalText(detail, "exceptConnectionId");
         String correlationId = optionalText(detail, "correlationId");
         Instant publishedAt = publishedAt(detail, event);
-        if (!detail.has("data")) {
-            throw new InvalidEnvelopeException("data", "missing (use null for no payload)");
-        }
+        // Optional (PROTOCOL §10.2, the detail schema): an absent payload is delivered as JSON null.
+        JsonNode data = detail.has("data") ? detail.get("data") : NullNode.instance;
         EventEnvelope envelope = new EventEnvelope(eventId, name, workspaceId, targets, except,
-                correlationId == null ? eventId : correlationId, publishedAt, detail.get("data"));
+                correlationId == null ? eventId : correlationId, publishedAt, data);
         validate(envelope);
         return envelope;
     }

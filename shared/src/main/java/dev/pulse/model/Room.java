@@ -14,8 +14,17 @@ import java.util.regex.Pattern;
  */
 public record Room(String workspaceId, String name) {
 
-    /** Namespace, a colon, then an id; ids allow the characters ids usually have (uuids, slugs, emails). */
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}:[A-Za-z0-9_.@:=+|-]{1,128}");
+    /**
+     * The characters of an id (a room's id part, a user id, a workspace id): what ids usually hold, uuids, slugs,
+     * emails, and {@code |} for identity providers' user ids such as Auth0's {@code auth0|64f…}. Never {@code #}
+     * or {@code /}, which the table's keys and the API's paths use as separators, and no whitespace.
+     */
+    public static final String ID_CHARACTERS = "A-Za-z0-9_.@:=+|-";
+    /** The longest id. */
+    public static final int MAX_ID_LENGTH = 128;
+    private static final Pattern ID = Pattern.compile("[" + ID_CHARACTERS + "]{1," + MAX_ID_LENGTH + "}");
+    /** Namespace, a colon, then an id. */
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}:[" + ID_CHARACTERS + "]{1," + MAX_ID_LENGTH + "}");
 
     public Room {
         Objects.requireNonNull(workspaceId, "workspaceId");
@@ -27,6 +36,11 @@ public record Room(String workspaceId, String name) {
 
     public static boolean isValidName(String name) {
         return name != null && NAME.matcher(name).matches();
+    }
+
+    /** Whether the text is exactly a valid id, as user and workspace ids must be (they name rooms). */
+    public static boolean isValidId(String id) {
+        return id != null && ID.matcher(id).matches();
     }
 
     public static Room workspace(String workspaceId) {

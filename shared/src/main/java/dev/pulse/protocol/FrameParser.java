@@ -37,6 +37,39 @@ public final class FrameParser {
         return new ClientFrame(action.textValue(), id, data);
     }
 
+    /**
+     * The request id of a frame that will not be parsed (an over-size one), so its error can still be a reply the
+     * client is waiting for: streams the top-level fields until {@code id} and stops there, without building the
+     * frame. Null when the frame is not a JSON object, has no {@code id} among its top-level fields, or the id is
+     * not a string of 1-{@value #MAX_ID_LENGTH} characters (then the client gets an error frame instead).
+     */
+    public static String peekId(String body) {
+        if (body == null) {
+            return null;
+        }
+        try (var parser = Json.MAPPER.getFactory().createParser(body)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                var value = parser.nextToken();
+                if ("id".equals(name)) {
+                    if (value != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                        return null;
+                    }
+                    String id = parser.getText();
+                    int length = id.codePointCount(0, id.length());
+                    return length >= 1 && length <= MAX_ID_LENGTH ? id : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (java.io.IOException e) {
+            return null; // not JSON up to the id: nothing to echo
+        }
+    }
+
     /** The string field {@code field} of the frame's data, or INVALID_FRAME naming it (with the frame's id). */
     public static String requiredString(ClientFrame frame, String field) throws ProtocolException {
         JsonNode value = frame.data().get(field);

@@ -34,12 +34,7 @@ public final class RoomActions {
     }
 
     JsonNode join(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
-        Room room = RoomArgument.read(connection, frame);
-        var identity = new Identity(connection.userId(), connection.workspaceId(), null);
-        var denial = policy.denial(identity, room);
-        if (denial.isPresent()) {
-            throw new ActionException(ErrorCode.FORBIDDEN, denial.get());
-        }
+        Room room = allowed(connection, frame);
         if (!memberships.join(connection, room)) {
             throw new ActionException(ErrorCode.FORBIDDEN, "connection is not registered");
         }
@@ -47,10 +42,20 @@ public final class RoomActions {
         return Json.object().put("room", room.name());
     }
 
+    /** The rules of room.join apply (PROTOCOL §4.3): a room one may not join cannot be named to leave either. */
     JsonNode leave(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
-        Room room = RoomArgument.read(connection, frame);
+        Room room = allowed(connection, frame);
         memberships.leave(connection.connectionId(), room);
         listener.left(connection, room);
         return Json.object().put("room", room.name());
+    }
+
+    private Room allowed(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
+        Room room = RoomArgument.read(connection, frame);
+        var denial = policy.denial(new Identity(connection.userId(), connection.workspaceId(), null), room);
+        if (denial.isPresent()) {
+            throw new ActionException(ErrorCode.FORBIDDEN, denial.get());
+        }
+        return room;
     }
 }

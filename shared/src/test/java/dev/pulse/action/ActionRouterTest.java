@@ -133,10 +133,24 @@ class ActionRouterTest {
     }
 
     @Test
-    void anOversizeFrameIsRefusedBeforeParsing() throws Exception {
+    void anOversizeFrameIsRefusedBeforeParsingAndAnsweredWithItsIdWhenOneCanBeRead() throws Exception {
         open("c1", Duration.ofHours(1));
-        router.route("c1", "{\"action\":\"ping\",\"data\":{\"pad\":\"" + "x".repeat(300) + "\"}}");
-        assertEquals(ErrorCode.FRAME_TOO_LARGE.wire(), errorCode(onlyFrameTo("c1")));
+        String pad = "x".repeat(300);
+        router.route("c1", "{\"action\":\"ping\",\"data\":{\"pad\":\"" + pad + "\"},\"id\":\"big-1\"}");
+        var reply = onlyFrameTo("c1");
+        assertEquals("reply", reply.path("type").asText());
+        assertEquals("big-1", reply.path("id").asText());
+        assertEquals(ErrorCode.FRAME_TOO_LARGE.wire(), errorCode(reply));
+        sender.clear();
+        // No readable id (none, not a string, or not JSON before it): an error frame.
+        for (String body : List.of("{\"action\":\"ping\",\"data\":{\"pad\":\"" + pad + "\"}}",
+                "{\"id\":7,\"pad\":\"" + pad + "\"}", "not json " + pad)) {
+            router.route("c1", body);
+            var frame = onlyFrameTo("c1");
+            assertEquals("error", frame.path("type").asText(), body.substring(0, 20));
+            assertEquals(ErrorCode.FRAME_TOO_LARGE.wire(), errorCode(frame));
+            sender.clear();
+        }
         assertEquals(List.of(), handled);
     }
 

@@ -237,6 +237,19 @@ class TokenVerifierTest {
     }
 
     @Test
+    void idsThatAreNotExactlyValidAreRefusedNotNormalised() throws Exception {
+        for (String bad : List.of("acme\n", " acme", "acme ", "a#b", "a/b", "ac me", "x".repeat(129), "ünï")) {
+            rejected(hs256(SECRET, claims(NOW).claim("workspaceId", bad).build()), 403, AuthenticationException.CLAIMS_INVALID);
+            rejected(hs256(SECRET, claims(NOW).subject(bad).build()), 403, AuthenticationException.CLAIMS_INVALID);
+        }
+        // Identity providers' ids pass as they are: Auth0's pipe, emails, 128 characters.
+        assertEquals("auth0|64f1c2", verifier.verify(hs256(SECRET, claims(NOW).subject("auth0|64f1c2").build())).userId());
+        assertEquals("a@b.example", verifier.verify(hs256(SECRET, claims(NOW).subject("a@b.example").build())).userId());
+        String longest = "w".repeat(128);
+        assertEquals(longest, verifier.verify(hs256(SECRET, claims(NOW).claim("workspaceId", longest).build())).workspaceId());
+    }
+
+    @Test
     void missingOrBlankUserIsForbidden() {
         rejected(hs256(SECRET, claims(NOW).subject(null).build()), 403, AuthenticationException.CLAIMS_MISSING);
         rejected(hs256(SECRET, claims(NOW).subject("").build()), 403, AuthenticationException.CLAIMS_MISSING);
