@@ -20,7 +20,11 @@ import dev.pulse.presence.PresenceTracker;
 import dev.pulse.presence.TypingActions;
 import dev.pulse.ratelimit.RateLimiter;
 import dev.pulse.room.ClientEventActions;
+import dev.pulse.room.AccessHook;
+import dev.pulse.room.CachedAccessHook;
 import dev.pulse.room.DefaultRoomPolicy;
+import dev.pulse.room.HttpAccessHook;
+import dev.pulse.room.RoomAccess;
 import dev.pulse.room.EventDelivery;
 import dev.pulse.room.RoomActions;
 import dev.pulse.room.RoomBroadcast;
@@ -134,19 +138,20 @@ public final class Services {
                 : new SqsDeadLetters(SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
                         .overrideConfiguration(overrides).build(), deadLetterQueue);
 
+        var access = roomAccess(config, verifier, clock);
         var actions = new HashMap<String, ActionHandler>();
         new ConnectionActions(memberships, clock).registerInto(actions);
-        new RoomActions(memberships, new DefaultRoomPolicy(), presence).registerInto(actions);
-        new PresenceActions(presence, memberships).registerInto(actions);
+        new RoomActions(memberships, access, presence).registerInto(actions);
+        new PresenceActions(presence, memberships, access).registerInto(actions);
         if (verifier != null) {
             new AuthActions(verifier, connections).registerInto(actions);
         }
-        new SyncActions(memberships, eventLog, sender, clock).registerInto(actions);
-        new TypingActions(memberships, roomBroadcast, presence).registerInto(actions);
-        new ClientEventActions(memberships, roomBroadcast, config.connections().clientEventPrefixes(), presence)
+        new SyncActions(memberships, access, eventLog, sender, clock).registerInto(actions);
+        new TypingActions(memberships, access, roomBroadcast, presence).registerInto(actions);
+        new ClientEventActions(memberships, access, roomBroadcast, config.connections().clientEventPrefixes(), presence)
                 .registerInto(actions);
         // The polling fallback authenticates every request, so it exists only where key material is configured.
-        this.pollingEndpoint = verifier == null ? null : new PollingEndpoint(verifier, new DefaultRoomPolicy(), eventLog, clock);
+        this.pollingEndpoint = verifier == null ? null : new PollingEndpoint(verifier, access, eventLog, clock);
         this.router = ActionRouter.builder()
                 .actions(actions)
                 .connections(connections)
@@ -159,6 +164,18 @@ public final class Services {
                 .build();
         // SnapStart calls it before the snapshot; without CRaC (local runtime, tests) registering does nothing.
         Core.getGlobalContext().register(priming);
+    }
+
+    /**
+     * Who may do what in which room: the configured policy, room tokens verified with the connection tokens' keys, and
+     * the app's hook over HTTPS with its answers cached in this execution environment.
+     */
+    private static RoomAccess roomAccess(PulseConfig config, TokenVerifier verifier, Clock clock) {
+        var settings = config.access();
+        AccessHook hook = settings.hookUrl() == null ? null : new CachedAccessHook(
+                new HttpAccessHook(settings.hookUrl(), settings.hookSecret(), settings.hookTimeout(), clock),
+                settings.allowTtl(), settings.denyTtl(), PulseConfig.Access.MAX_TTL, 10_000, clock);
+        return new RoomAccess(settings.policy(), new DefaultRoomPolicy(), verifier, hook);
     }
 
     /** The Lambda handlers' cached instance: built on first use per execution environment, reused after. */

@@ -175,9 +175,7 @@ public final class ActionRouter {
         } catch (ProtocolException e) {
             sender.send(connectionId, ServerFrames.failure(e.requestId(), e.code(), e.getMessage()));
         } catch (ActionException e) {
-            sender.send(connectionId, e.retryAfter() == null
-                    ? ServerFrames.failure(requestId, e.code(), e.getMessage())
-                    : ServerFrames.failure(requestId, e.code(), e.getMessage(), e.retryAfter()));
+            sender.send(connectionId, ServerFrames.failure(requestId, e.code(), e.getMessage(), e.reason(), e.retryAfter()));
         } catch (RuntimeException e) {
             LOG.error("action failed connectionId={} requestId={}", connectionId, requestId, e);
             sender.send(connectionId, ServerFrames.failure(requestId, ErrorCode.INTERNAL_ERROR, "internal error"));

@@ -21,6 +21,8 @@ public final class AuthenticationException extends Exception {
     public static final String AUDIENCE_INVALID = "audience_invalid";
     public static final String CLAIMS_MISSING = "claims_missing";
     public static final String CLAIMS_INVALID = "claims_invalid";
+    /** A room token where a connection token belongs, or a token without the room claim where a room token does. */
+    public static final String TOKEN_USE_INVALID = "token_use_invalid";
     public static final String FORBIDDEN = "forbidden";
     public static final String KEYS_UNAVAILABLE = "keys_unavailable";
 

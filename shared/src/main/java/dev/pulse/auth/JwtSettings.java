@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param workspaceClaim claim holding the workspace id (default {@code workspaceId})
  * @param clockSkew      tolerance for {@code exp}/{@code nbf}
  * @param jwksCacheTtl   how long fetched JWKS keys are reused
+ * @param roomsClaim     claim holding the token's room grants (default {@code rooms}), for {@code grant} namespaces
  */
 public record JwtSettings(
         String hmacSecret,
@@ -23,7 +24,8 @@ public record JwtSettings(
         String userClaim,
         String workspaceClaim,
         Duration clockSkew,
-        Duration jwksCacheTtl) {
+        Duration jwksCacheTtl,
+        String roomsClaim) {
 
     public JwtSettings {
         if ((hmacSecret == null || hmacSecret.isEmpty()) && jwksUrl == null) {
@@ -33,10 +35,11 @@ public record JwtSettings(
         workspaceClaim = workspaceClaim == null || workspaceClaim.isBlank() ? "workspaceId" : workspaceClaim;
         clockSkew = clockSkew == null ? Duration.ofSeconds(30) : clockSkew;
         jwksCacheTtl = jwksCacheTtl == null ? Duration.ofMinutes(15) : jwksCacheTtl;
+        roomsClaim = roomsClaim == null || roomsClaim.isBlank() ? "rooms" : roomsClaim;
     }
 
     /** HS256-only settings with default claim names, as used by the local runtime and tests. */
     public static JwtSettings hmac(String secret, String issuer, String audience) {
-        return new JwtSettings(secret, null, issuer, audience, null, null, null, null);
+        return new JwtSettings(secret, null, issuer, audience, null, null, null, null, null);
     }
 }

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Objects;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -36,7 +38,8 @@ public final class TokenIssuer {
         this(hmacSecret, issuer, audience, Clock.systemUTC());
     }
 
-    TokenIssuer(String hmacSecret, String issuer, String audience, Clock clock) {
+    /** With a clock of its own (tests issue tokens that are already expired). */
+    public TokenIssuer(String hmacSecret, String issuer, String audience, Clock clock) {
         byte[] secret = TokenVerifier.hmacSecretBytes(hmacSecret);
         try {
             this.signer = new MACSigner(secret);
@@ -50,6 +53,20 @@ public final class TokenIssuer {
 
     /** An HS256 token for {@code userId} in {@code workspaceId}, valid for {@code ttl} from now. */
     public String issue(String userId, String workspaceId, Duration ttl) {
+        return issue(userId, workspaceId, ttl, Map.of());
+    }
+
+    /** A connection token that also grants rooms ({@code rooms} claim), e.g. {@code ["project:p-9", "channel:*"]}. */
+    public String issueWithGrants(String userId, String workspaceId, Duration ttl, List<String> grants) {
+        return issue(userId, workspaceId, ttl, Map.of("rooms", grants));
+    }
+
+    /** A room token: admission of {@code userId} of {@code workspaceId} to {@code room} for {@code ttl}. */
+    public String issueRoomToken(String userId, String workspaceId, String room, Duration ttl) {
+        return issue(userId, workspaceId, ttl, Map.of(TokenVerifier.ROOM_CLAIM, room));
+    }
+
+    private String issue(String userId, String workspaceId, Duration ttl, Map<String, Object> extra) {
         requireNonBlank(userId, "userId");
         requireNonBlank(workspaceId, "workspaceId");
         if (ttl == null || ttl.isNegative() || ttl.isZero()) {
@@ -63,9 +80,9 @@ public final class TokenIssuer {
                 .audience(audience)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)))
-                .jwtID(UUID.randomUUID().toString())
-                .build();
-        var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+                .jwtID(UUID.randomUUID().toString());
+        extra.forEach(claims::claim);
+        var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims.build());
         try {
             jwt.sign(signer);
         } catch (JOSEException e) {

@@ -32,6 +32,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.pulse.model.Identity;
 import dev.pulse.model.Room;
+import dev.pulse.model.RoomGrant;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.MalformedURLException;
@@ -151,9 +152,65 @@ public final class TokenVerifier {
         }
         Instant expiresAt = checkTimes(claims);
         checkIssuerAndAudience(claims);
+        if (claims.getClaim(ROOM_CLAIM) != null) {
+            // A room token is short-lived and meant for one room.join: it must not open (or refresh) a connection.
+            throw unauthorized(AuthenticationException.TOKEN_USE_INVALID,
+                    "this is a room token (it has a \"" + ROOM_CLAIM + "\" claim); connect with a connection token");
+        }
         String user = identifier(claims, settings.userClaim());
         String workspace = identifier(claims, settings.workspaceClaim());
-        return new Identity(user, workspace, expiresAt);
+        return new Identity(user, workspace, expiresAt, grants(claims, settings.roomsClaim()));
+    }
+
+    /**
+     * Verifies a room token: signed with the same keys and checked by the same rules as a connection token
+     * (algorithm, {@code exp} required, issuer, audience, user and workspace claims), and carrying a {@code room}
+     * claim naming the one room it admits to. Whether it is for the right room, user and workspace is the caller's
+     * check ({@link RoomToken#admits}).
+     */
+    public RoomToken verifyRoomToken(String token) throws AuthenticationException {
+        if (token == null || token.isBlank()) {
+            throw unauthorized(AuthenticationException.TOKEN_MISSING, "no room token presented");
+        }
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw unauthorized(AuthenticationException.TOKEN_MALFORMED, "room token is longer than " + MAX_TOKEN_LENGTH + " characters");
+        }
+        SignedJWT jwt = parse(token.strip());
+        verifySignature(jwt);
+        JWTClaimsSet claims;
+        try {
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw unauthorized(AuthenticationException.TOKEN_MALFORMED, "room token payload is not a valid claims set: " + e.getMessage());
+        }
+        Instant expiresAt = checkTimes(claims);
+        checkIssuerAndAudience(claims);
+        Object room = claims.getClaim(ROOM_CLAIM);
+        if (!(room instanceof String name) || !Room.isValidName(name)) {
+            throw unauthorized(AuthenticationException.TOKEN_USE_INVALID,
+                    "a room token needs a \"" + ROOM_CLAIM + "\" claim naming one room");
+        }
+        return new RoomToken(identifier(claims, settings.userClaim()), identifier(claims, settings.workspaceClaim()), name,
+                expiresAt);
+    }
+
+    /** The claim naming a room token's room (and marking a token as a room token). */
+    public static final String ROOM_CLAIM = "room";
+
+    /** The room grants claim: absent = none; otherwise an array of grant strings ({@link RoomGrant#parse}). */
+    private static List<RoomGrant> grants(JWTClaimsSet claims, String name) throws AuthenticationException {
+        Object value = claims.getClaim(name);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
+            throw forbidden(AuthenticationException.CLAIMS_INVALID, "claim " + quoted(name) + " must be an array of room names or patterns");
+        }
+        try {
+            return RoomGrant.parseAll(list.stream().map(String.class::cast).toList());
+        } catch (IllegalArgumentException e) {
+            throw forbidden(AuthenticationException.CLAIMS_INVALID, "claim " + quoted(name) + ": " + e.getMessage());
+        }
     }
 
     /** Parses the header first so an unacceptable algorithm is named as such, whatever else is wrong. */

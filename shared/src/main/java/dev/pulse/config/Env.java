@@ -17,6 +17,14 @@ public final class Env {
     public static final String JWT_WORKSPACE_CLAIM = "PULSE_JWT_WORKSPACE_CLAIM";
     public static final String JWT_CLOCK_SKEW_SECONDS = "PULSE_JWT_CLOCK_SKEW_SECONDS";
     public static final String JWT_JWKS_CACHE_SECONDS = "PULSE_JWT_JWKS_CACHE_SECONDS";
+    public static final String JWT_ROOMS_CLAIM = "PULSE_JWT_ROOMS_CLAIM";
+
+    public static final String ROOM_ACCESS = "PULSE_ROOM_ACCESS";
+    public static final String ACCESS_HOOK_URL = "PULSE_ACCESS_HOOK_URL";
+    public static final String ACCESS_HOOK_SECRET = "PULSE_ACCESS_HOOK_SECRET";
+    public static final String ACCESS_HOOK_TIMEOUT_MS = "PULSE_ACCESS_HOOK_TIMEOUT_MS";
+    public static final String ACCESS_HOOK_CACHE_SECONDS = "PULSE_ACCESS_HOOK_CACHE_SECONDS";
+    public static final String ACCESS_HOOK_DENY_CACHE_SECONDS = "PULSE_ACCESS_HOOK_DENY_CACHE_SECONDS";
 
     public static final String CONNECTIONS_TABLE = "PULSE_CONNECTIONS_TABLE";
     public static final String EVENTS_TABLE = "PULSE_EVENTS_TABLE";

@@ -4,6 +4,8 @@ import dev.pulse.auth.JwtSettings;
 import dev.pulse.catalog.EventCatalog;
 import dev.pulse.catalog.UnknownEvents;
 import dev.pulse.ratelimit.RateLimits;
+import dev.pulse.room.AccessMode;
+import dev.pulse.room.AccessPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -26,9 +28,10 @@ import java.util.Set;
  * @param delivery    the fan-out
  * @param presence    presence rooms and their signals
  * @param catalog     the event catalog the fan-out validates and routes with
+ * @param access      who may do what in the rooms of each namespace
  */
 public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections connections, RateLimits rateLimits,
-                          Delivery delivery, Presence presence, Catalog catalog) {
+                          Delivery delivery, Presence presence, Catalog catalog, Access access) {
 
     /** API Gateway closes every connection after 2 h; 10 min of slack covers clock skew and late disconnects. */
     public static final Duration DEFAULT_CONNECTION_TTL = Duration.ofMinutes(130);
@@ -49,6 +52,38 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(presence, "presence");
         Objects.requireNonNull(catalog, "catalog");
+        Objects.requireNonNull(access, "access");
+    }
+
+    /**
+     * @param policy       the access mode of each room namespace ({@link Env#ROOM_ACCESS}, e.g.
+     *                     {@code chat=room-token,project=hook,*=open}; default every namespace open)
+     * @param hookUrl      the app's access hook, for {@code hook} namespaces ({@link Env#ACCESS_HOOK_URL})
+     * @param hookSecret   signs every hook request ({@link Env#ACCESS_HOOK_SECRET}, at least 32 bytes)
+     * @param hookTimeout  how long a hook call may take before access is refused ({@link Env#ACCESS_HOOK_TIMEOUT_MS},
+     *                     default 1,000 ms)
+     * @param allowTtl     how long an allow is reused when the hook names no TTL ({@link Env#ACCESS_HOOK_CACHE_SECONDS},
+     *                     default 60 s; the hook's own {@code ttlSeconds} is capped at an hour)
+     * @param denyTtl      how long a deny is reused, at most ({@link Env#ACCESS_HOOK_DENY_CACHE_SECONDS}, default 5 s);
+     *                     a failure is never reused
+     */
+    public record Access(AccessPolicy policy, URI hookUrl, String hookSecret, Duration hookTimeout, Duration allowTtl,
+                         Duration denyTtl) {
+        public static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofMillis(1000);
+        public static final Duration DEFAULT_ALLOW_TTL = Duration.ofSeconds(60);
+        public static final Duration DEFAULT_DENY_TTL = Duration.ofSeconds(5);
+        public static final Duration MAX_TTL = Duration.ofHours(1);
+
+        public Access {
+            Objects.requireNonNull(policy, "policy");
+            if (policy.uses(AccessMode.HOOK) && (hookUrl == null || hookSecret == null)) {
+                throw new ConfigException(Env.ROOM_ACCESS + " declares hook namespaces (" + policy.spec() + "), so "
+                        + Env.ACCESS_HOOK_URL + " and " + Env.ACCESS_HOOK_SECRET + " are required");
+            }
+            if (hookSecret != null && hookSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+                throw new ConfigException(Env.ACCESS_HOOK_SECRET + " must be at least 32 bytes");
+            }
+        }
     }
 
     /**
@@ -141,8 +176,14 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
         var catalog = new Catalog(env.text(Env.CATALOG),
                 env.parse(Env.UNKNOWN_EVENTS, UnknownEvents::parse, "strict or permissive"),
                 env.text(Env.DEAD_LETTER_QUEUE_URL));
+        var policy = env.text(Env.ROOM_ACCESS) == null ? AccessPolicy.open()
+                : env.parse(Env.ROOM_ACCESS, AccessPolicy::parse, "a list of <namespace>=<open|grant|room-token|hook>");
+        var access = new Access(policy, env.uri(Env.ACCESS_HOOK_URL), env.raw(Env.ACCESS_HOOK_SECRET),
+                Duration.ofMillis(env.integer(Env.ACCESS_HOOK_TIMEOUT_MS, (int) Access.DEFAULT_HOOK_TIMEOUT.toMillis(), 1)),
+                env.seconds(Env.ACCESS_HOOK_CACHE_SECONDS, Access.DEFAULT_ALLOW_TTL),
+                env.seconds(Env.ACCESS_HOOK_DENY_CACHE_SECONDS, Access.DEFAULT_DENY_TTL));
         return new PulseConfig(aws, jwt(env), tables, connections, rateLimits,
-                new Delivery(env.integer(Env.FANOUT_CONCURRENCY, DEFAULT_FANOUT_CONCURRENCY, 1)), presence, catalog);
+                new Delivery(env.integer(Env.FANOUT_CONCURRENCY, DEFAULT_FANOUT_CONCURRENCY, 1)), presence, catalog, access);
     }
 
     private static JwtSettings jwt(EnvReader env) {
@@ -153,7 +194,8 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
         try {
             return new JwtSettings(env.raw(Env.JWT_SECRET), env.uri(Env.JWT_JWKS_URL), env.raw(Env.JWT_ISSUER),
                     env.raw(Env.JWT_AUDIENCE), env.text(Env.JWT_USER_CLAIM), env.text(Env.JWT_WORKSPACE_CLAIM),
-                    env.seconds(Env.JWT_CLOCK_SKEW_SECONDS, null), env.seconds(Env.JWT_JWKS_CACHE_SECONDS, null));
+                    env.seconds(Env.JWT_CLOCK_SKEW_SECONDS, null), env.seconds(Env.JWT_JWKS_CACHE_SECONDS, null),
+                    env.text(Env.JWT_ROOMS_CLAIM));
         } catch (ConfigException e) {
             throw e;
         } catch (IllegalArgumentException e) {

@@ -73,6 +73,7 @@ public final class ConnectionLifecycle {
                 .tokenExpiresAt(identity.expiresAt())
                 .presenceStatus(Connection.INITIAL_PRESENCE_STATUS)
                 .presenceRenewedAt(now)
+                .grants(identity.grants())
                 .build();
         var rooms = autoJoinRooms(identity);
         connections.open(connection, rooms);

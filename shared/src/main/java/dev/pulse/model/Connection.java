@@ -1,6 +1,7 @@
 package dev.pulse.model;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One open WebSocket connection as recorded in DynamoDB.
@@ -15,20 +16,28 @@ import java.time.Instant;
  *                       After it, the connection may only send {@code auth.refresh}.
  * @param presenceStatus the status set with {@code presence.update} ({@code online} until then)
  * @param presenceRenewedAt when the connection's presence leases were last renewed; null if never
+ * @param grants         the room grants of the token that opened it (checked on join in {@code grant} namespaces)
  */
 public record Connection(String connectionId, String userId, String workspaceId, Instant connectedAt, Instant expiresAt,
-                         Instant tokenExpiresAt, String presenceStatus, Instant presenceRenewedAt) {
+                         Instant tokenExpiresAt, String presenceStatus, Instant presenceRenewedAt, List<RoomGrant> grants) {
     public static final String INITIAL_PRESENCE_STATUS = "online";
 
     public Connection {
         if (presenceStatus == null) {
             presenceStatus = INITIAL_PRESENCE_STATUS;
         }
+        grants = grants == null ? List.of() : List.copyOf(grants);
     }
 
     /** The connection with a new presence status and lease renewal time. */
     public Connection withPresence(String status, Instant renewedAt) {
-        return new Connection(connectionId, userId, workspaceId, connectedAt, expiresAt, tokenExpiresAt, status, renewedAt);
+        return new Connection(connectionId, userId, workspaceId, connectedAt, expiresAt, tokenExpiresAt, status, renewedAt,
+                grants);
+    }
+
+    /** Who the connection is, as its token said (room grants included). */
+    public Identity identity() {
+        return new Identity(userId, workspaceId, tokenExpiresAt, grants);
     }
 
     public static Builder builder() {
@@ -45,6 +54,7 @@ public record Connection(String connectionId, String userId, String workspaceId,
         private Instant tokenExpiresAt;
         private String presenceStatus;
         private Instant presenceRenewedAt;
+        private List<RoomGrant> grants = List.of();
 
         private Builder() {
         }
@@ -89,9 +99,14 @@ public record Connection(String connectionId, String userId, String workspaceId,
             return this;
         }
 
+        public Builder grants(List<RoomGrant> grants) {
+            this.grants = grants;
+            return this;
+        }
+
         public Connection build() {
             return new Connection(connectionId, userId, workspaceId, connectedAt, expiresAt, tokenExpiresAt,
-                    presenceStatus, presenceRenewedAt);
+                    presenceStatus, presenceRenewedAt, grants);
         }
     }
 

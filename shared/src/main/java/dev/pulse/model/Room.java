@@ -43,12 +43,17 @@ public record Room(String workspaceId, String name) {
         return id != null && ID.matcher(id).matches();
     }
 
+    /** The namespace of each workspace's own room, {@code workspace:<workspaceId>}. */
+    public static final String WORKSPACE_NAMESPACE = "workspace";
+    /** The namespace of each user's own room, {@code user:<userId>}. */
+    public static final String USER_NAMESPACE = "user";
+
     public static Room workspace(String workspaceId) {
-        return new Room(workspaceId, "workspace:" + workspaceId);
+        return new Room(workspaceId, WORKSPACE_NAMESPACE + ":" + workspaceId);
     }
 
     public static Room user(String workspaceId, String userId) {
-        return new Room(workspaceId, "user:" + userId);
+        return new Room(workspaceId, USER_NAMESPACE + ":" + userId);
     }
 
     /** The part before the first colon, e.g. {@code chat}. */

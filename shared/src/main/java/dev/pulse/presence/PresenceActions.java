@@ -11,7 +11,9 @@ import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.FrameParser;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
+import dev.pulse.room.RoomAccess;
 import dev.pulse.room.RoomArgument;
+import dev.pulse.room.RoomOperation;
 import dev.pulse.store.MembershipStore;
 import java.util.Map;
 
@@ -20,10 +22,12 @@ public final class PresenceActions {
 
     private final PresenceTracker tracker;
     private final MembershipStore memberships;
+    private final RoomAccess access;
 
-    public PresenceActions(PresenceTracker tracker, MembershipStore memberships) {
+    public PresenceActions(PresenceTracker tracker, MembershipStore memberships, RoomAccess access) {
         this.tracker = tracker;
         this.memberships = memberships;
+        this.access = access;
     }
 
     public void registerInto(Map<String, ActionHandler> actions) {
@@ -51,6 +55,7 @@ public final class PresenceActions {
         if (!memberships.isMember(connection.connectionId(), room)) {
             throw new ActionException(ErrorCode.FORBIDDEN, "join " + name + " before listing its presence");
         }
+        access.asMember(connection.identity(), room, RoomOperation.PRESENCE).orThrow();
         var snapshot = tracker.list(connection, room);
         var users = Json.MAPPER.createArrayNode();
         snapshot.users().forEach(user -> users.addObject()

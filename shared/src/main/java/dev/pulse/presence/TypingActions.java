@@ -11,6 +11,8 @@ import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
 import dev.pulse.protocol.Signals;
 import dev.pulse.room.MembershipListener;
+import dev.pulse.room.RoomAccess;
+import dev.pulse.room.RoomOperation;
 import dev.pulse.room.RoomArgument;
 import dev.pulse.room.RoomBroadcast;
 import dev.pulse.store.MembershipStore;
@@ -32,10 +34,12 @@ public final class TypingActions {
     private final MembershipStore memberships;
     private final RoomBroadcast broadcast;
     private final MembershipListener listener;
+    private final RoomAccess access;
 
     /** @param listener told of the connections found gone while signalling (presence) */
-    public TypingActions(MembershipStore memberships, RoomBroadcast broadcast, MembershipListener listener) {
+    public TypingActions(MembershipStore memberships, RoomAccess access, RoomBroadcast broadcast, MembershipListener listener) {
         this.memberships = memberships;
+        this.access = access;
         this.broadcast = broadcast;
         this.listener = listener;
     }
@@ -54,6 +58,7 @@ public final class TypingActions {
         if (!memberships.isMember(connection.connectionId(), room)) {
             throw new ActionException(ErrorCode.FORBIDDEN, "join " + name + " before typing in it");
         }
+        access.asMember(connection.identity(), room, RoomOperation.TYPING).orThrow();
         var data = Json.object().put("userId", connection.userId()).put("room", name);
         if (start) {
             data.put("expiresInMs", TYPING_TIMEOUT.toMillis());

@@ -12,6 +12,8 @@ public enum ErrorCode {
     INVALID_ROOM("invalid_room"),
     /** The connection may not do this (e.g. join another user's or workspace's room). */
     FORBIDDEN("forbidden"),
+    /** The app's access hook could not be asked (timeout, error, garbage): access is refused; retry later. */
+    ACCESS_UNAVAILABLE("access_unavailable"),
     /** The frame exceeds the size limit. */
     FRAME_TOO_LARGE("frame_too_large"),
     /** The connection's token has lapsed; only {@code auth.refresh} is accepted, and the server closes the connection. */

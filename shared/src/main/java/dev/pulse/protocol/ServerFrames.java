@@ -147,8 +147,22 @@ public final class ServerFrames {
      * A failure that tells the client when to retry ({@code error.retryAfterMs}), as {@code rate_limited} does.
      */
     public static String failure(String requestIdOrNull, ErrorCode code, String message, java.time.Duration retryAfter) {
+        return failure(requestIdOrNull, code, message, null, retryAfter);
+    }
+
+    /**
+     * A failure with everything it can carry: a machine-readable {@code error.reason} (access refusals, e.g.
+     * {@code not_granted}) and {@code error.retryAfterMs}; either may be null.
+     */
+    public static String failure(String requestIdOrNull, ErrorCode code, String message, String reason,
+                                 java.time.Duration retryAfter) {
         ObjectNode error = errorObject(code, message);
-        error.put("retryAfterMs", Math.max(1, retryAfter.toMillis()));
+        if (reason != null) {
+            error.put("reason", reason);
+        }
+        if (retryAfter != null) {
+            error.put("retryAfterMs", Math.max(1, retryAfter.toMillis()));
+        }
         ObjectNode frame = Json.object();
         if (requestIdOrNull == null) {
             frame.put("type", "error");

@@ -25,11 +25,13 @@ public final class ClientEventActions {
     private final RoomBroadcast broadcast;
     private final List<String> allowedPrefixes;
     private final MembershipListener listener;
+    private final RoomAccess access;
 
     /** @param listener told of the connections found gone while delivering (presence) */
-    public ClientEventActions(MembershipStore memberships, RoomBroadcast broadcast, List<String> allowedPrefixes,
-                              MembershipListener listener) {
+    public ClientEventActions(MembershipStore memberships, RoomAccess access, RoomBroadcast broadcast,
+                              List<String> allowedPrefixes, MembershipListener listener) {
         this.memberships = memberships;
+        this.access = access;
         this.broadcast = broadcast;
         this.allowedPrefixes = List.copyOf(allowedPrefixes);
         this.listener = listener;
@@ -50,6 +52,7 @@ public final class ClientEventActions {
         if (!memberships.isMember(connection.connectionId(), room)) {
             throw new ActionException(ErrorCode.FORBIDDEN, "join " + name + " before publishing to it");
         }
+        access.asMember(connection.identity(), room, RoomOperation.PUBLISH).orThrow();
         // The sender's user id comes from the server, so receivers can trust it.
         var data = Json.object().put("userId", connection.userId());
         data.set("data", frame.data().has("data") ? frame.data().get("data") : Json.object().nullNode());

@@ -12,8 +12,8 @@ import java.util.Optional;
  * the workspace.
  */
 public final class DefaultRoomPolicy implements RoomPolicy {
-    public static final String WORKSPACE_NAMESPACE = "workspace";
-    public static final String USER_NAMESPACE = "user";
+    public static final String WORKSPACE_NAMESPACE = Room.WORKSPACE_NAMESPACE;
+    public static final String USER_NAMESPACE = Room.USER_NAMESPACE;
 
     @Override
     public Optional<String> denial(Identity who, Room room) {

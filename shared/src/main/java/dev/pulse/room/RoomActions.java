@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.action.ActionException;
 import dev.pulse.action.ActionHandler;
 import dev.pulse.model.Connection;
-import dev.pulse.model.Identity;
 import dev.pulse.model.Room;
 import dev.pulse.protocol.Actions;
 import dev.pulse.protocol.ClientFrame;
 import dev.pulse.protocol.ErrorCode;
 import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
+import dev.pulse.protocol.ServerFrames;
 import dev.pulse.store.MembershipStore;
 import java.util.Map;
 
@@ -18,13 +18,13 @@ import java.util.Map;
 public final class RoomActions {
 
     private final MembershipStore memberships;
-    private final RoomPolicy policy;
+    private final RoomAccess access;
     private final MembershipListener listener;
 
     /** @param listener told after each join and leave (presence) */
-    public RoomActions(MembershipStore memberships, RoomPolicy policy, MembershipListener listener) {
+    public RoomActions(MembershipStore memberships, RoomAccess access, MembershipListener listener) {
         this.memberships = memberships;
-        this.policy = policy;
+        this.access = access;
         this.listener = listener;
     }
 
@@ -33,29 +33,45 @@ public final class RoomActions {
         actions.put(Actions.ROOM_LEAVE, this::leave);
     }
 
+    /**
+     * The room's access policy decides ({@link RoomAccess#join}); {@code data.token} is the room token of a
+     * {@code room-token} namespace. A membership admitted by a room token lapses with it (the reply's
+     * {@code expiresAt}); joining again with a new token renews it.
+     */
     JsonNode join(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
-        Room room = allowed(connection, frame);
-        if (!memberships.join(connection, room)) {
+        Room room = RoomArgument.read(connection, frame);
+        var decision = access.join(connection.identity(), room, optionalString(frame, "token")).orThrow();
+        if (!memberships.join(connection, room, decision.lapsesAt())) {
             throw new ActionException(ErrorCode.FORBIDDEN, "connection is not registered");
         }
         listener.joined(connection, room);
-        return Json.object().put("room", room.name());
+        var reply = Json.object().put("room", room.name());
+        if (decision.lapsesAt() != null) {
+            reply.put("expiresAt", ServerFrames.timestamp(decision.lapsesAt()));
+        }
+        return reply;
     }
 
-    /** The rules of room.join apply (PROTOCOL §4.3): a room one may not join cannot be named to leave either. */
+    private static String optionalString(ClientFrame frame, String field) throws ProtocolException {
+        var value = frame.data().get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new ProtocolException(ErrorCode.INVALID_FRAME, "data." + field + " must be a string", frame.id());
+        }
+        return value.textValue();
+    }
+
+    /**
+     * The fixed rules of room.join apply (PROTOCOL §4.3): another user's or workspace's room cannot be named. A room of
+     * a protected namespace can always be left.
+     */
     JsonNode leave(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
-        Room room = allowed(connection, frame);
+        Room room = RoomArgument.read(connection, frame);
+        access.fixedRules(connection.identity(), room).orThrow();
         memberships.leave(connection.connectionId(), room);
         listener.left(connection, room);
         return Json.object().put("room", room.name());
-    }
-
-    private Room allowed(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
-        Room room = RoomArgument.read(connection, frame);
-        var denial = policy.denial(new Identity(connection.userId(), connection.workspaceId(), null), room);
-        if (denial.isPresent()) {
-            throw new ActionException(ErrorCode.FORBIDDEN, denial.get());
-        }
-        return room;
     }
 }

@@ -36,9 +36,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  * expiry, copied onto every item of the connection so each item expires on its own). Besides:
  * <pre>
  * #meta          userId (S), workspaceId (S), connectedAt (N, epoch ms), expiresAt (N, epoch ms),
- *                tokenExpiresAt (N, epoch ms), presence (S, the status), presenceRenewedAt (N, epoch ms)
+ *                tokenExpiresAt (N, epoch ms), presence (S, the status), presenceRenewedAt (N, epoch ms),
+ *                grants (L of S, the token's room grants; absent when none)
  * reverse        workspaceId (S), room (S, the room name)
- * membership     connectionId (S), userId (S)
+ * membership     connectionId (S), userId (S); its ttl (and the reverse item's) is earlier than the connection's
+ *                when the membership lapses with a room token
  * presence       userId (S), one map attribute per present connection: c#{connectionId} = {s: status, x: lease
  *                expiry in epoch seconds}; ttl follows the newest lease
  * token expiry   connectionId (S); ttl one hour after the minute
@@ -74,6 +76,8 @@ public final class ConnectionTable {
     public static final String PRESENCE_STATUS = "presence";
     /** Epoch millis of the last presence lease renewal (on {@code #meta}). */
     public static final String PRESENCE_RENEWED_AT = "presenceRenewedAt";
+    /** The token's room grants, as written in it (on {@code #meta}; L of S). */
+    public static final String GRANTS = "grants";
     /** On reverse items: the room's name (its workspace is in {@link #WORKSPACE_ID}). */
     public static final String ROOM_NAME = "room";
     /** Partition prefix of a presence room ({@code p#{ws}#{room}}). */
@@ -184,29 +188,46 @@ public final class ConnectionTable {
         if (connection.presenceRenewedAt() != null) {
             item.put(PRESENCE_RENEWED_AT, n(connection.presenceRenewedAt().toEpochMilli()));
         }
+        if (!connection.grants().isEmpty()) {
+            item.put(GRANTS, AttributeValue.fromL(connection.grants().stream().map(g -> s(g.toString())).toList()));
+        }
         return Map.copyOf(item);
     }
 
     /** The room-side membership item: everything the fan-out needs to address the connection. */
     public static Map<String, AttributeValue> membershipItem(Connection connection, Room room) {
+        return membershipItem(connection, room, null);
+    }
+
+    /** @param lapsesAt when the membership ends before the connection does (a room token's expiry), or null */
+    public static Map<String, AttributeValue> membershipItem(Connection connection, Room room, Instant lapsesAt) {
         requireValid(connection);
         return Map.of(
                 PARTITION_KEY, s(roomKey(room)),
                 SORT_KEY, s(connectionKey(connection.connectionId())),
                 CONNECTION_ID, s(connection.connectionId()),
                 USER_ID, s(connection.userId()),
-                TTL_ATTRIBUTE, n(ttl(connection.expiresAt())));
+                TTL_ATTRIBUTE, n(ttl(earlier(connection.expiresAt(), lapsesAt))));
+    }
+
+    private static Instant earlier(Instant expiresAt, Instant lapsesAt) {
+        return lapsesAt == null || expiresAt.isBefore(lapsesAt) ? expiresAt : lapsesAt;
     }
 
     /** The connection-side membership item, so a connection's rooms are one Query on its partition. */
     public static Map<String, AttributeValue> reverseItem(Connection connection, Room room) {
+        return reverseItem(connection, room, null);
+    }
+
+    /** @param lapsesAt as for {@link #membershipItem(Connection, Room, Instant)} */
+    public static Map<String, AttributeValue> reverseItem(Connection connection, Room room, Instant lapsesAt) {
         requireValid(connection);
         return Map.of(
                 PARTITION_KEY, s(connectionKey(connection.connectionId())),
                 SORT_KEY, s(roomKey(room)),
                 WORKSPACE_ID, s(room.workspaceId()),
                 ROOM_NAME, s(room.name()),
-                TTL_ATTRIBUTE, n(ttl(connection.expiresAt())));
+                TTL_ATTRIBUTE, n(ttl(earlier(connection.expiresAt(), lapsesAt))));
     }
 
     /** Reads a {@code #meta} item back. */
@@ -219,7 +240,14 @@ public final class ConnectionTable {
                 Instant.ofEpochMilli(Long.parseLong(meta.get(EXPIRES_AT).n())),
                 millis(meta.get(TOKEN_EXPIRES_AT)),
                 meta.containsKey(PRESENCE_STATUS) ? meta.get(PRESENCE_STATUS).s() : null,
-                millis(meta.get(PRESENCE_RENEWED_AT)));
+                millis(meta.get(PRESENCE_RENEWED_AT)),
+                grantsOf(meta.get(GRANTS)));
+    }
+
+    private static java.util.List<dev.pulse.model.RoomGrant> grantsOf(AttributeValue value) {
+        // Written by metaItem from grants that were parsed when the token was verified.
+        return value == null || !value.hasL() ? java.util.List.of()
+                : value.l().stream().map(v -> dev.pulse.model.RoomGrant.parse(v.s())).toList();
     }
 
     private static Instant millis(AttributeValue value) {

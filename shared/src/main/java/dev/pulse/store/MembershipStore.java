@@ -13,6 +13,7 @@ import dev.pulse.model.Connection;
 import dev.pulse.model.Member;
 import dev.pulse.model.Room;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,14 +59,25 @@ public final class MembershipStore {
      * @return false if the connection is closed, unknown or expired (nothing is written then)
      */
     public boolean join(Connection connection, Room room) {
+        return join(connection, room, null);
+    }
+
+    /**
+     * Like {@link #join(Connection, Room)}, with a membership that lapses before the connection does: at the expiry
+     * of the room token it was granted with (joining again with a new token renews it). Every read of memberships
+     * already filters expired items, so nothing has to remove it at that moment.
+     *
+     * @param lapsesAt when the membership ends, or null for the connection's own expiry
+     */
+    public boolean join(Connection connection, Room room, Instant lapsesAt) {
         ConnectionTable.requireValid(connection);
         Objects.requireNonNull(room, "room");
         var connectionIsLive = Conditions.liveConnection(tableName, connection.connectionId(), clock.instant());
         try {
             writer.transact(List.of(
                     TransactWriteItem.builder().conditionCheck(connectionIsLive).build(),
-                    put(ConnectionTable.membershipItem(connection, room)),
-                    put(ConnectionTable.reverseItem(connection, room))));
+                    put(ConnectionTable.membershipItem(connection, room, lapsesAt)),
+                    put(ConnectionTable.reverseItem(connection, room, lapsesAt))));
             return true;
         } catch (TransactionCanceledException e) {
             if (Conditions.failed(e, 0)) {

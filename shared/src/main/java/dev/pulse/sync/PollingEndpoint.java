@@ -8,7 +8,8 @@ import dev.pulse.auth.TokenVerifier;
 import dev.pulse.model.Identity;
 import dev.pulse.model.Room;
 import dev.pulse.protocol.Json;
-import dev.pulse.room.RoomPolicy;
+import dev.pulse.protocol.ErrorCode;
+import dev.pulse.room.RoomAccess;
 import dev.pulse.store.EventLog;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.Objects;
  * client would connect with, checked by the same rules) and the body of a {@code sync.request}'s data:
  * {@code {"positions":{…}}} or {@code {"since":"…","rooms":["chat:42",…]}} (there is no connection, so a
  * {@code since} query lists its rooms). Every room is read in the token's workspace, and each must pass
- * the {@link RoomPolicy} a {@code room.join} would. The answer is
+ * the room's access policy ({@link RoomAccess#read}); a {@code room-token} room needs its room token in
+ * {@code "roomTokens": {"chat:42": "<token>"}}. The answer is
  * {@code {"events":[<event frame>,…],"rooms":{<as in sync.state>},"more":bool}}, at most
  * {@link #MAX_EVENTS} events and about {@link #MAX_BYTES} per response (then {@code more}: ask again).
  * Framework-free: the Lambda handler and the local runtime adapt their HTTP types to {@link #handle}.
@@ -36,12 +38,12 @@ public final class PollingEndpoint {
     }
 
     private final TokenVerifier verifier;
-    private final RoomPolicy policy;
+    private final RoomAccess access;
     private final SyncReplay replay;
 
-    public PollingEndpoint(TokenVerifier verifier, RoomPolicy policy, EventLog log, Clock clock) {
+    public PollingEndpoint(TokenVerifier verifier, RoomAccess access, EventLog log, Clock clock) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
-        this.policy = Objects.requireNonNull(policy, "policy");
+        this.access = Objects.requireNonNull(access, "access");
         this.replay = new SyncReplay(log, clock);
     }
 
@@ -71,14 +73,23 @@ public final class PollingEndpoint {
         } catch (SyncQuery.InvalidSyncQuery e) {
             return error(400, e.invalidRoom() ? "invalid_room" : "invalid_frame", e.getMessage());
         }
+        JsonNode roomTokens = data.get("roomTokens");
+        if (roomTokens != null && !roomTokens.isObject()) {
+            return error(400, "invalid_frame", "roomTokens must be an object of room -> room token");
+        }
         for (String name : query.rooms().keySet()) {
-            var denial = policy.denial(identity, new Room(identity.workspaceId(), name));
-            if (denial.isPresent()) {
-                return error(403, "forbidden", denial.get());
+            JsonNode token = roomTokens == null ? null : roomTokens.get(name);
+            var decision = access.read(identity, new Room(identity.workspaceId(), name),
+                    token != null && token.isTextual() ? token.textValue() : null);
+            if (!decision.allowed()) {
+                // Unavailable is not the client's fault: 503, so it retries later; a refusal is 403.
+                int status = decision.code() == ErrorCode.ACCESS_UNAVAILABLE ? 503 : 403;
+                return error(status, decision.code().wire(), decision.message(), decision.reason());
             }
         }
         var events = new ArrayList<String>();
-        var result = replay.run(identity.workspaceId(), query, name -> true, MAX_EVENTS, MAX_BYTES, events::add);
+        var result = replay.run(identity.workspaceId(), query, name -> SyncReplay.Access.READABLE, MAX_EVENTS, MAX_BYTES,
+                events::add);
         var out = new StringBuilder(64 + events.stream().mapToInt(String::length).sum());
         out.append("{\"events\":[");
         for (int i = 0; i < events.size(); i++) {
@@ -98,8 +109,15 @@ public final class PollingEndpoint {
     }
 
     private static Answer error(int status, String code, String message) {
+        return error(status, code, message, null);
+    }
+
+    private static Answer error(int status, String code, String message, String reason) {
         ObjectNode error = Json.object();
-        error.putObject("error").put("code", code).put("message", message);
+        var body = error.putObject("error").put("code", code).put("message", message);
+        if (reason != null) {
+            body.put("reason", reason);
+        }
         return new Answer(status, error.toString());
     }
 }

@@ -12,6 +12,9 @@ import dev.pulse.protocol.Json;
 import dev.pulse.protocol.ProtocolException;
 import dev.pulse.protocol.ServerFrames;
 import dev.pulse.store.EventLog;
+import dev.pulse.model.Room;
+import dev.pulse.room.RoomAccess;
+import dev.pulse.room.RoomOperation;
 import dev.pulse.store.MembershipStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -44,9 +47,11 @@ public final class SyncActions {
     private final ConnectionSender sender;
 
     private final LastEventIdQuery lastEventIds;
+    private final RoomAccess access;
 
-    public SyncActions(MembershipStore memberships, EventLog log, ConnectionSender sender, Clock clock) {
+    public SyncActions(MembershipStore memberships, RoomAccess access, EventLog log, ConnectionSender sender, Clock clock) {
         this.memberships = memberships;
+        this.access = access;
         this.replay = new SyncReplay(log, clock);
         this.lastEventIds = new LastEventIdQuery(log);
         this.sender = sender;
@@ -81,7 +86,12 @@ public final class SyncActions {
             throw new ProtocolException(ErrorCode.INVALID_FRAME, e.getMessage(), frame.id());
         }
         var out = new Batcher(connection.connectionId());
-        var result = replay.run(connection.workspaceId(), query, joined::contains, MAX_EVENTS, Long.MAX_VALUE, out::add);
+        var who = connection.identity();
+        // Only rooms the connection is in, and may still read now (an access hook may have changed its mind).
+        SyncReplay.Readable readable = name -> !joined.contains(name) ? SyncReplay.Access.NOT_JOINED
+                : access.asMember(who, new Room(connection.workspaceId(), name), RoomOperation.READ).allowed()
+                        ? SyncReplay.Access.READABLE : SyncReplay.Access.FORBIDDEN;
+        var result = replay.run(connection.workspaceId(), query, readable, MAX_EVENTS, Long.MAX_VALUE, out::add);
         out.flush();
         sender.send(connection.connectionId(), ServerFrames.syncState(result.rooms(), result.more()));
         return Json.object().put("events", result.events()).put("more", result.more());

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * Runs a {@link SyncQuery} against the {@link EventLog} for one workspace: hands each missed event, as an
@@ -24,6 +23,15 @@ import java.util.function.Predicate;
  */
 public final class SyncReplay {
     public static final int PAGE_SIZE = 250;
+
+    /** Whether a room of the query may be read. */
+    public enum Access { READABLE, NOT_JOINED, FORBIDDEN }
+
+    /** Tells, by room name, whether the caller may read the room. */
+    @FunctionalInterface
+    public interface Readable {
+        Access of(String roomName);
+    }
 
     /** What one run did. */
     public record Result(ObjectNode rooms, boolean more, int events) {
@@ -39,10 +47,10 @@ public final class SyncReplay {
 
     /**
      * @param workspaceId the caller's workspace: every room is read in it, whatever the query names
-     * @param mayRead     whether the caller may read a room (by name); others get {@code not_joined}
+     * @param readable    whether the caller may read a room (by name); others get {@code not_joined} or {@code forbidden}
      * @param sink        receives event frame texts in order
      */
-    public Result run(String workspaceId, SyncQuery query, Predicate<String> mayRead, int maxEvents, long maxBytes,
+    public Result run(String workspaceId, SyncQuery query, Readable readable, int maxEvents, long maxBytes,
                       Consumer<String> sink) {
         ObjectNode states = Json.object();
         var budget = new Budget(maxEvents, maxBytes);
@@ -50,9 +58,17 @@ public final class SyncReplay {
         for (var entry : query.rooms().entrySet()) {
             String name = entry.getKey();
             ObjectNode state = states.putObject(name);
-            if (!mayRead.test(name)) {
-                state.put("status", "not_joined");
-                continue;
+            switch (readable.of(name)) {
+                case NOT_JOINED -> {
+                    state.put("status", "not_joined");
+                    continue;
+                }
+                case FORBIDDEN -> {
+                    state.put("status", "forbidden");
+                    continue;
+                }
+                case READABLE -> {
+                }
             }
             more |= replay(new Room(workspaceId, name), entry.getValue(), budget, sink, state).equals("partial");
         }

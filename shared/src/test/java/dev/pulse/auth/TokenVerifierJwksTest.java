@@ -56,7 +56,7 @@ class TokenVerifierJwksTest {
     }
 
     private TokenVerifier verifier(String secret, URI url, Duration ttl) {
-        return new TokenVerifier(new JwtSettings(secret, url, "https://issuer.test", "pulse", null, null, null, ttl));
+        return new TokenVerifier(new JwtSettings(secret, url, "https://issuer.test", "pulse", null, null, null, ttl, null));
     }
 
     private TokenVerifier jwksOnly() {

@@ -36,7 +36,7 @@ class TokenVerifierTest {
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     private static JwtSettings settings(Duration skew) {
-        return new JwtSettings(SECRET, null, "https://issuer.test", "pulse", null, null, skew, null);
+        return new JwtSettings(SECRET, null, "https://issuer.test", "pulse", null, null, skew, null, null);
     }
 
     private final TokenVerifier verifier = new TokenVerifier(settings(Duration.ofSeconds(30)), CLOCK);
@@ -120,7 +120,7 @@ class TokenVerifierTest {
     @Test
     void otherHmacAlgorithmsAreNotAllowedEvenWithTheRightSecret() {
         String secret64 = SECRET + SECRET;
-        var v = new TokenVerifier(new JwtSettings(secret64, null, null, null, null, null, null, null), CLOCK);
+        var v = new TokenVerifier(new JwtSettings(secret64, null, null, null, null, null, null, null, null), CLOCK);
         for (JWSAlgorithm alg : List.of(JWSAlgorithm.HS384, JWSAlgorithm.HS512)) {
             String token = TestJwts.signWith(new JWSHeader(alg), claims(NOW).build().toString(), secret64);
             rejected(v, token, 401, AuthenticationException.ALGORITHM_NOT_ALLOWED);
@@ -250,6 +250,34 @@ class TokenVerifierTest {
     }
 
     @Test
+    void roomGrantsAreReadFromTheRoomsClaimAndMustBeValid() throws Exception {
+        var granted = verifier.verify(hs256(SECRET, claims(NOW).claim("rooms", List.of("project:p-9", "channel:*")).build()));
+        assertEquals(List.of("project:p-9", "channel:*"), granted.grants().stream().map(Object::toString).toList());
+        assertEquals(List.of(), verifier.verify(hs256(SECRET, claims(NOW).build())).grants());
+        rejected(hs256(SECRET, claims(NOW).claim("rooms", "project:p-9").build()), 403, AuthenticationException.CLAIMS_INVALID);
+        rejected(hs256(SECRET, claims(NOW).claim("rooms", List.of("project:p-9", 7)).build()), 403, AuthenticationException.CLAIMS_INVALID);
+        rejected(hs256(SECRET, claims(NOW).claim("rooms", List.of("user:someone")).build()), 403, AuthenticationException.CLAIMS_INVALID);
+        rejected(hs256(SECRET, claims(NOW).claim("rooms", List.of("bad room")).build()), 403, AuthenticationException.CLAIMS_INVALID);
+        rejected(hs256(SECRET, claims(NOW).claim("rooms", java.util.Collections.nCopies(101, "chat:1")).build()), 403,
+                AuthenticationException.CLAIMS_INVALID);
+    }
+
+    @Test
+    void aRoomTokenCannotOpenAConnectionAndAConnectionTokenIsNoRoomToken() throws Exception {
+        var roomToken = hs256(SECRET, claims(NOW).claim("room", "chat:42").build());
+        rejected(roomToken, 401, AuthenticationException.TOKEN_USE_INVALID);
+        var verified = verifier.verifyRoomToken(roomToken);
+        assertEquals("chat:42", verified.room());
+        assertEquals("user-1", verified.userId());
+        var notForARoom = assertThrows(AuthenticationException.class,
+                () -> verifier.verifyRoomToken(hs256(SECRET, claims(NOW).build())));
+        assertEquals(AuthenticationException.TOKEN_USE_INVALID, notForARoom.reason());
+        var badRoom = assertThrows(AuthenticationException.class,
+                () -> verifier.verifyRoomToken(hs256(SECRET, claims(NOW).claim("room", "no room").build())));
+        assertEquals(AuthenticationException.TOKEN_USE_INVALID, badRoom.reason());
+    }
+
+    @Test
     void missingOrBlankUserIsForbidden() {
         rejected(hs256(SECRET, claims(NOW).subject(null).build()), 403, AuthenticationException.CLAIMS_MISSING);
         rejected(hs256(SECRET, claims(NOW).subject("").build()), 403, AuthenticationException.CLAIMS_MISSING);
@@ -257,7 +285,7 @@ class TokenVerifierTest {
 
     @Test
     void customClaimNamesAreUsed() throws Exception {
-        var custom = new TokenVerifier(new JwtSettings(SECRET, null, null, null, "uid", "tenant", null, null), CLOCK);
+        var custom = new TokenVerifier(new JwtSettings(SECRET, null, null, null, "uid", "tenant", null, null, null), CLOCK);
         var c = claims(NOW).claim("uid", "u-42").claim("tenant", "acme").build();
         assertEquals(new Identity("u-42", "acme", NOW.plusSeconds(600)), custom.verify(hs256(SECRET, c)));
         // sub and workspaceId are present but are not the configured claims
@@ -267,7 +295,7 @@ class TokenVerifierTest {
 
     @Test
     void numericClaimValuesBecomeStrings() throws Exception {
-        var custom = new TokenVerifier(new JwtSettings(SECRET, null, null, null, "uid", "tenant", null, null), CLOCK);
+        var custom = new TokenVerifier(new JwtSettings(SECRET, null, null, null, "uid", "tenant", null, null, null), CLOCK);
         var c = claims(NOW).claim("uid", 42).claim("tenant", 9007199254740993L).build();
         assertEquals(new Identity("42", "9007199254740993", NOW.plusSeconds(600)), custom.verify(hs256(SECRET, c)));
         var fractional = claims(NOW).claim("uid", 7.0).claim("tenant", 2.5).build();
@@ -291,7 +319,7 @@ class TokenVerifierTest {
 
     @Test
     void nonHttpJwksUrlIsRefused() {
-        var s = new JwtSettings(null, java.net.URI.create("file:///etc/passwd"), null, null, null, null, null, null);
+        var s = new JwtSettings(null, java.net.URI.create("file:///etc/passwd"), null, null, null, null, null, null, null);
         assertThrows(IllegalArgumentException.class, () -> new TokenVerifier(s));
     }
 

@@ -99,6 +99,16 @@ class ConnectionLifecycleTest {
     }
 
     @Test
+    void theTokensRoomGrantsTravelWithTheConnection() {
+        var granted = tokens.issueWithGrants("ann", "acme", Duration.ofMinutes(10), List.of("project:p-9", "channel:*"));
+        assertTrue(lifecycle.connect("c1", Map.of("token", granted), Map.of()).isAccepted());
+        assertEquals(List.of("project:p-9", "channel:*"),
+                connections.find("c1").orElseThrow().grants().stream().map(Object::toString).toList());
+        var badGrants = tokens.issueWithGrants("bob", "acme", Duration.ofMinutes(10), List.of("user:ann"));
+        assertEquals(403, lifecycle.connect("c2", Map.of("token", badGrants), Map.of()).status());
+    }
+
+    @Test
     void anAllowedOriginAndNoOriginBothConnect() {
         assertTrue(lifecycle.connect("c1", Map.of("token", token("ann", "acme")), Map.of("Origin", "https://app.example.com")).isAccepted());
         assertTrue(lifecycle.connect("c2", Map.of("token", token("bob", "acme")), Map.of()).isAccepted());

@@ -61,7 +61,7 @@ class SyncActionsTest {
         var memberships = new MembershipStore(dynamo, connectionsTable, clock);
         log = new EventLog(dynamo, EventLogTest.createTable(dynamo), Duration.ofHours(1), clock);
         var actions = new HashMap<String, ActionHandler>();
-        new SyncActions(memberships, log, (id, frame) -> {
+        new SyncActions(memberships, dev.pulse.room.RoomAccess.open(), log, (id, frame) -> {
             sent.add(frame);
             return SendResult.DELIVERED;
         }, clock).registerInto(actions);
