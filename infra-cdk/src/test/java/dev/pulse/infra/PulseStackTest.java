@@ -38,7 +38,9 @@ class PulseStackTest {
                 "eventBusName", "orders",
                 "fanoutConcurrency", 16,
                 "alarmTopicArn", ALARM_TOPIC,
-                "accessLogs", "true")).build());
+                "accessLogs", "true",
+                "stageRateLimit", 50,
+                "stageBurstLimit", "80")).build());
         stack = PulseApp.stack(app);
         template = Templates.json(stack);
     }
@@ -71,6 +73,15 @@ class PulseStackTest {
             assertEquals("https://${" + apiId + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/dev",
                     render(env.get("PULSE_MANAGEMENT_ENDPOINT")));
         });
+    }
+
+    @Test
+    void bothStagesTakeTheConfiguredThrottle() {
+        var stages = resources(template, "AWS::ApiGatewayV2::Stage");
+        assertEquals(2, stages.size(), "the WebSocket stage and the polling API's $default stage");
+        stages.forEach((id, stage) -> assertEquals(Templates.MAPPER.createObjectNode()
+                        .put("ThrottlingBurstLimit", 80).put("ThrottlingRateLimit", 50),
+                stage.at("/Properties/DefaultRouteSettings"), id));
     }
 
     @Test
