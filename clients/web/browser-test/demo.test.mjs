@@ -47,7 +47,7 @@ async function closedPort() {
   return port;
 }
 
-// Payloads as HYVVE's services emit them: the local system validates them against the HYVVE catalog
+// Payloads as HYVVE's services emit them: the test's local system validates them against the HYVVE catalog
 // (events-schema/src/main/resources/catalogs/hyvve.catalog.json) and refuses anything else with a 400.
 const approval = (id, title) => ({ id, workspaceId: WORKSPACE, type: 'finance', title, description: 'Proposed by the Billing agent',
   status: 'pending', priority: 'high', confidenceScore: 64, assignedTo: null, createdAt: new Date().toISOString() });

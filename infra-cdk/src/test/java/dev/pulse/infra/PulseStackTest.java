@@ -150,6 +150,17 @@ class PulseStackTest {
         assertTrue(error.getMessage().contains("mvn"), error.getMessage());
     }
 
+    /** The same default as ./pulse local without PULSE_CATALOG (StartupBannerTest): no validation, no routing rule. */
+    @Test
+    void withoutCatalogContextNothingIsValidatedOrRouted() {
+        assertEquals(null, stack.getRealtime().getRouteRule());
+        var rules = resources(template, "AWS::Events::Rule");
+        assertEquals(java.util.Set.of(logicalId(stack.getRealtime().getFanOutRule()),
+                logicalId(stack.getRealtime().getTokenExpirySchedule())), rules.keySet());
+        resources(template, "AWS::Lambda::Function").forEach((id, fn) ->
+                assertFalse(fn.at("/Properties/Environment/Variables").has("PULSE_CATALOG"), id));
+    }
+
     @Test
     void anAppWithoutAnyJwtKeySourceIsRejected() {
         var app = new App(AppProps.builder().context(Map.of(
