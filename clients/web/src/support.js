@@ -89,7 +89,7 @@ export class SeenIds {
   }
 }
 
-/** The server's default limits (PROTOCOL §8.4): action -> [max, windowMs]; '*' is the shared bucket. */
+/** The server's default limits (PROTOCOL §8.5): action -> [max, windowMs]; '*' is the shared bucket. */
 export const DEFAULT_RATE_LIMITS = Object.freeze({
   'presence.update': [3, 10_000],
   'typing.start': [5, 5_000],

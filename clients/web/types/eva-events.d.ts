@@ -19,8 +19,8 @@ export interface DataUpdatePayload {
   correlationId?: CorrelationId;
 }
 
-/** A user set their status in a room (online, away, busy). */
-export interface PresenceUpdatePayload {
+/** A user's status in a room (online, away, busy) changed, as EVA's backend records it (Socket.IO's presence:update). */
+export interface UserStatusUpdatePayload {
   workspaceId: string;
   roomId: string;
   userId: string;
@@ -40,7 +40,7 @@ export interface BroadcastPayload {
 /** Every EVA Assistant event name, mapped to its payload type. */
 export interface EvaEvents {
   "data.update": DataUpdatePayload;
-  "presence.update": PresenceUpdatePayload;
+  "user.status.update": UserStatusUpdatePayload;
   "broadcast": BroadcastPayload;
 }
 

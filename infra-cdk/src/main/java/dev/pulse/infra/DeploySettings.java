@@ -25,6 +25,8 @@ import software.amazon.awscdk.services.sns.ITopic;
  *                          {@code clientEventPrefixes} (the last two comma-separated), {@code presenceNamespaces}
  *                          (comma-separated; an empty value turns presence off), {@code presenceSignalLimit}
  * @param catalog           context {@code catalog}: the event catalog's app name (e.g. {@code hyvve}), or null
+ * @param stageRateLimit    context {@code stageRateLimit}: requests per second of each stage, default 500
+ * @param stageBurstLimit   context {@code stageBurstLimit}: each stage's burst, default 1000
  */
 public record DeploySettings(
         String stackName,
@@ -40,7 +42,9 @@ public record DeploySettings(
         String alarmTopicArn,
         boolean accessLogs,
         RuntimeSettings runtime,
-        String catalog) {
+        String catalog,
+        int stageRateLimit,
+        int stageBurstLimit) {
 
     public static final String DEFAULT_STACK_NAME = "Pulse";
     /** Relative to infra-cdk/, where cdk runs; built by {@code mvn package} in functions/. */
@@ -72,7 +76,9 @@ public record DeploySettings(
                         context.apply("presenceNamespaces") == null ? null : list(context, "presenceNamespaces"),
                         text(context, "presenceSignalLimit", null) == null ? null
                                 : Integer.valueOf(text(context, "presenceSignalLimit", null))),
-                text(context, "catalog", null));
+                text(context, "catalog", null),
+                integer(context, "stageRateLimit", PulseRealtimeProps.DEFAULT_STAGE_RATE_LIMIT),
+                integer(context, "stageBurstLimit", PulseRealtimeProps.DEFAULT_STAGE_BURST_LIMIT));
     }
 
     /**
@@ -94,6 +100,8 @@ public record DeploySettings(
                 .accessLogs(accessLogs)
                 .runtime(runtime)
                 .catalog(catalog)
+                .stageRateLimit(stageRateLimit)
+                .stageBurstLimit(stageBurstLimit)
                 .build();
     }
 

@@ -69,8 +69,6 @@ public class PulseRealtime extends Construct {
     /** The fan-out is invoked asynchronously by EventBridge and may page through large rooms. */
     static final Duration FANOUT_TIMEOUT = Duration.seconds(60);
     static final int MEMORY_MB = 1024;
-    static final int STAGE_RATE_LIMIT = 500;
-    static final int STAGE_BURST_LIMIT = 1000;
     static final Duration RULE_MAX_EVENT_AGE = Duration.hours(1);
     static final int RULE_RETRY_ATTEMPTS = 8;
     /** Lambda's own retries of an asynchronous invocation that failed inside the function. */
@@ -151,7 +149,7 @@ public class PulseRealtime extends Construct {
                 .webSocketApi(api)
                 .stageName(props.stageName())
                 .autoDeploy(true)
-                .throttle(ThrottleSettings.builder().rateLimit(STAGE_RATE_LIMIT).burstLimit(STAGE_BURST_LIMIT).build())
+                .throttle(ThrottleSettings.builder().rateLimit(props.stageRateLimit()).burstLimit(props.stageBurstLimit()).build())
                 .build();
 
         this.fanOutDeadLetterQueue = Queue.Builder.create(this, "FanOutDeadLetters")
@@ -221,6 +219,13 @@ public class PulseRealtime extends Construct {
                         .maxAge(Duration.hours(1))
                         .build())
                 .build();
+        // The same throttle as the WebSocket stage: without one, the stage takes the account's whole API Gateway quota.
+        // The construct has no throttle setting for an HTTP API's default stage, so it is set on the CloudFormation stage.
+        ((CfnStage) syncApi.getDefaultStage().getNode().getDefaultChild()).setDefaultRouteSettings(
+                CfnStage.RouteSettingsProperty.builder()
+                        .throttlingRateLimit(props.stageRateLimit())
+                        .throttlingBurstLimit(props.stageBurstLimit())
+                        .build());
         syncApi.addRoutes(AddRoutesOptions.builder()
                 .path("/sync")
                 .methods(List.of(HttpMethod.POST))
@@ -237,15 +242,9 @@ public class PulseRealtime extends Construct {
             enableAccessLogs();
         }
 
-        for (Function fn : List.of(connectFunction, disconnectFunction, defaultFunction, fanOutFunction, tokenExpiryFunction)) {
-            table.grantReadWriteData(fn);
-        }
-        // Polling reads the log only; it needs no connection records (it holds no socket).
-        eventsTable.grantReadData(pollFunction);
-        // The fan-out appends to the event log; so does $default (client events from room.publish go through
-        // the same fan-out) and it reads it for sync.request.
-        eventsTable.grantReadWriteData(fanOutFunction);
-        eventsTable.grantReadWriteData(defaultFunction);
+        // Each function may make exactly the DynamoDB calls its code makes, on the tables it uses (TableAccess).
+        TableAccess.CONNECTIONS.forEach((handler, actions) -> table.grant(functionOf(handler), actions.toArray(String[]::new)));
+        TableAccess.EVENTS.forEach((handler, actions) -> eventsTable.grant(functionOf(handler), actions.toArray(String[]::new)));
         // Only the functions that post frames may call @connections, and only on this stage: POST to send,
         // DELETE to close a connection whose token lapsed ($default and the token-expiry sweep). $connect and
         // $disconnect post presence.join / presence.leave to the rooms' other members.
@@ -318,6 +317,11 @@ public class PulseRealtime extends Construct {
         env.put("PULSE_FANOUT_CONCURRENCY", Integer.toString(props.fanoutConcurrency()));
         env.putAll(props.runtime().environment());
         return env;
+    }
+
+    private Function functionOf(String handlerClass) {
+        return getFunctions().stream().filter(fn -> fn.getNode().getId().equals(handlerClass)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no function " + handlerClass));
     }
 
     private static void putIfPresent(Map<String, String> env, String name, String value) {

@@ -28,6 +28,9 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param catalog           the event catalog the fan-out validates and routes with (PULSE_CATALOG): an app name from
  *                          the functions jar ({@code hyvve} = catalogs/hyvve.catalog.json), or null for none. Loaded
  *                          and checked at synthesis; its routes become the routing rule's event pattern.
+ * @param stageRateLimit    steady requests per second of the WebSocket stage and, separately, of the polling API's
+ *                          stage (API Gateway throttling; default {@value #DEFAULT_STAGE_RATE_LIMIT})
+ * @param stageBurstLimit   their burst (default {@value #DEFAULT_STAGE_BURST_LIMIT})
  */
 public record PulseRealtimeProps(
         String stageName,
@@ -42,10 +45,14 @@ public record PulseRealtimeProps(
         ITopic alarmTopic,
         boolean accessLogs,
         RuntimeSettings runtime,
-        String catalog) {
+        String catalog,
+        int stageRateLimit,
+        int stageBurstLimit) {
 
     public static final String DEFAULT_STAGE = "prod";
     public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
+    public static final int DEFAULT_STAGE_RATE_LIMIT = 500;
+    public static final int DEFAULT_STAGE_BURST_LIMIT = 1000;
 
     /** API Gateway stage names: letters, digits, hyphen and underscore. */
     private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -80,6 +87,10 @@ public record PulseRealtimeProps(
         }
         if (fanoutConcurrency < 1) {
             throw new IllegalArgumentException("fanoutConcurrency must be at least 1: " + fanoutConcurrency);
+        }
+        if (stageRateLimit < 1 || stageBurstLimit < 1) {
+            throw new IllegalArgumentException("stageRateLimit and stageBurstLimit must be at least 1: "
+                    + stageRateLimit + ", " + stageBurstLimit);
         }
         runtime = runtime == null ? RuntimeSettings.DEFAULTS : runtime;
         catalog = blankToNull(catalog);
@@ -119,8 +130,22 @@ public record PulseRealtimeProps(
         private boolean accessLogs;
         private RuntimeSettings runtime = RuntimeSettings.DEFAULTS;
         private String catalog;
+        private int stageRateLimit = DEFAULT_STAGE_RATE_LIMIT;
+        private int stageBurstLimit = DEFAULT_STAGE_BURST_LIMIT;
 
         private Builder() {
+        }
+
+        /** Steady requests per second of each stage (WebSocket and polling), before API Gateway answers 429. */
+        public Builder stageRateLimit(int stageRateLimit) {
+            this.stageRateLimit = stageRateLimit;
+            return this;
+        }
+
+        /** The burst each stage absorbs above its rate. */
+        public Builder stageBurstLimit(int stageBurstLimit) {
+            this.stageBurstLimit = stageBurstLimit;
+            return this;
         }
 
         /** The event catalog (an app name such as {@code hyvve}, or {@code classpath:…}); null for none. */
@@ -192,7 +217,7 @@ public record PulseRealtimeProps(
 
         public PulseRealtimeProps build() {
             return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwtSigningSecret, jwksUrl, jwtIssuer, jwtAudience,
-                    eventBus, fanoutConcurrency, alarmTopic, accessLogs, runtime, catalog);
+                    eventBus, fanoutConcurrency, alarmTopic, accessLogs, runtime, catalog, stageRateLimit, stageBurstLimit);
         }
     }
 }

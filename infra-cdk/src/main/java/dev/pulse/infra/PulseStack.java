@@ -19,6 +19,13 @@ public class PulseStack extends Stack {
 
     public PulseStack(Construct scope, String id, StackProps stackProps, DeploySettings settings) {
         super(scope, id, stackProps);
+        // Checked here, in the context's own words: the construct's message names its props (jwtSigningSecret is an
+        // ISecret there), which a cdk deploy -c user never sets.
+        if (settings.jwtSecret() == null && settings.jwtSecretId() == null && settings.jwksUrl() == null) {
+            throw new IllegalArgumentException("No JWT key source in the CDK context: pass -c jwtSecretId=<name or ARN of a "
+                    + "Secrets Manager secret holding the HS256 key>, or -c jwksUrl=<JWKS URL> for RS256/ES256, or (for "
+                    + "trials only: it lands in the template) -c jwtSecret=<HS256 key>");
+        }
         var bus = settings.usesCustomBus() ? EventBus.fromEventBusName(this, "EventBus", settings.eventBusName()) : null;
         var alarmTopic = settings.alarmTopicArn() != null
                 ? Topic.fromTopicArn(this, "AlarmTopic", settings.alarmTopicArn())

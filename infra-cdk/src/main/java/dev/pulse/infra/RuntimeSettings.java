@@ -8,7 +8,7 @@ import java.util.TreeMap;
 
 /**
  * How the deployed handlers behave, as construct props; each becomes the environment variable the core
- * reads ({@code PulseConfig}, {@code EventLogConfig}). Null or empty means the core's default. Checked at
+ * reads ({@code PulseConfig}, names in {@code Env}). Null or empty means the core's default. Checked at
  * synthesis, so a bad rate-limit spec fails {@code cdk synth}, not the first request.
  *
  * @param userClaim           JWT claim with the user id (PULSE_JWT_USER_CLAIM; default {@code sub})

@@ -24,6 +24,8 @@ class DeploySettingsTest {
         assertFalse(settings.accessLogs());
         assertFalse(settings.usesCustomBus());
         assertEquals(RuntimeSettings.DEFAULTS, settings.runtime());
+        assertEquals(500, settings.stageRateLimit());
+        assertEquals(1000, settings.stageBurstLimit());
     }
 
     @Test
@@ -36,13 +38,14 @@ class DeploySettingsTest {
                 Map.entry("accessLogs", true), Map.entry("userClaim", "uid"), Map.entry("workspaceClaim", "tenant"),
                 Map.entry("eventRetentionHours", 48), Map.entry("rateLimits", "room.join=10/60s"),
                 Map.entry("allowedOrigins", "https://app.example, https://admin.example"),
-                Map.entry("clientEventPrefixes", "client."), Map.entry("catalog", "hyvve"));
+                Map.entry("clientEventPrefixes", "client."), Map.entry("catalog", "hyvve"),
+                Map.entry("stageRateLimit", 50), Map.entry("stageBurstLimit", "100"));
         var settings = DeploySettings.fromContext(context::get);
         assertEquals(new DeploySettings("Pulse", "dev", "/tmp/f.jar", "s", "pulse/jwt", "https://a/j", "iss", "aud", "orders", 8,
                         "arn:aws:sns:eu-west-1:123456789012:ops", true,
                         new RuntimeSettings("uid", "tenant", java.time.Duration.ofHours(48), "room.join=10/60s",
                                 java.util.List.of("https://app.example", "https://admin.example"), java.util.List.of("client.")),
-                        "hyvve"),
+                        "hyvve", 50, 100),
                 settings);
         assertTrue(settings.usesCustomBus());
         assertEquals(12, DeploySettings.fromContext(Map.<String, Object>of("fanoutConcurrency", " 12 ")::get)

@@ -38,7 +38,9 @@ class PulseStackTest {
                 "eventBusName", "orders",
                 "fanoutConcurrency", 16,
                 "alarmTopicArn", ALARM_TOPIC,
-                "accessLogs", "true")).build());
+                "accessLogs", "true",
+                "stageRateLimit", 50,
+                "stageBurstLimit", "80")).build());
         stack = PulseApp.stack(app);
         template = Templates.json(stack);
     }
@@ -71,6 +73,15 @@ class PulseStackTest {
             assertEquals("https://${" + apiId + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/dev",
                     render(env.get("PULSE_MANAGEMENT_ENDPOINT")));
         });
+    }
+
+    @Test
+    void bothStagesTakeTheConfiguredThrottle() {
+        var stages = resources(template, "AWS::ApiGatewayV2::Stage");
+        assertEquals(2, stages.size(), "the WebSocket stage and the polling API's $default stage");
+        stages.forEach((id, stage) -> assertEquals(Templates.MAPPER.createObjectNode()
+                        .put("ThrottlingBurstLimit", 80).put("ThrottlingRateLimit", 50),
+                stage.at("/Properties/DefaultRouteSettings"), id));
     }
 
     @Test
@@ -139,11 +150,26 @@ class PulseStackTest {
         assertTrue(error.getMessage().contains("mvn"), error.getMessage());
     }
 
+    /** The same default as ./pulse local without PULSE_CATALOG (StartupBannerTest): no validation, no routing rule. */
+    @Test
+    void withoutCatalogContextNothingIsValidatedOrRouted() {
+        assertEquals(null, stack.getRealtime().getRouteRule());
+        var rules = resources(template, "AWS::Events::Rule");
+        assertEquals(java.util.Set.of(logicalId(stack.getRealtime().getFanOutRule()),
+                logicalId(stack.getRealtime().getTokenExpirySchedule())), rules.keySet());
+        resources(template, "AWS::Lambda::Function").forEach((id, fn) ->
+                assertFalse(fn.at("/Properties/Environment/Variables").has("PULSE_CATALOG"), id));
+    }
+
     @Test
     void anAppWithoutAnyJwtKeySourceIsRejected() {
         var app = new App(AppProps.builder().context(Map.of(
                 "lambdaJar", dir.resolve("functions-test-lambda.jar").toString())).build());
         var error = assertThrows(IllegalArgumentException.class, () -> PulseApp.stack(app));
-        assertTrue(error.getMessage().contains("jwtSecret") && error.getMessage().contains("jwksUrl"), error.getMessage());
+        // The context keys a cdk deploy -c user can set, not the construct's props (jwtSigningSecret is an ISecret).
+        for (String key : List.of("-c jwtSecretId=", "-c jwksUrl=", "-c jwtSecret=")) {
+            assertTrue(error.getMessage().contains(key), error.getMessage());
+        }
+        assertFalse(error.getMessage().contains("jwtSigningSecret"), error.getMessage());
     }
 }

@@ -5,7 +5,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./pulse local}: starts the whole system on this machine and prints how to use it. Events are validated
- * against the HYVVE catalog unless PULSE_CATALOG says otherwise ({@link LocalSettings#fromEnvironment}).
+ * only when PULSE_CATALOG names a catalog, as a deployment validates only with {@code -c catalog}
+ * ({@link LocalSettings#fromEnvironment}).
  */
 public final class LocalRuntime {
     private LocalRuntime() {

@@ -19,8 +19,8 @@ import java.util.Map;
  * @param idleTimeout       API Gateway's idle timeout (PULSE_LOCAL_IDLE_TIMEOUT_SECONDS, default 600)
  * @param region            region name the SDK clients use (AWS_REGION, default us-east-1)
  * @param handlerSettings   the handlers' own settings passed through unchanged, as the stack would set them:
- *                          {@link #PASSED_THROUGH} (rate limits, allowed origins, retention, …); from the environment,
- *                          {@code PULSE_CATALOG} defaults to {@link #DEFAULT_CATALOG} (an empty value turns it off)
+ *                          {@link #PASSED_THROUGH} (rate limits, allowed origins, retention, the event catalog, …); no
+ *                          catalog unless PULSE_CATALOG names one, as a deployment has none unless {@code -c catalog} does
  */
 public record LocalSettings(
         int gatewayPort,
@@ -45,20 +45,14 @@ public record LocalSettings(
         handlerSettings = Map.copyOf(handlerSettings);
     }
 
-    /**
-     * The catalog {@code ./pulse local} validates with unless PULSE_CATALOG says otherwise: the demo page publishes
-     * HYVVE's events, so the shipped catalog checks them as the deployed fan-out would.
-     */
-    public static final String DEFAULT_CATALOG = "hyvve";
-
     /** Development only: anyone can mint tokens with it. Set PULSE_JWT_SECRET for anything shared. */
     public static final String DEVELOPMENT_SECRET = "pulse-local-development-secret-not-for-production";
 
     public static LocalSettings fromEnvironment(Map<String, String> env) {
         var passed = new java.util.HashMap<String, String>();
         PASSED_THROUGH.stream().filter(env::containsKey).forEach(k -> passed.put(k, env.get(k)));
-        // Set but empty (PULSE_CATALOG=) means no catalog: CatalogConfig reads a blank value as none.
-        passed.putIfAbsent(Env.CATALOG, DEFAULT_CATALOG);
+        // No default catalog: locally as deployed (cdk deploy without -c catalog), every event is delivered by its
+        // envelope, unvalidated. A strict default here would dead-letter the events a new user publishes first.
         return new LocalSettings(
                 Integer.parseInt(env.getOrDefault("PULSE_LOCAL_PORT", "8787")),
                 Integer.parseInt(env.getOrDefault("PULSE_LOCAL_EVENTS_PORT", "8788")),

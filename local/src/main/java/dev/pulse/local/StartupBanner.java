@@ -15,13 +15,18 @@ import java.util.List;
 
 /**
  * What {@code ./pulse local} prints once it is up: where everything listens, which catalog validates events, and
- * copy-paste commands that work as printed (the sample event is valid under the HYVVE catalog the runtime
- * validates with by default).
+ * copy-paste commands that work as printed (the sample event is HYVVE's, valid also when PULSE_CATALOG=hyvve
+ * validates events).
  */
 final class StartupBanner {
     /** The sample's user and workspace, the same as the demo page's defaults. */
     static final String USER = "alice";
     static final String WORKSPACE = "acme";
+    /**
+     * The local bus checks no signature, but the AWS CLI and every SDK refuse to send a request they cannot sign
+     * ("Unable to locate credentials"): these dummy values are what the commands below carry (any would do).
+     */
+    static final String DUMMY_CREDENTIALS = "AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local";
 
     private StartupBanner() {
     }
@@ -47,22 +52,29 @@ final class StartupBanner {
                   npx wscat -c '%s?token=%s'
                   > {"action":"room.join","id":"1","data":{"room":"chat:42"}}
 
-                Publish with the stock AWS CLI (any SDK works the same way; change eventId to publish again, as
-                duplicates are dropped):
-                  aws events put-events --endpoint-url %s --region %s --entries '%s'
+                Publish with the stock AWS CLI (change eventId to publish again, as duplicates are dropped). The local
+                bus checks no signature, but the CLI and the SDKs sign every request and stop with "Unable to locate
+                credentials" without any: these dummy ones do.
+                  %s aws events put-events --endpoint-url %s --region %s --entries '%s'
+                Any SDK the same way, e.g. boto3:
+                  boto3.client("events", endpoint_url="%s", region_name="%s",
+                               aws_access_key_id="local", aws_secret_access_key="local")
 
                 Ctrl-C stops everything (all state is in memory).
                 """.formatted(http, ws, system.managementEndpoint(), system.eventBridgeEndpoint(),
                 system.dynamoDbEndpoint(), LocalSystem.CONNECTIONS_TABLE, http, USER, WORKSPACE,
-                catalogNote(system.catalog().orElse(null)), USER, WORKSPACE, ws, token, system.eventBridgeEndpoint(),
-                settings.region(), putEventsEntries(now));
+                catalogNote(system.catalog().orElse(null)), USER, WORKSPACE, ws, token, DUMMY_CREDENTIALS,
+                system.eventBridgeEndpoint(), settings.region(), putEventsEntries(now), system.eventBridgeEndpoint(),
+                settings.region());
     }
 
     /** Which catalog checks events, what it does to a bad one, and the settings that change that. */
     static String catalogNote(EventCatalog catalog) {
         if (catalog == null) {
             return """
-                    Event catalog: none (PULSE_CATALOG is empty). Events are delivered by their envelope, unvalidated.""";
+                    Event catalog: none, as in a deployment without -c catalog: events are delivered by their envelope,
+                    unvalidated. PULSE_CATALOG=hyvve ./pulse local validates them (and routes HYVVE's raw domain events)
+                    with the HYVVE catalog the demo page's payloads follow, as cdk deploy -c catalog=hyvve does.""";
         }
         String undeclared = catalog.unknownEvents() == UnknownEvents.STRICT
                 ? "Undeclared event names are refused too (PULSE_UNKNOWN_EVENTS=permissive lets them through)."
@@ -74,7 +86,8 @@ final class StartupBanner {
                 Event catalog: %s (%s, %s). Every event's payload is validated against its schema:
                 /dev/publish answers 400 naming the failing JSON path; an invalid event put on the bus reaches no
                 client (it is dead-lettered). %s
-                PULSE_CATALOG= (empty) turns validation off; PULSE_CATALOG=<app> picks another catalog."""
+                Without PULSE_CATALOG (as without -c catalog when deployed) nothing is validated; PULSE_CATALOG=<app> picks
+                another catalog."""
                 .formatted(catalog.app(), catalog.unknownEvents().value(), where, undeclared);
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The demo page in a real browser: Debian's chromium, headless, driven by playwright-core from
  * {@code clients/web/browser-test/demo.test.mjs} against a local system of its own with the HYVVE catalog on, as
- * {@code ./pulse local} runs by default. The Node script holds the scenarios (connect, a published event in the
+ * {@code PULSE_CATALOG=hyvve ./pulse local} runs. The Node script holds the scenarios (connect, a published event in the
  * queue, a second user's presence and typing, a forced disconnect recovered through sync, the HTTP polling
  * fallback), and {@code react.test.mjs} those of the React binding ({@code clients/web/src/react.js}: a small app
  * bundled with esbuild connects, renders events, stops on unmount); this test gives them the URLs, streams their

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code POST /dev/publish} on a local system with the HYVVE catalog on, as {@code ./pulse local} runs by default: the
+ * {@code POST /dev/publish} on a local system with the HYVVE catalog on, as {@code PULSE_CATALOG=hyvve ./pulse local} runs: the
  * publisher SDK validates the payload, so a payload the catalog refuses (or an event it does not declare) gets a 400
  * naming the event and the failing JSON path, and nothing is published; a valid one is delivered.
  */

@@ -34,6 +34,14 @@ final class CatalogLoader {
             .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /**
+     * The event names Pulse's own signals use (PROTOCOL §4.6, §4.9): a catalog event with one of them would reach
+     * clients in the same {@code event} frames as Pulse's, under the same name with another shape, and no client could
+     * tell them apart. (Frame types such as {@code sync} travel in {@code type}, never as an event name, and action
+     * names are client-to-server only: neither can collide.)
+     */
+    static final Set<String> RESERVED_EVENTS = Set.copyOf(dev.pulse.protocol.Signals.ALL);
+
     private final String origin;
     private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
             builder -> builder.schemaMappers(mappers -> mappers.mapPrefix(SCHEMA_BASE, "classpath:schemas/v1/")));
@@ -68,6 +76,12 @@ final class CatalogLoader {
         for (Map.Entry<String, JsonNode> entry : document.get("events").properties()) {
             String name = entry.getKey();
             JsonNode node = entry.getValue();
+            if (RESERVED_EVENTS.contains(name)) {
+                problems.add("event " + name + ": the name is one of Pulse's own signals (" + String.join(", ",
+                        new java.util.TreeSet<>(RESERVED_EVENTS)) + "), which clients receive in the same event frames;"
+                        + " give the application's event a name of its own (e.g. " + document.path("app").asText("app")
+                        + "." + name + ")");
+            }
             var examples = new ArrayList<JsonNode>();
             node.get("examples").forEach(examples::add);
             var type = new EventType(name, node.get("description").asText(), node.get("payload"), examples);
@@ -146,6 +160,9 @@ final class CatalogLoader {
     }
 
     private void checkRoute(Route route, Map<String, EventType> events, SchemaFields fields) {
+        // A prefix route would hand raw bus events named like Pulse's signals to clients as if Pulse had sent them.
+        RESERVED_EVENTS.stream().filter(route.detailType()::matches).sorted().findFirst().ifPresent(name ->
+                problems.add(route + " would route events named " + name + ", one of Pulse's own signals"));
         List<EventType> matching = events.values().stream().filter(e -> route.detailType().matches(e.name())).toList();
         if (matching.isEmpty()) {
             problems.add(route + " matches no declared event");

@@ -96,7 +96,7 @@ class ShippedCatalogsTest {
     void evaRoutesDataUpdatesToTheirRoomAndBroadcastsToTheWorkspace() throws Exception {
         EventCatalog eva = EventCatalog.load("eva");
         assertRouting(eva, "eva.app", "data.update", "eva-main", List.of("room:project-123"), "req-3b");
-        assertRouting(eva, "eva.app", "presence.update", "eva-main", List.of("room:my-room"), null);
+        assertRouting(eva, "eva.app", "user.status.update", "eva-main", List.of("room:my-room"), null);
         assertRouting(eva, "eva.app", "broadcast", "eva-main", List.of("workspace:eva-main"), null);
     }
 
