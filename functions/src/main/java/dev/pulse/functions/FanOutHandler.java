@@ -7,6 +7,7 @@ import dev.pulse.catalog.DeadLetterSink;
 import dev.pulse.catalog.EventIntake;
 import dev.pulse.catalog.Rejection;
 import dev.pulse.protocol.Json;
+import dev.pulse.room.ControlCommands;
 import dev.pulse.room.EventDelivery;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +28,7 @@ public final class FanOutHandler implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(FanOutHandler.class);
 
     private final EventDelivery delivery;
+    private final ControlCommands controls;
     private final EventIntake intake;
     private final DeadLetterSink deadLetters;
 
@@ -36,6 +38,7 @@ public final class FanOutHandler implements RequestStreamHandler {
 
     public FanOutHandler(Services services) {
         this.delivery = services.eventDelivery();
+        this.controls = services.controlCommands();
         this.intake = services.eventIntake();
         this.deadLetters = services.deadLetters();
     }
@@ -45,6 +48,7 @@ public final class FanOutHandler implements RequestStreamHandler {
         var event = Json.MAPPER.readTree(input);
         switch (intake.admit(event)) {
             case Admission.Deliver deliver -> Json.MAPPER.writeValue(output, delivery.deliver(deliver.envelope(), text(event, "id")));
+            case Admission.Control control -> Json.MAPPER.writeValue(output, controls.run(control.command()));
             case Admission.Reject reject -> {
                 Rejection r = reject.rejection();
                 LOG.error("event refused reason={} id={} detail-type={} source={} correlationId={}: {}",

@@ -25,6 +25,7 @@ import dev.pulse.room.CachedAccessHook;
 import dev.pulse.room.DefaultRoomPolicy;
 import dev.pulse.room.HttpAccessHook;
 import dev.pulse.room.RoomAccess;
+import dev.pulse.room.ControlCommands;
 import dev.pulse.room.EventDelivery;
 import dev.pulse.room.RoomActions;
 import dev.pulse.room.RoomBroadcast;
@@ -68,6 +69,7 @@ public final class Services {
     private final ConnectionLifecycle lifecycle;
     private final ActionRouter router;
     private final EventDelivery eventDelivery;
+    private final ControlCommands controlCommands;
     private final TokenExpirySweeper tokenExpirySweeper;
     /** Held here: a CRaC context may keep only weak references to its resources. */
     private final Priming priming = new Priming();
@@ -129,6 +131,7 @@ public final class Services {
                 roomBroadcast, config.presence().namespaces(), config.presence().signalLimit(), clock);
         // Published events: connections found gone on the way leave presence once the delivery is over.
         this.eventDelivery = new EventDelivery(broadcast, presence);
+        this.controlCommands = new ControlCommands(connections, memberships, sender, sender, presence, clock);
         this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connections().ttl(),
                 config.connections().allowedOrigins(), presence);
         // A bad catalog fails here, at start, before any event is delivered.
@@ -222,6 +225,11 @@ public final class Services {
 
     public ActionRouter router() {
         return router;
+    }
+
+    /** The app's control commands (room joins and removals, closing connections), as the fan-out receives them. */
+    public ControlCommands controlCommands() {
+        return controlCommands;
     }
 
     /** A published event's way to its clients (what the fan-out function does with an admitted event). */

@@ -1,6 +1,7 @@
 package dev.pulse.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.envelope.ControlCodec;
 import dev.pulse.envelope.EnvelopeCodec;
 import dev.pulse.envelope.InvalidEnvelopeException;
 import dev.pulse.model.EventEnvelope;
@@ -37,6 +38,14 @@ public final class EventIntake {
             return reject(Rejection.Reason.INVALID_ENVELOPE, "event must be a JSON object", List.of(), event, "", null);
         }
         JsonNode detail = event.get("detail");
+        if (ControlCodec.isControl(detail)) {
+            try {
+                return new Admission.Control(ControlCodec.fromDetail(detail));
+            } catch (InvalidEnvelopeException e) {
+                return reject(Rejection.Reason.INVALID_ENVELOPE, e.getMessage(), List.of(), event,
+                        text(event, "detail-type"), text(detail, "eventId"));
+            }
+        }
         if (detail != null && detail.isObject() && detail.has("envelope")) {
             return enveloped(event, detail);
         }

@@ -3,7 +3,7 @@ package dev.pulse.protocol;
 import java.util.List;
 
 /**
- * Event names Pulse itself sends to clients (ephemeral signals, PROTOCOL.md §4.8–4.9): an application's events
+ * Event names Pulse itself sends to clients (ephemeral signals, PROTOCOL.md §4.8–4.9, §10.6): an application's events
  * must not use them, or clients could not tell the two apart.
  */
 public final class Signals {
@@ -12,8 +12,13 @@ public final class Signals {
     public static final String PRESENCE_UPDATE = "presence.update";
     public static final String TYPING_START = "typing.start";
     public static final String TYPING_STOP = "typing.stop";
+    /** The app added this connection to a room (a {@code room.join} control command). */
+    public static final String ROOM_JOINED = "room.joined";
+    /** The app removed this connection from a room (a {@code room.remove} control command): access was withdrawn. */
+    public static final String ROOM_REMOVED = "room.removed";
 
-    public static final List<String> ALL = List.of(PRESENCE_JOIN, PRESENCE_LEAVE, PRESENCE_UPDATE, TYPING_START, TYPING_STOP);
+    public static final List<String> ALL = List.of(PRESENCE_JOIN, PRESENCE_LEAVE, PRESENCE_UPDATE, TYPING_START, TYPING_STOP,
+            ROOM_JOINED, ROOM_REMOVED);
 
     private Signals() {
     }

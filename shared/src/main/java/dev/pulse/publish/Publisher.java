@@ -3,7 +3,11 @@ package dev.pulse.publish;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.catalog.EventCatalog;
 import dev.pulse.catalog.InvalidEventException;
+import dev.pulse.envelope.ControlCodec;
 import dev.pulse.envelope.EnvelopeCodec;
+import dev.pulse.envelope.InvalidEnvelopeException;
+import dev.pulse.model.ControlCommand;
+import dev.pulse.protocol.Json;
 import dev.pulse.envelope.EventIdGenerator;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -119,6 +123,45 @@ public final class Publisher {
             throw new PublishException(failures, published);
         }
         return requests.stream().map(PublishRequest::eventId).toList();
+    }
+
+    // ---- control commands (PROTOCOL §10.6) -----------------------------------------------------------------
+
+    /** Adds every connection of the user to the room (Socket.IO's {@code socketsJoin}). @return the command's id */
+    public String joinRoom(String workspaceId, String room, String userId) {
+        return control(ControlCommand.Kind.JOIN_ROOM, workspaceId, userId, null, room, null);
+    }
+
+    /** Removes every connection of the user from the room at once: access withdrawn. @return the command's id */
+    public String removeFromRoom(String workspaceId, String room, String userId, String reason) {
+        return control(ControlCommand.Kind.REMOVE_FROM_ROOM, workspaceId, userId, null, room, reason);
+    }
+
+    /** Closes every connection of the user. @return the command's id */
+    public String closeConnections(String workspaceId, String userId) {
+        return control(ControlCommand.Kind.CLOSE_CONNECTIONS, workspaceId, userId, null, null, null);
+    }
+
+    /** Sends any control command (e.g. one naming a single connection). @return the command's id */
+    public String control(ControlCommand.Kind kind, String workspaceId, String userId, String connectionId, String room,
+                          String reason) {
+        var command = new ControlCommand(kind, ids.next(), workspaceId, userId, connectionId, room, reason, null);
+        String detail = ControlCodec.toDetail(command);
+        try {
+            ControlCodec.fromDetail(Json.MAPPER.readTree(detail)); // the fan-out's own checks, before anything is sent
+        } catch (InvalidEnvelopeException | java.io.IOException e) {
+            throw new IllegalArgumentException("invalid control command: " + e.getMessage(), e);
+        }
+        var entry = PutEventsRequestEntry.builder().eventBusName(eventBusName).source(source)
+                .detailType(ControlCodec.DETAIL_TYPE).detail(detail).build();
+        var response = client.putEvents(PutEventsRequest.builder().entries(entry).build());
+        var result = response.hasEntries() && !response.entries().isEmpty() ? response.entries().get(0) : null;
+        if (result == null || result.errorCode() != null) {
+            throw new PublishException(List.of(new PublishException.Failure(command.eventId(),
+                    result == null ? "MissingResult" : result.errorCode(),
+                    result == null ? "PutEvents returned no result" : result.errorMessage())), List.of());
+        }
+        return command.eventId();
     }
 
     public String eventBusName() {
