@@ -16,8 +16,8 @@ public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocke
     }
 
     public ConnectHandler(Services services) {
-        if (services.config().jwt() == null) {
-            throw new IllegalStateException("$connect needs PULSE_JWT_SECRET or PULSE_JWT_JWKS_URL");
+        if (!services.authenticates()) {
+            throw new IllegalStateException("$connect needs PULSE_JWT_SECRET, PULSE_JWT_JWKS_URL or PULSE_AUTH_INTROSPECTION_URL");
         }
         this.lifecycle = services.lifecycle();
     }

@@ -3,6 +3,9 @@ package dev.pulse.functions;
 import dev.pulse.action.ActionHandler;
 import dev.pulse.action.ActionRouter;
 import dev.pulse.auth.AuthActions;
+import dev.pulse.auth.Authenticator;
+import dev.pulse.auth.CachedAuthenticator;
+import dev.pulse.auth.IntrospectionAuthenticator;
 import dev.pulse.auth.TokenVerifier;
 import dev.pulse.catalog.DeadLetterSink;
 import dev.pulse.catalog.EventIntake;
@@ -69,6 +72,7 @@ public final class Services {
     private final ConnectionLifecycle lifecycle;
     private final ActionRouter router;
     private final EventDelivery eventDelivery;
+    private final Authenticator authenticator;
     private final ControlCommands controlCommands;
     private final TokenExpirySweeper tokenExpirySweeper;
     /** Held here: a CRaC context may keep only weak references to its resources. */
@@ -117,6 +121,7 @@ public final class Services {
         var memberships = new MembershipStore(dynamo, table, clock);
         var sender = new ManagementApiSender(management);
         var verifier = config.jwt() == null ? null : new TokenVerifier(config.jwt());
+        this.authenticator = authenticator(config, verifier, clock);
 
         this.eventLog = new EventLog(dynamo, config.tables().events(), config.tables().eventRetention(), clock);
         // Every event is logged per target room before it is posted, so frames carry seq/epoch and sync can replay.
@@ -132,7 +137,7 @@ public final class Services {
         // Published events: connections found gone on the way leave presence once the delivery is over.
         this.eventDelivery = new EventDelivery(broadcast, presence);
         this.controlCommands = new ControlCommands(connections, memberships, sender, sender, presence, clock);
-        this.lifecycle = new ConnectionLifecycle(verifier, connections, clock, config.connections().ttl(),
+        this.lifecycle = new ConnectionLifecycle(authenticator, connections, clock, config.connections().ttl(),
                 config.connections().allowedOrigins(), presence);
         // A bad catalog fails here, at start, before any event is delivered.
         this.eventIntake = new EventIntake(config.catalog().load().orElse(null));
@@ -146,15 +151,15 @@ public final class Services {
         new ConnectionActions(memberships, clock).registerInto(actions);
         new RoomActions(memberships, access, presence).registerInto(actions);
         new PresenceActions(presence, memberships, access).registerInto(actions);
-        if (verifier != null) {
-            new AuthActions(verifier, connections).registerInto(actions);
+        if (authenticator != null) {
+            new AuthActions(authenticator, connections).registerInto(actions);
         }
         new SyncActions(memberships, access, eventLog, sender, clock).registerInto(actions);
         new TypingActions(memberships, access, roomBroadcast, presence).registerInto(actions);
         new ClientEventActions(memberships, access, roomBroadcast, config.connections().clientEventPrefixes(), presence)
                 .registerInto(actions);
         // The polling fallback authenticates every request, so it exists only where key material is configured.
-        this.pollingEndpoint = verifier == null ? null : new PollingEndpoint(verifier, access, eventLog, clock);
+        this.pollingEndpoint = authenticator == null ? null : new PollingEndpoint(authenticator, access, eventLog, clock);
         this.router = ActionRouter.builder()
                 .actions(actions)
                 .connections(connections)
@@ -167,6 +172,24 @@ public final class Services {
                 .build();
         // SnapStart calls it before the snapshot; without CRaC (local runtime, tests) registering does nothing.
         Core.getGlobalContext().register(priming);
+    }
+
+    /**
+     * How tokens are checked: JWTs with the configured keys, opaque session tokens by the app's introspection endpoint
+     * (answers cached in this execution environment); by the token's shape when both are configured. Null when neither.
+     */
+    private static Authenticator authenticator(PulseConfig config, TokenVerifier verifier, Clock clock) {
+        var introspection = config.introspection();
+        Authenticator opaque = introspection == null ? null : new CachedAuthenticator(new IntrospectionAuthenticator(
+                introspection.url(), introspection.clientId(), introspection.clientSecret(), introspection.timeout(),
+                introspection.claimNames(), clock),
+                introspection.cacheTtl(), introspection.negativeTtl(), 10_000, clock);
+        return Authenticator.either(verifier, opaque);
+    }
+
+    /** Whether tokens can be checked here ($connect needs it; $disconnect and the fan-out do not). */
+    public boolean authenticates() {
+        return authenticator != null;
     }
 
     /**

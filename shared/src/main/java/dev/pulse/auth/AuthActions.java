@@ -21,11 +21,11 @@ import java.util.Map;
  */
 public final class AuthActions {
 
-    private final TokenVerifier verifier;
+    private final Authenticator authenticator;
     private final ConnectionStore connections;
 
-    public AuthActions(TokenVerifier verifier, ConnectionStore connections) {
-        this.verifier = verifier;
+    public AuthActions(Authenticator authenticator, ConnectionStore connections) {
+        this.authenticator = authenticator;
         this.connections = connections;
     }
 
@@ -37,7 +37,7 @@ public final class AuthActions {
         String token = FrameParser.requiredString(frame, "token");
         Identity identity;
         try {
-            identity = verifier.verify(token);
+            identity = authenticator.authenticate(token);
         } catch (AuthenticationException e) {
             throw new ActionException(ErrorCode.TOKEN_INVALID, e.getMessage() + " (" + e.reason() + ")");
         }

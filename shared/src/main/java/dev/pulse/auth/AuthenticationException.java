@@ -25,6 +25,10 @@ public final class AuthenticationException extends Exception {
     public static final String TOKEN_USE_INVALID = "token_use_invalid";
     public static final String FORBIDDEN = "forbidden";
     public static final String KEYS_UNAVAILABLE = "keys_unavailable";
+    /** The introspection endpoint said the opaque token is not active (unknown, expired or revoked). */
+    public static final String TOKEN_INACTIVE = "token_inactive";
+    /** The token could not be checked now (the introspection endpoint timed out, failed or answered garbage). */
+    public static final String AUTH_UNAVAILABLE = "auth_unavailable";
 
     private final int status;
     private final String reason;
@@ -32,8 +36,8 @@ public final class AuthenticationException extends Exception {
     private AuthenticationException(int status, String reason, String message, Throwable cause) {
         // Rejections are routine (bots, stale tabs): skip the stack trace, it would only describe verify().
         super(message, cause, false, false);
-        if (status != 401 && status != 403) {
-            throw new IllegalArgumentException("status must be 401 or 403, was " + status);
+        if (status != 401 && status != 403 && status != 503) {
+            throw new IllegalArgumentException("status must be 401, 403 or 503, was " + status);
         }
         this.status = status;
         this.reason = Objects.requireNonNull(reason, "reason");
@@ -54,7 +58,12 @@ public final class AuthenticationException extends Exception {
         return new AuthenticationException(403, reason, message, null);
     }
 
-    /** The HTTP status to reject the upgrade with: 401 or 403. */
+    /** 503: the token could not be checked now; nothing is known about it, and retrying later may succeed. */
+    public static AuthenticationException unavailable(String message, Throwable cause) {
+        return new AuthenticationException(503, AUTH_UNAVAILABLE, message, cause);
+    }
+
+    /** The HTTP status to reject the upgrade with: 401, 403, or 503 when the token could not be checked. */
     public int status() {
         return status;
     }

@@ -38,6 +38,11 @@ public record JwtSettings(
         roomsClaim = roomsClaim == null || roomsClaim.isBlank() ? "rooms" : roomsClaim;
     }
 
+    /** Where the identity is in a token's claims. */
+    public ClaimNames claimNames() {
+        return new ClaimNames(userClaim, workspaceClaim, roomsClaim);
+    }
+
     /** HS256-only settings with default claim names, as used by the local runtime and tests. */
     public static JwtSettings hmac(String secret, String issuer, String audience) {
         return new JwtSettings(secret, null, issuer, audience, null, null, null, null, null);

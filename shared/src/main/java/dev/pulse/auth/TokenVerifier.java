@@ -68,7 +68,7 @@ import java.util.Objects;
  *
  * <p>Thread-safe. Build once (the constructor does the setup) and reuse across invocations.
  */
-public final class TokenVerifier {
+public final class TokenVerifier implements Authenticator {
 
     /** Longer than any sane JWT; refuse before spending effort on decoding. */
     static final int MAX_TOKEN_LENGTH = 16 * 1024;
@@ -134,6 +134,11 @@ public final class TokenVerifier {
      * @return who the token proves the caller to be
      * @throws AuthenticationException 401 or 403, with a reason code, when the token is not acceptable
      */
+    @Override
+    public Identity authenticate(String token) throws AuthenticationException {
+        return verify(token);
+    }
+
     public Identity verify(String token) throws AuthenticationException {
         if (token == null || token.isBlank()) {
             throw unauthorized(AuthenticationException.TOKEN_MISSING, "no token presented");
@@ -157,9 +162,9 @@ public final class TokenVerifier {
             throw unauthorized(AuthenticationException.TOKEN_USE_INVALID,
                     "this is a room token (it has a \"" + ROOM_CLAIM + "\" claim); connect with a connection token");
         }
-        String user = identifier(claims, settings.userClaim());
-        String workspace = identifier(claims, settings.workspaceClaim());
-        return new Identity(user, workspace, expiresAt, grants(claims, settings.roomsClaim()));
+        String user = IdentityClaims.identifier(claims::getClaim, settings.userClaim());
+        String workspace = IdentityClaims.identifier(claims::getClaim, settings.workspaceClaim());
+        return new Identity(user, workspace, expiresAt, IdentityClaims.grants(claims::getClaim, settings.roomsClaim()));
     }
 
     /**
@@ -190,28 +195,12 @@ public final class TokenVerifier {
             throw unauthorized(AuthenticationException.TOKEN_USE_INVALID,
                     "a room token needs a \"" + ROOM_CLAIM + "\" claim naming one room");
         }
-        return new RoomToken(identifier(claims, settings.userClaim()), identifier(claims, settings.workspaceClaim()), name,
-                expiresAt);
+        return new RoomToken(IdentityClaims.identifier(claims::getClaim, settings.userClaim()),
+                IdentityClaims.identifier(claims::getClaim, settings.workspaceClaim()), name, expiresAt);
     }
 
     /** The claim naming a room token's room (and marking a token as a room token). */
     public static final String ROOM_CLAIM = "room";
-
-    /** The room grants claim: absent = none; otherwise an array of grant strings ({@link RoomGrant#parse}). */
-    private static List<RoomGrant> grants(JWTClaimsSet claims, String name) throws AuthenticationException {
-        Object value = claims.getClaim(name);
-        if (value == null) {
-            return List.of();
-        }
-        if (!(value instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
-            throw forbidden(AuthenticationException.CLAIMS_INVALID, "claim " + quoted(name) + " must be an array of room names or patterns");
-        }
-        try {
-            return RoomGrant.parseAll(list.stream().map(String.class::cast).toList());
-        } catch (IllegalArgumentException e) {
-            throw forbidden(AuthenticationException.CLAIMS_INVALID, "claim " + quoted(name) + ": " + e.getMessage());
-        }
-    }
 
     /** Parses the header first so an unacceptable algorithm is named as such, whatever else is wrong. */
     private SignedJWT parse(String token) throws AuthenticationException {
@@ -354,49 +343,18 @@ public final class TokenVerifier {
     private void checkIssuerAndAudience(JWTClaimsSet claims) throws AuthenticationException {
         if (settings.issuer() != null && !settings.issuer().equals(claims.getIssuer())) {
             throw unauthorized(AuthenticationException.ISSUER_INVALID,
-                    "iss " + quoted(claims.getIssuer()) + " is not the expected issuer " + quoted(settings.issuer()));
+                    "iss " + IdentityClaims.quoted(claims.getIssuer()) + " is not the expected issuer " + IdentityClaims.quoted(settings.issuer()));
         }
         if (settings.audience() != null) {
             List<String> aud = claims.getAudience();
             if (aud == null || !aud.contains(settings.audience())) {
                 throw unauthorized(AuthenticationException.AUDIENCE_INVALID,
-                        "aud " + aud + " does not include " + quoted(settings.audience()));
+                        "aud " + aud + " does not include " + IdentityClaims.quoted(settings.audience()));
             }
         }
     }
 
-    /**
-     * A string claim, or a number turned into its plain decimal form; anything else is 403 {@code claims_missing}.
-     * The id must be exactly valid ({@link Room#isValidId}: it names the user's and the workspace's rooms and is part
-     * of table keys), else 403 {@code claims_invalid}: nothing is trimmed or otherwise normalised, so {@code "acme\n"}
-     * is refused rather than taken for {@code acme}. Every entry point (connect, auth.refresh, polling) verifies
-     * through here, so they all apply the same rule.
-     */
-    private static String identifier(JWTClaimsSet claims, String name) throws AuthenticationException {
-        Object value = claims.getClaim(name);
-        String id = switch (value) {
-            case String s -> s;
-            case Long l -> l.toString();
-            case Integer i -> i.toString();
-            case BigInteger b -> b.toString();
-            case Number n when Double.isFinite(n.doubleValue()) ->
-                    new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
-            case null, default -> "";
-        };
-        if (id.isBlank()) {
-            throw forbidden(AuthenticationException.CLAIMS_MISSING,
-                    "claim " + quoted(name) + " is missing, blank, or not a string or number");
-        }
-        if (!Room.isValidId(id)) {
-            throw forbidden(AuthenticationException.CLAIMS_INVALID, "claim " + quoted(name) + " must be 1 to "
-                    + Room.MAX_ID_LENGTH + " of " + Room.ID_CHARACTERS + " exactly (no spaces, # or /)");
-        }
-        return id;
-    }
 
-    private static String quoted(String s) {
-        return s == null ? "(none)" : "\"" + s + "\"";
-    }
 
     static byte[] hmacSecretBytes(String secret) {
         if (secret == null) {

@@ -19,6 +19,13 @@ public final class Env {
     public static final String JWT_JWKS_CACHE_SECONDS = "PULSE_JWT_JWKS_CACHE_SECONDS";
     public static final String JWT_ROOMS_CLAIM = "PULSE_JWT_ROOMS_CLAIM";
 
+    public static final String AUTH_INTROSPECTION_URL = "PULSE_AUTH_INTROSPECTION_URL";
+    public static final String AUTH_INTROSPECTION_CLIENT_ID = "PULSE_AUTH_INTROSPECTION_CLIENT_ID";
+    public static final String AUTH_INTROSPECTION_CLIENT_SECRET = "PULSE_AUTH_INTROSPECTION_CLIENT_SECRET";
+    public static final String AUTH_INTROSPECTION_TIMEOUT_MS = "PULSE_AUTH_INTROSPECTION_TIMEOUT_MS";
+    public static final String AUTH_CACHE_SECONDS = "PULSE_AUTH_CACHE_SECONDS";
+    public static final String AUTH_NEGATIVE_CACHE_SECONDS = "PULSE_AUTH_NEGATIVE_CACHE_SECONDS";
+
     public static final String ROOM_ACCESS = "PULSE_ROOM_ACCESS";
     public static final String ACCESS_HOOK_URL = "PULSE_ACCESS_HOOK_URL";
     public static final String ACCESS_HOOK_SECRET = "PULSE_ACCESS_HOOK_SECRET";

@@ -1,5 +1,6 @@
 package dev.pulse.config;
 
+import dev.pulse.auth.ClaimNames;
 import dev.pulse.auth.JwtSettings;
 import dev.pulse.catalog.EventCatalog;
 import dev.pulse.catalog.UnknownEvents;
@@ -29,9 +30,10 @@ import java.util.Set;
  * @param presence    presence rooms and their signals
  * @param catalog     the event catalog the fan-out validates and routes with
  * @param access      who may do what in the rooms of each namespace
+ * @param introspection opaque session tokens checked by the app's RFC 7662 endpoint; null when not configured
  */
 public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections connections, RateLimits rateLimits,
-                          Delivery delivery, Presence presence, Catalog catalog, Access access) {
+                          Delivery delivery, Presence presence, Catalog catalog, Access access, Introspection introspection) {
 
     /** API Gateway closes every connection after 2 h; 10 min of slack covers clock skew and late disconnects. */
     public static final Duration DEFAULT_CONNECTION_TTL = Duration.ofMinutes(130);
@@ -67,6 +69,30 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
      * @param denyTtl      how long a deny is reused, at most ({@link Env#ACCESS_HOOK_DENY_CACHE_SECONDS}, default 5 s);
      *                     a failure is never reused
      */
+    /**
+     * @param url          the app's OAuth 2.0 token introspection endpoint ({@link Env#AUTH_INTROSPECTION_URL})
+     * @param clientId     Pulse's client id there ({@link Env#AUTH_INTROSPECTION_CLIENT_ID})
+     * @param clientSecret and secret ({@link Env#AUTH_INTROSPECTION_CLIENT_SECRET}), sent with HTTP Basic
+     * @param timeout      per call ({@link Env#AUTH_INTROSPECTION_TIMEOUT_MS}, default 2,000 ms; a $connect waits for it)
+     * @param cacheTtl     an active token's answer is reused this long at most, never past its exp
+     *                     ({@link Env#AUTH_CACHE_SECONDS}, default 60 s)
+     * @param negativeTtl  a refusal is reused this long ({@link Env#AUTH_NEGATIVE_CACHE_SECONDS}, default 10 s)
+     * @param claimNames   where the identity is in the answer: the JWT claim names' variables apply here too
+     */
+    public record Introspection(URI url, String clientId, String clientSecret, Duration timeout, Duration cacheTtl,
+                                Duration negativeTtl, ClaimNames claimNames) {
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(2000);
+        public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(60);
+        public static final Duration DEFAULT_NEGATIVE_TTL = Duration.ofSeconds(10);
+
+        public Introspection {
+            if (clientId == null || clientSecret == null) {
+                throw new ConfigException(Env.AUTH_INTROSPECTION_URL + " is set, so " + Env.AUTH_INTROSPECTION_CLIENT_ID
+                        + " and " + Env.AUTH_INTROSPECTION_CLIENT_SECRET + " are required");
+            }
+        }
+    }
+
     public record Access(AccessPolicy policy, URI hookUrl, String hookSecret, Duration hookTimeout, Duration allowTtl,
                          Duration denyTtl) {
         public static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofMillis(1000);
@@ -182,8 +208,16 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
                 Duration.ofMillis(env.integer(Env.ACCESS_HOOK_TIMEOUT_MS, (int) Access.DEFAULT_HOOK_TIMEOUT.toMillis(), 1)),
                 env.seconds(Env.ACCESS_HOOK_CACHE_SECONDS, Access.DEFAULT_ALLOW_TTL),
                 env.seconds(Env.ACCESS_HOOK_DENY_CACHE_SECONDS, Access.DEFAULT_DENY_TTL));
+        var introspectionUrl = env.uri(Env.AUTH_INTROSPECTION_URL);
+        var introspection = introspectionUrl == null ? null : new Introspection(introspectionUrl,
+                env.text(Env.AUTH_INTROSPECTION_CLIENT_ID), env.raw(Env.AUTH_INTROSPECTION_CLIENT_SECRET),
+                Duration.ofMillis(env.integer(Env.AUTH_INTROSPECTION_TIMEOUT_MS, (int) Introspection.DEFAULT_TIMEOUT.toMillis(), 1)),
+                env.seconds(Env.AUTH_CACHE_SECONDS, Introspection.DEFAULT_CACHE_TTL),
+                env.seconds(Env.AUTH_NEGATIVE_CACHE_SECONDS, Introspection.DEFAULT_NEGATIVE_TTL),
+                new ClaimNames(env.text(Env.JWT_USER_CLAIM), env.text(Env.JWT_WORKSPACE_CLAIM), env.text(Env.JWT_ROOMS_CLAIM)));
         return new PulseConfig(aws, jwt(env), tables, connections, rateLimits,
-                new Delivery(env.integer(Env.FANOUT_CONCURRENCY, DEFAULT_FANOUT_CONCURRENCY, 1)), presence, catalog, access);
+                new Delivery(env.integer(Env.FANOUT_CONCURRENCY, DEFAULT_FANOUT_CONCURRENCY, 1)), presence, catalog, access,
+                introspection);
     }
 
     private static JwtSettings jwt(EnvReader env) {

@@ -2,7 +2,7 @@ package dev.pulse.connection;
 
 import dev.pulse.auth.AuthenticationException;
 import dev.pulse.auth.ConnectCredentials;
-import dev.pulse.auth.TokenVerifier;
+import dev.pulse.auth.Authenticator;
 import dev.pulse.model.Connection;
 import dev.pulse.model.Identity;
 import dev.pulse.model.Room;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLifecycle.class);
 
-    private final TokenVerifier verifier;
+    private final Authenticator authenticator;
     private final ConnectionStore connections;
     private final Clock clock;
     private final Duration connectionTtl;
@@ -28,14 +28,14 @@ public final class ConnectionLifecycle {
     private final MembershipListener listener;
 
     /**
-     * @param verifier       null where only {@link #disconnect} is used (the $disconnect function holds no keys)
+     * @param authenticator  null where only {@link #disconnect} is used (the $disconnect function holds no keys)
      * @param allowedOrigins browser origins that may connect; empty allows any
      * @param listener       told of the automatic rooms after connect and of every room after disconnect (presence)
      */
-    public ConnectionLifecycle(TokenVerifier verifier, ConnectionStore connections, Clock clock, Duration connectionTtl,
+    public ConnectionLifecycle(Authenticator authenticator, ConnectionStore connections, Clock clock, Duration connectionTtl,
                                List<String> allowedOrigins, MembershipListener listener) {
         this.listener = listener;
-        this.verifier = verifier;
+        this.authenticator = authenticator;
         this.connections = connections;
         this.clock = clock;
         this.connectionTtl = connectionTtl;
@@ -43,8 +43,9 @@ public final class ConnectionLifecycle {
     }
 
     public ConnectOutcome connect(String connectionId, Map<String, String> queryParameters, Map<String, String> headers) {
-        if (verifier == null) {
-            throw new IllegalStateException("no JWT settings: set PULSE_JWT_SECRET or PULSE_JWT_JWKS_URL");
+        if (authenticator == null) {
+            throw new IllegalStateException("no way to authenticate: set PULSE_JWT_SECRET, PULSE_JWT_JWKS_URL or "
+                    + "PULSE_AUTH_INTROSPECTION_URL");
         }
         String origin = header(headers, "Origin");
         if (!allowedOrigins.isEmpty() && origin != null && !allowedOrigins.contains(origin)) {
@@ -58,7 +59,7 @@ public final class ConnectionLifecycle {
         }
         Identity identity;
         try {
-            identity = verifier.verify(credentials.get().token());
+            identity = authenticator.authenticate(credentials.get().token());
         } catch (AuthenticationException e) {
             LOG.info("connect refused connectionId={} status={} reason={}", connectionId, e.status(), e.reason());
             return ConnectOutcome.refused(e.status(), e.reason());

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulse.auth.AuthenticationException;
-import dev.pulse.auth.TokenVerifier;
+import dev.pulse.auth.Authenticator;
 import dev.pulse.model.Identity;
 import dev.pulse.model.Room;
 import dev.pulse.protocol.Json;
@@ -37,12 +37,12 @@ public final class PollingEndpoint {
     public record Answer(int status, String body) {
     }
 
-    private final TokenVerifier verifier;
+    private final Authenticator authenticator;
     private final RoomAccess access;
     private final SyncReplay replay;
 
-    public PollingEndpoint(TokenVerifier verifier, RoomAccess access, EventLog log, Clock clock) {
-        this.verifier = Objects.requireNonNull(verifier, "verifier");
+    public PollingEndpoint(Authenticator authenticator, RoomAccess access, EventLog log, Clock clock) {
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.access = Objects.requireNonNull(access, "access");
         this.replay = new SyncReplay(log, clock);
     }
@@ -54,9 +54,13 @@ public final class PollingEndpoint {
     public Answer handle(String authorization, String body) {
         Identity identity;
         try {
-            identity = verifier.verify(bearer(authorization));
+            identity = authenticator.authenticate(bearer(authorization));
         } catch (AuthenticationException e) {
-            return error(e.status(), e.status() == 401 ? "unauthorized" : "forbidden", e.getMessage());
+            return error(e.status(), switch (e.status()) {
+                case 401 -> "unauthorized";
+                case 503 -> "auth_unavailable";
+                default -> "forbidden";
+            }, e.getMessage());
         }
         JsonNode data;
         try {
