@@ -4,16 +4,11 @@ import dev.pulse.local.LocalSettings;
 import dev.pulse.local.LocalSystem;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code typing.start} into a room of N members on the local stack: per message, the DynamoDB and
@@ -44,12 +39,11 @@ public final class TypingBenchmark {
         var counter = new CallCounter();
         try (var system = LocalSystem.start(LocalSettings.ephemeral(), List.of(counter))) {
             var http = HttpClient.newHttpClient();
-            var clients = new ArrayList<Client>();
+            var clients = new ArrayList<BenchSocket>();
             for (int i = 0; i < members; i++) {
-                var client = new Client();
+                var client = new BenchSocket();
                 String token = system.tokens().issue("m" + i, WORKSPACE, Duration.ofHours(1));
-                client.socket = http.newWebSocketBuilder()
-                        .buildAsync(URI.create(system.webSocketUri() + "?token=" + token), client).get(30, TimeUnit.SECONDS);
+                client.open(http, URI.create(system.webSocketUri() + "?token=" + token));
                 client.request("{\"action\":\"room.join\",\"id\":\"join\",\"data\":{\"room\":\"" + ROOM + "\"}}", "join");
                 clients.add(client);
             }
@@ -97,39 +91,5 @@ public final class TypingBenchmark {
 
     private static String typing(String id) {
         return "{\"action\":\"typing.start\",\"id\":\"" + id + "\",\"data\":{\"room\":\"" + ROOM + "\"}}";
-    }
-
-    private static final class Client implements WebSocket.Listener {
-        volatile WebSocket socket;
-        private final StringBuilder partial = new StringBuilder();
-        private volatile String awaitedId;
-        private volatile CompletableFuture<String> reply;
-        final AtomicInteger frames = new AtomicInteger();
-
-        void request(String frame, String id) throws Exception {
-            awaitedId = "\"id\":\"" + id + "\"";
-            reply = new CompletableFuture<>();
-            socket.sendText(frame, true).join();
-            String answer = reply.get(30, TimeUnit.SECONDS);
-            if (!answer.contains("\"ok\":true")) {
-                throw new IllegalStateException("request " + id + " failed: " + answer);
-            }
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String frame = partial.toString();
-                partial.setLength(0);
-                frames.incrementAndGet();
-                String id = awaitedId;
-                if (id != null && frame.startsWith("{\"type\":\"reply\"") && frame.contains(id)) {
-                    reply.complete(frame);
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
     }
 }
