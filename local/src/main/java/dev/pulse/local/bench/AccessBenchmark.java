@@ -112,9 +112,10 @@ public final class AccessBenchmark {
         }
         Map<String, Long> calls = counter.snapshot();
         Arrays.sort(millis);
+        int total = n;
         System.out.printf("== %-8s %5d joins: send→reply p50 %.2f ms  p99 %.2f ms  hook calls per 1,000 joins %.0f%n",
                 namespace, n, millis[n / 2], millis[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)],
                 (hookCalls.get() - hookBefore) * 1000.0 / n);
-        calls.forEach((op, count) -> System.out.printf("   calls per join %-45s %8.2f%n", op, count / (double) n));
+        calls.forEach((op, count) -> System.out.printf("   calls per join %-45s %8.2f%n", op, count / (double) total));
     }
 }
