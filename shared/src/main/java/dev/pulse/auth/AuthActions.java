@@ -44,9 +44,11 @@ public final class AuthActions {
         if (!identity.userId().equals(connection.userId()) || !identity.workspaceId().equals(connection.workspaceId())) {
             throw new ActionException(ErrorCode.FORBIDDEN, "a refreshed token must name the same user and workspace");
         }
-        if (!connections.refreshToken(connection.connectionId(), identity.expiresAt())) {
+        // The new token's grants replace the old one's: a refresh can narrow what the connection may join next.
+        if (!connections.refreshToken(connection.connectionId(), identity.expiresAt(), identity.grants())) {
             throw new ActionException(ErrorCode.FORBIDDEN, "connection is not registered");
         }
-        return Json.object().put("expiresAt", ServerFrames.timestamp(identity.expiresAt()));
+        var reply = Json.object();
+        return identity.expiresAt() == null ? reply.putNull("expiresAt") : reply.put("expiresAt", ServerFrames.timestamp(identity.expiresAt()));
     }
 }

@@ -7,6 +7,7 @@ import static dev.pulse.store.ConnectionTable.SORT_KEY;
 import dev.pulse.model.ClosedConnection;
 import dev.pulse.model.Connection;
 import dev.pulse.model.Room;
+import dev.pulse.model.RoomGrant;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,17 +101,47 @@ public final class ConnectionStore {
      * Records a refreshed token's expiry on a live connection; false when the connection is gone or expired.
      */
     public boolean refreshToken(String connectionId, Instant tokenExpiresAt) {
+        return refreshToken(connectionId, tokenExpiresAt, List.of());
+    }
+
+    /**
+     * Records a refreshed token on a live connection: its expiry (null: the new token does not lapse, as an opaque
+     * token without {@code exp}) and its room grants, which replace the old token's, so a refresh can also narrow
+     * what the connection may join from then on. False when the connection is gone or expired.
+     */
+    public boolean refreshToken(String connectionId, Instant tokenExpiresAt, List<RoomGrant> grants) {
+        var sets = new ArrayList<String>();
+        var removes = new ArrayList<String>();
+        var names = new java.util.HashMap<String, String>(Conditions.LIVE_NAMES);
+        names.put("#tokenExp", ConnectionTable.TOKEN_EXPIRES_AT);
+        names.put("#grants", ConnectionTable.GRANTS);
+        var values = new java.util.HashMap<String, AttributeValue>(Conditions.nowValues(clock.instant()));
+        if (tokenExpiresAt == null) {
+            removes.add("#tokenExp");
+        } else {
+            sets.add("#tokenExp = :tokenExp");
+            values.put(":tokenExp", AttributeValue.fromN(Long.toString(tokenExpiresAt.toEpochMilli())));
+        }
+        if (grants.isEmpty()) {
+            removes.add("#grants");
+        } else {
+            sets.add("#grants = :grants");
+            values.put(":grants", AttributeValue.fromL(grants.stream().map(g -> AttributeValue.fromS(g.toString())).toList()));
+        }
+        String expression = (sets.isEmpty() ? "" : "SET " + String.join(", ", sets) + " ")
+                + (removes.isEmpty() ? "" : "REMOVE " + String.join(", ", removes));
         var update = TransactWriteItem.builder().update(u -> u.tableName(tableName)
                 .key(ConnectionTable.metaKey(connectionId))
-                .updateExpression("SET #tokenExp = :tokenExp")
+                .updateExpression(expression.strip())
                 .conditionExpression(Conditions.LIVE)
-                .expressionAttributeNames(Map.of("#tokenExp", ConnectionTable.TOKEN_EXPIRES_AT,
-                        "#pk", ConnectionTable.PARTITION_KEY, "#ttl", ConnectionTable.TTL_ATTRIBUTE))
-                .expressionAttributeValues(Map.of(
-                        ":tokenExp", AttributeValue.fromN(Long.toString(tokenExpiresAt.toEpochMilli())),
-                        ":now", ConnectionTable.nowValue(clock.instant())))).build();
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)).build();
+        var items = new ArrayList<TransactWriteItem>(List.of(update));
+        if (tokenExpiresAt != null) {
+            items.add(put(ConnectionTable.tokenExpiryItem(connectionId, tokenExpiresAt)));
+        }
         try {
-            writer.transact(List.of(update, put(ConnectionTable.tokenExpiryItem(connectionId, tokenExpiresAt))));
+            writer.transact(items);
             return true;
         } catch (TransactionCanceledException e) {
             if (Conditions.failed(e, 0)) {

@@ -20,7 +20,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class TokenExpiryStoreTest {
     private static DynamoDbClient dynamo;
     private static String table;
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
+    // Now, not a fixed date: items carry a ttl from this clock, and DynamoDB Local deletes items whose ttl is in the
+    // (real) past, which would pull records from under a test dated earlier.
+    private final MutableClock clock = MutableClock.startingNow();
     private final ConnectionStore store = new ConnectionStore(dynamo, table, clock);
 
     @BeforeAll
@@ -56,6 +58,18 @@ class TokenExpiryStoreTest {
         var later = clock.instant().plusSeconds(7200);
         assertTrue(store.refreshToken("tok-b", later));
         assertEquals(later, store.find("tok-b").orElseThrow().tokenExpiresAt());
+    }
+
+    @Test
+    void aRefreshReplacesTheGrantsAndMayCarryNoExpiry() {
+        open("tok-g", clock.instant().plusSeconds(60));
+        var grants = java.util.List.of(dev.pulse.model.RoomGrant.parse("project:p-1"));
+        assertTrue(store.refreshToken("tok-g", clock.instant().plusSeconds(600), grants));
+        assertEquals(grants, store.find("tok-g").orElseThrow().grants());
+        assertTrue(store.refreshToken("tok-g", null, java.util.List.of()));
+        var refreshed = store.find("tok-g").orElseThrow();
+        assertEquals(java.util.List.of(), refreshed.grants(), "the new token's grants replace the old ones");
+        assertEquals(null, refreshed.tokenExpiresAt(), "an opaque token without exp does not lapse");
     }
 
     @Test
