@@ -79,11 +79,14 @@ export declare class PulseError extends Error {
    *  outbox_full, polling_only, reconnect_failed, handler_error, listener_error, token_error, send_failed. */
   code: string;
   retryAfterMs?: number;
+  /** Why access was refused: not_granted, room_token_missing, room_token_invalid, room_token_expired,
+   *  room_token_mismatch, hook_denied, hook_unavailable, own_rooms_only (PROTOCOL §5.1). */
+  reason?: string;
   action?: string;
   /** true when the client raised it without sending anything (e.g. its own rate limit). */
   local?: boolean;
   cause?: unknown;
-  constructor(code: string, message?: string, extra?: { retryAfterMs?: number; action?: string; cause?: unknown; local?: boolean });
+  constructor(code: string, message?: string, extra?: { retryAfterMs?: number; reason?: string; action?: string; cause?: unknown; local?: boolean });
 }
 
 export interface ClientEvents {
@@ -126,7 +129,8 @@ export declare class PulseClient {
   request<T = any>(action: string, data?: object, options?: { timeoutMs?: number; rateLimit?: 'reject' | 'queue' }): Promise<T>;
   emit(action: string, data?: object): void;
 
-  join(room: string): Promise<{ room: string }>;
+  /** In a room-token namespace, pass the room token (or a function returning it, called again at every rejoin). */
+  join(room: string, options?: { token?: string | ((room: string) => string | Promise<string>) }): Promise<{ room: string; expiresAt?: string }>;
   leave(room: string): Promise<{ room: string }>;
   publish(room: string, event: string, data?: unknown): Promise<{ room: string; eventId: string }>;
   sync(rooms?: string[]): Promise<{ events: number }>;

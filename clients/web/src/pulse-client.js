@@ -51,6 +51,7 @@ export class PulseClient {
     this._pending = new Map(); // request id -> entry
     this._outbox = [];
     this._rooms = new Set(); // joined explicitly, rejoined after each reconnect
+    this._roomTokens = new Map(); // room -> room token (string or function), for room-token namespaces
     this._joinWaiters = new Map(); // room -> entries waiting for the next rejoin
     this._positions = new Map(); // room -> {seq, epoch}: last contiguous position processed
     this._ahead = new Map(); // room -> Set of seqs received past a gap
@@ -166,7 +167,13 @@ export class PulseClient {
     this._call(action, data, { noReply: true }).catch((e) => this._report(e));
   }
 
-  join(room) {
+  /**
+   * Joins a room (and rejoins it after every reconnect). In a `room-token` namespace pass `{ token }`: the room token
+   * your backend signs, as a string or a function returning one (or a promise of one), called again for every
+   * rejoin, since room tokens are short-lived.
+   */
+  join(room, { token } = {}) {
+    if (token !== undefined) this._roomTokens.set(room, token);
     this._rooms.add(room);
     if (this._canSend()) return this._joinNow(room);
     if (this.options.transport === 'polling') return Promise.resolve({ room });
@@ -180,6 +187,7 @@ export class PulseClient {
 
   leave(room) {
     this._rooms.delete(room);
+    this._roomTokens.delete(room);
     this._forget(room);
     // A new connection is in no explicit room: only a live one must leave.
     if (!this._canSend()) return Promise.resolve({ room });
@@ -279,7 +287,10 @@ export class PulseClient {
   _joinNow(room, opts) {
     const waiters = this._joinWaiters.get(room) ?? [];
     this._joinWaiters.delete(room);
-    const p = this._call('room.join', { room }, opts ?? {});
+    const source = this._roomTokens.get(room);
+    const p = source === undefined ? this._call('room.join', { room }, opts ?? {})
+      : Promise.resolve(typeof source === 'function' ? source(room) : source)
+        .then((token) => this._call('room.join', { room, token }, opts ?? {}));
     p.then((r) => waiters.forEach((w) => w.resolve(r)), (e) => {
       waiters.forEach((w) => w.reject(e));
       // A room the server refuses is not retried at every reconnect.
@@ -402,6 +413,14 @@ export class PulseClient {
   }
 
   _onEvent(frame, live) {
+    // The app's server-side joins and removals (PROTOCOL §10.6): keep the room list as the server has it.
+    if (live && frame.event === 'room.removed' && frame.data?.room) {
+      this._rooms.delete(frame.data.room);
+      this._roomTokens.delete(frame.data.room);
+      this._forget(frame.data.room);
+    } else if (live && frame.event === 'room.joined' && frame.data?.room) {
+      this._rooms.add(frame.data.room);
+    }
     if (typeof frame.seq === 'number' && frame.room) this._advance(frame.room, frame.seq, frame.epoch, live);
     for (const [room, p] of Object.entries(frame.positions ?? {})) this._advance(room, p.seq, p.epoch, false);
     if (frame.eventId && this._seen.check(frame.eventId)) return;
@@ -730,7 +749,8 @@ export function createClient(options) {
 }
 
 function serverError(error, action) {
-  return new PulseError(error?.code ?? 'unknown_error', error?.message, { retryAfterMs: error?.retryAfterMs, action });
+  return new PulseError(error?.code ?? 'unknown_error', error?.message,
+    { retryAfterMs: error?.retryAfterMs, reason: error?.reason, action });
 }
 
 /**

@@ -7,6 +7,8 @@ export class PulseError extends Error {
     this.name = 'PulseError';
     this.code = code;
     if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
+    // Why access was refused (PROTOCOL §5.1), e.g. 'not_granted', 'room_token_expired', 'hook_denied'.
+    if (extra.reason !== undefined) this.reason = extra.reason;
     if (extra.action !== undefined) this.action = extra.action;
     if (extra.cause !== undefined) this.cause = extra.cause;
     if (extra.local) this.local = true; // raised by the client itself; nothing was sent

@@ -178,3 +178,26 @@ test('a request sent when the socket drops fails with disconnected, not silently
   await kicked;
   await c.whenConnected();
 });
+
+test('a room-token room: refused without a token with its reason, joined with one, rejoined with a fresh one', async () => {
+  const ws = workspace();
+  const c = await connected('rita', ws);
+  await assert.rejects(c.join('private:plans'), { code: 'forbidden', reason: 'room_token_missing' });
+  assert.deepEqual(c.rooms, [], 'a refused room is not kept for rejoining');
+  let minted = 0;
+  const roomToken = async (room) => {
+    minted++;
+    const res = await fetch(`${process.env.PULSE_HTTP_URL}/dev/room-token?user=rita&workspace=${ws}&room=${encodeURIComponent(room)}`);
+    return (await res.json()).token;
+  };
+  const joined = await c.join('private:plans', { token: roomToken });
+  assert.equal(joined.room, 'private:plans');
+  assert.ok(joined.expiresAt, 'the membership lapses with the room token');
+  await publish(ws, 'plan.updated', { rooms: ['private:plans'] }, { v: 1 });
+  await until(() => c.log.events.some((e) => e.event === 'plan.updated'), 'the private room event');
+  const before = minted;
+  await kick(await c.request('connection.info').then((i) => i.connectionId));
+  await until(() => minted > before && c.state === 'connected', 'rejoined with a fresh room token');
+  await publish(ws, 'plan.updated', { rooms: ['private:plans'] }, { v: 2 });
+  await until(() => c.log.events.filter((e) => e.event === 'plan.updated').length === 2, 'the event after the rejoin');
+});

@@ -31,6 +31,8 @@ import org.eclipse.jetty.util.Fields;
  *   <li>{@code GET /client/pulse-client.js} (and the other files of {@code clients/web/src}) — the browser client
  *       the demo page imports, copied into the jar by the build</li>
  *   <li>{@code GET /dev/token?user=u1&workspace=w1[&ttl=3600]} — {@code {"token": "...", "webSocketUrl": "ws://…"}}</li>
+ *   <li>{@code GET /dev/room-token?user=u1&workspace=w1&room=private:x[&ttl=300]} — {@code {"token": "..."}}, a room
+ *       token for a {@code room-token} namespace</li>
  *   <li>{@code POST /dev/publish} with {@code {"event","workspaceId","targets":{...},"data"}} — publishes
  *       through the local EventBridge endpoint with the stock SDK, like a domain service: {@code {"eventId"}}; with a
  *       catalog on, a payload it refuses gets 400 {@code {"error","event","violations":[{"path","message"}]}} and
@@ -55,6 +57,7 @@ final class DevEndpoints extends Handler.Abstract {
         switch (path) {
             case "/", "/index.html" -> resource("/demo/index.html", "text/html; charset=utf-8", response, callback);
             case "/dev/token" -> token(request, response, callback);
+            case "/dev/room-token" -> roomToken(request, response, callback);
             case "/dev/publish" -> publish(request, response, callback);
             default -> {
                 var client = CLIENT_FILE.matcher(path);
@@ -98,6 +101,25 @@ final class DevEndpoints extends Handler.Abstract {
         json(response, callback, 200, Json.object()
                 .put("token", tokens.issue(user, workspace, Duration.ofSeconds(ttl)))
                 .put("webSocketUrl", "ws://" + host + "/" + stage));
+    }
+
+    /**
+     * A room token, as an app's backend would sign one after checking that the user may enter the room (here: anyone,
+     * it is the development stand-in for that backend).
+     */
+    private void roomToken(Request request, Response response, Callback callback) {
+        Fields query = Request.extractQueryParameters(request);
+        String user = query.getValue("user");
+        String workspace = query.getValue("workspace");
+        String room = query.getValue("room");
+        if (user == null || user.isBlank() || workspace == null || workspace.isBlank() || room == null
+                || !dev.pulse.model.Room.isValidName(room)) {
+            json(response, callback, 400, Json.object().put("error", "user, workspace and a valid room are required"));
+            return;
+        }
+        long ttl = query.getValue("ttl") == null ? 300 : Long.parseLong(query.getValue("ttl"));
+        json(response, callback, 200, Json.object()
+                .put("token", tokens.issueRoomToken(user, workspace, room, Duration.ofSeconds(ttl))));
     }
 
     private void publish(Request request, Response response, Callback callback) throws Exception {

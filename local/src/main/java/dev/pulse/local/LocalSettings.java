@@ -39,7 +39,18 @@ public record LocalSettings(
     public static final java.util.List<String> PASSED_THROUGH = java.util.List.of(
             Env.RATE_LIMITS, Env.MAX_FRAME_BYTES, Env.CLIENT_EVENT_PREFIXES, Env.ALLOWED_ORIGINS,
             Env.EVENT_RETENTION_SECONDS, Env.JWT_USER_CLAIM, Env.JWT_WORKSPACE_CLAIM,
-            Env.CONNECTION_TTL_SECONDS, Env.PRESENCE_NAMESPACES, Env.PRESENCE_SIGNAL_LIMIT, Env.CATALOG, Env.UNKNOWN_EVENTS);
+            Env.CONNECTION_TTL_SECONDS, Env.PRESENCE_NAMESPACES, Env.PRESENCE_SIGNAL_LIMIT, Env.CATALOG, Env.UNKNOWN_EVENTS,
+            Env.ROOM_ACCESS, Env.ACCESS_HOOK_URL, Env.ACCESS_HOOK_SECRET, Env.ACCESS_HOOK_TIMEOUT_MS,
+            Env.ACCESS_HOOK_CACHE_SECONDS, Env.ACCESS_HOOK_DENY_CACHE_SECONDS, Env.JWT_ROOMS_CLAIM,
+            Env.AUTH_INTROSPECTION_URL, Env.AUTH_INTROSPECTION_CLIENT_ID, Env.AUTH_INTROSPECTION_CLIENT_SECRET,
+            Env.AUTH_INTROSPECTION_TIMEOUT_MS, Env.AUTH_CACHE_SECONDS, Env.AUTH_NEGATIVE_CACHE_SECONDS);
+
+    /**
+     * The demo's private rooms: {@code private:} rooms need a room token ({@code GET /dev/room-token}), so the demo
+     * page can show a refusal and then admission. Only locally, and only when {@code PULSE_ROOM_ACCESS} is not set: a
+     * deployment declares no namespace unless told to.
+     */
+    public static final String DEMO_ROOM_ACCESS = "private=room-token";
 
     public LocalSettings {
         handlerSettings = Map.copyOf(handlerSettings);
@@ -51,6 +62,7 @@ public record LocalSettings(
     public static LocalSettings fromEnvironment(Map<String, String> env) {
         var passed = new java.util.HashMap<String, String>();
         PASSED_THROUGH.stream().filter(env::containsKey).forEach(k -> passed.put(k, env.get(k)));
+        passed.putIfAbsent(Env.ROOM_ACCESS, DEMO_ROOM_ACCESS);
         // No default catalog: locally as deployed (cdk deploy without -c catalog), every event is delivered by its
         // envelope, unvalidated. A strict default here would dead-letter the events a new user publishes first.
         return new LocalSettings(
@@ -73,7 +85,7 @@ public record LocalSettings(
      */
     public static LocalSettings ephemeral() {
         return new LocalSettings(0, 0, 0, "local", DEVELOPMENT_SECRET, "pulse-local", "pulse", 64, Duration.ofMinutes(10),
-                "us-east-1", Map.of());
+                "us-east-1", Map.of(Env.ROOM_ACCESS, DEMO_ROOM_ACCESS));
     }
 
     public LocalSettings withFanoutConcurrency(int concurrency) {
