@@ -203,6 +203,18 @@ describe('demo page', () => {
       await alice.locator(`${tid('log-entry')}[data-kind="error"]`).allTextContents().then((t) => t.join('\n')));
   });
 
+  test('a private room is refused without a room token, with the reason, and joined with one', async () => {
+    await alice.locator(tid('private-join')).click();
+    const status = alice.locator(tid('private-status'));
+    await alice.locator(`${tid('private-status')}[data-state="refused"]`).waitFor({ timeout: WAIT });
+    assert.match(await status.textContent(), /forbidden \(room_token_missing\)/);
+    await alice.locator(tid('private-join-token')).click();
+    await alice.locator(`${tid('private-status')}[data-state="joined"]`).waitFor({ timeout: WAIT });
+    assert.match(await status.textContent(), /Joined private:plans until/);
+    await alice.locator(`${tid('room')}[data-room="private:plans"]`).waitFor({ timeout: WAIT });
+    await alice.locator(`${tid('log-entry')}:has-text("with a room token")`).first().waitFor({ timeout: WAIT });
+  });
+
   test("a second user's presence shows on the page", async () => {
     bob = await open({ user: 'bob' });
     await expectStatus(bob, 'connected', 'Connected');
