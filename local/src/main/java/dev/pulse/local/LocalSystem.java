@@ -60,8 +60,12 @@ public final class LocalSystem implements AutoCloseable {
      * wait for a slot instead of exhausting the pool.
      */
     static final int LOCAL_LAMBDA_CONCURRENCY = 48;
-    static final AwsCredentialsProvider LOCAL_CREDENTIALS =
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    /**
+     * What every local endpoint is called with: the handlers' SDK clients sign with these, and the emulated
+     * {@code @connections} API accepts no others (access key id {@code local}, secret {@code local}).
+     */
+    static final AwsCredentialsProvider LOCAL_CREDENTIALS = StaticCredentialsProvider.create(AwsBasicCredentials.create(
+            WebSocketGateway.DEFAULT_CREDENTIALS.accessKeyId(), WebSocketGateway.DEFAULT_CREDENTIALS.secretAccessKey()));
 
     private final LocalSettings settings;
     private final EmbeddedDynamoDb dynamo;
@@ -111,6 +115,8 @@ public final class LocalSystem implements AutoCloseable {
                 .port(settings.gatewayPort())
                 .stage(settings.stage())
                 .region(settings.region())
+                // The handlers' ApiGatewayManagementApiClient signs with these: the only ones @connections takes.
+                .credentials(LOCAL_CREDENTIALS.resolveCredentials())
                 .idleTimeout(settings.idleTimeout())
                 .route("$connect", event -> invoke(handlers.get().connect(), event, "pulse-connect", slots))
                 .route("$disconnect", event -> invoke(handlers.get().disconnect(), event, "pulse-disconnect", slots))

@@ -37,6 +37,7 @@ final class StartupBanner {
                   Demo page            %s/
                   WebSocket API        %s
                   @connections API     %s/@connections/{connectionId}
+                                       (SigV4, service execute-api, region %s, access key "%s", secret "%s")
                   EventBridge endpoint %s   (bus "default")
                   DynamoDB Local       %s   (table %s)
                   Development tokens   %s/dev/token?user=%s&workspace=%s
@@ -52,7 +53,9 @@ final class StartupBanner {
                   aws events put-events --endpoint-url %s --region %s --entries '%s'
 
                 Ctrl-C stops everything (all state is in memory).
-                """.formatted(http, ws, system.managementEndpoint(), system.eventBridgeEndpoint(),
+                """.formatted(http, ws, system.managementEndpoint(), settings.region(),
+                LocalSystem.LOCAL_CREDENTIALS.resolveCredentials().accessKeyId(),
+                LocalSystem.LOCAL_CREDENTIALS.resolveCredentials().secretAccessKey(), system.eventBridgeEndpoint(),
                 system.dynamoDbEndpoint(), LocalSystem.CONNECTIONS_TABLE, http, USER, WORKSPACE,
                 catalogNote(system.catalog().orElse(null)), USER, WORKSPACE, ws, token, system.eventBridgeEndpoint(),
                 settings.region(), putEventsEntries(now));

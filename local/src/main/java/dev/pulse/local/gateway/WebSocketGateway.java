@@ -1,6 +1,7 @@
 package dev.pulse.local.gateway;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +32,7 @@ import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * A local API Gateway WebSocket API: the WebSocket endpoint at {@code ws://localhost:PORT/STAGE}, with route
@@ -42,6 +44,8 @@ public final class WebSocketGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
     private static final Duration INVOCATION_DRAIN = Duration.ofSeconds(10);
+    /** Access key id {@code local}, secret {@code local}: what the local runtime gives its handlers. */
+    public static final AwsCredentialsIdentity DEFAULT_CREDENTIALS = AwsCredentialsIdentity.create("local", "local");
 
     private final Settings settings;
     private final Connections connections = new Connections();
@@ -57,6 +61,7 @@ public final class WebSocketGateway implements AutoCloseable {
 
     /** The builder's values, frozen at build() so later builder calls cannot change a running gateway. */
     private record Settings(int port, String bindAddress, String stage, String apiId, String region,
+                            AwsCredentialsIdentity credentials, Clock clock,
                             Duration idleTimeout, Duration maxConnectionDuration, int maxMessageBytes,
                             Map<String, WebSocketIntegration> routes, Map<String, Handler> httpHandlers,
                             Supplier<String> connectionIds) {
@@ -101,7 +106,8 @@ public final class WebSocketGateway implements AutoCloseable {
             container.addMapping("/" + settings.stage(), upgrade);
         });
         List<Handler> handlers = new ArrayList<>();
-        handlers.add(new ManagementApi(settings.stage(), settings.maxMessageBytes(), connections));
+        handlers.add(new ManagementApi(settings.stage(), settings.maxMessageBytes(), connections,
+                new SigV4Verifier(settings.credentials(), settings.region(), settings.clock())));
         settings.httpHandlers().forEach((prefix, handler) -> handlers.add(new PathPrefixHandler(prefix, handler)));
         handlers.add(new UpgradeRequired("/" + settings.stage()));
         webSockets.setHandler(new Handler.Sequence(handlers));
@@ -153,7 +159,7 @@ public final class WebSocketGateway implements AutoCloseable {
         return settings.apiId();
     }
 
-    /** The region clients should sign for; the emulator accepts any. */
+    /** The region {@code @connections} calls must be signed for. */
     public String region() {
         return settings.region();
     }
@@ -233,6 +239,8 @@ public final class WebSocketGateway implements AutoCloseable {
         private String stage = "local";
         private String apiId = "local";
         private String region = "us-east-1";
+        private AwsCredentialsIdentity credentials = DEFAULT_CREDENTIALS;
+        private Clock clock = Clock.systemUTC();
         private Duration idleTimeout = Duration.ofMinutes(10);
         private Duration maxConnectionDuration = Duration.ofHours(2);
         private int maxMessageBytes = 128 * 1024;
@@ -252,7 +260,10 @@ public final class WebSocketGateway implements AutoCloseable {
             return this;
         }
 
-        /** Where to listen; loopback by default, since the management API accepts any signature. */
+        /**
+         * Where to listen; loopback by default: the management API's credentials are development ones that
+         * anyone can read in this code.
+         */
         public Builder bindAddress(String bindAddress) {
             this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
             return this;
@@ -296,9 +307,24 @@ public final class WebSocketGateway implements AutoCloseable {
             return this;
         }
 
-        /** The region clients sign for (the SDK needs one); reported by {@link WebSocketGateway#region()}. */
+        /** The region {@code @connections} calls must be signed for; reported by {@link WebSocketGateway#region()}. */
         public Builder region(String region) {
             this.region = requireText(region, "region");
+            return this;
+        }
+
+        /**
+         * The only credentials {@code @connections} calls may be signed with (SigV4, service {@code execute-api});
+         * {@link #DEFAULT_CREDENTIALS} unless set. Session credentials are not accepted.
+         */
+        public Builder credentials(AwsCredentialsIdentity credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /** The clock signatures' X-Amz-Date is checked against (tests pin it). */
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
@@ -322,7 +348,7 @@ public final class WebSocketGateway implements AutoCloseable {
         }
 
         public WebSocketGateway build() {
-            return new WebSocketGateway(new Settings(port, bindAddress, stage, apiId, region, idleTimeout,
+            return new WebSocketGateway(new Settings(port, bindAddress, stage, apiId, region, credentials, clock, idleTimeout,
                     maxConnectionDuration, maxMessageBytes, routes, httpHandlers, connectionIds));
         }
 
