@@ -62,7 +62,7 @@ public final class WebSocketGateway implements AutoCloseable {
     /** The builder's values, frozen at build() so later builder calls cannot change a running gateway. */
     private record Settings(int port, String bindAddress, String stage, String apiId, String region,
                             AwsCredentialsIdentity credentials, Clock clock,
-                            Duration idleTimeout, Duration maxConnectionDuration, int maxMessageBytes,
+                            Duration idleTimeout, Duration maxConnectionDuration, int maxMessageBytes, int maxFrameBytes,
                             Map<String, WebSocketIntegration> routes, Map<String, Handler> httpHandlers,
                             Supplier<String> connectionIds) {
         Settings {
@@ -102,7 +102,11 @@ public final class WebSocketGateway implements AutoCloseable {
             container.setIdleTimeout(settings.idleTimeout().plus(Duration.ofSeconds(5)));
             container.setMaxTextMessageSize(settings.maxMessageBytes());
             container.setMaxBinaryMessageSize(settings.maxMessageBytes());
-            container.setMaxFrameSize(settings.maxMessageBytes());
+            // API Gateway takes frames of at most 32 KB and messages up to 128 KB only as several frames; a
+            // larger frame closes the connection with 1009. Jetty would otherwise split big frames itself
+            // (auto-fragment) and accept a 128 KB single frame that API Gateway refuses.
+            container.setMaxFrameSize(Math.min(settings.maxFrameBytes(), settings.maxMessageBytes()));
+            container.setAutoFragment(false);
             container.addMapping("/" + settings.stage(), upgrade);
         });
         List<Handler> handlers = new ArrayList<>();
@@ -244,6 +248,7 @@ public final class WebSocketGateway implements AutoCloseable {
         private Duration idleTimeout = Duration.ofMinutes(10);
         private Duration maxConnectionDuration = Duration.ofHours(2);
         private int maxMessageBytes = 128 * 1024;
+        private int maxFrameBytes = 32 * 1024;
         private final Map<String, WebSocketIntegration> routes = new LinkedHashMap<>();
         private final Map<String, Handler> httpHandlers = new LinkedHashMap<>();
         private Supplier<String> connectionIds = ConnectionIds.secure();
@@ -294,11 +299,24 @@ public final class WebSocketGateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Largest message, all its frames together (API Gateway: 128 KB); a larger one closes with 1009. Also the
+         * largest {@code @connections} POST body (413 above).
+         */
         public Builder maxMessageBytes(int maxMessageBytes) {
             if (maxMessageBytes <= 0) {
                 throw new IllegalArgumentException("maxMessageBytes must be positive, was " + maxMessageBytes);
             }
             this.maxMessageBytes = maxMessageBytes;
+            return this;
+        }
+
+        /** Largest single WebSocket frame a client may send (API Gateway: 32 KB); a larger one closes with 1009. */
+        public Builder maxFrameBytes(int maxFrameBytes) {
+            if (maxFrameBytes <= 0) {
+                throw new IllegalArgumentException("maxFrameBytes must be positive, was " + maxFrameBytes);
+            }
+            this.maxFrameBytes = maxFrameBytes;
             return this;
         }
 
@@ -349,7 +367,7 @@ public final class WebSocketGateway implements AutoCloseable {
 
         public WebSocketGateway build() {
             return new WebSocketGateway(new Settings(port, bindAddress, stage, apiId, region, credentials, clock, idleTimeout,
-                    maxConnectionDuration, maxMessageBytes, routes, httpHandlers, connectionIds));
+                    maxConnectionDuration, maxMessageBytes, maxFrameBytes, routes, httpHandlers, connectionIds));
         }
 
         private static Duration positive(Duration duration, String name) {
