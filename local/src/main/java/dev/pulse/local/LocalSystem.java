@@ -131,7 +131,9 @@ public final class LocalSystem implements AutoCloseable {
                 busBuilder.rule(RulePattern.RULE_NAME, pattern, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson)));
         var bus = busBuilder.build();
         bus.start();
-        gatewayBuilder.httpHandler("/sync", new PollingHttp(() -> handlers.get().polling()));
+        // The same origins as the handlers' (and the deployed HTTP API's), read by the same parser.
+        var allowedOrigins = PulseConfig.fromEnvironment(settings.handlerSettings()).allowedOrigins();
+        gatewayBuilder.httpHandler("/sync", PollingHttp.withCors(new PollingHttp(() -> handlers.get().polling()), allowedOrigins));
         // The demo's publisher validates with the same catalog, as a domain service's would: a bad payload is
         // refused at /dev/publish with its JSON path instead of vanishing on the dead-letter path.
         gatewayBuilder.httpHandler("/", new DevEndpoints(tokens, settings.stage(),
