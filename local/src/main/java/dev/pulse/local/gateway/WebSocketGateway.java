@@ -44,6 +44,8 @@ public final class WebSocketGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
     private static final Duration INVOCATION_DRAIN = Duration.ofSeconds(10);
+    /** Request line and headers together; a larger upgrade request is refused with 431 before $connect. */
+    static final int MAX_REQUEST_HEAD_BYTES = 128 * 1024;
     /** Access key id {@code local}, secret {@code local}: what the local runtime gives its handlers. */
     public static final AwsCredentialsIdentity DEFAULT_CREDENTIALS = AwsCredentialsIdentity.create("local", "local");
 
@@ -86,6 +88,9 @@ public final class WebSocketGateway implements AutoCloseable {
         this.server = new Server(threads);
         var http = new HttpConfiguration();
         http.setSendServerVersion(false);
+        // Jetty's default (8 KB) answered a long token in a header with 431 before $connect could refuse it with
+        // the documented 401. URLs are held to API Gateway's 4,096 characters by ConnectUpgrade.
+        http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES);
         // Connection ids contain '/', sent as %2F; Jetty rejects such "ambiguous" paths unless told otherwise.
         http.setUriCompliance(UriCompliance.DEFAULT.with("api-gateway-connection-ids",
                 UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));

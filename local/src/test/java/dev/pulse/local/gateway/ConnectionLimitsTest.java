@@ -66,6 +66,20 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void invalidUtf8TextClosesWith1007() throws Exception {
+        var fallback = new Recorder();
+        var disconnect = new Recorder();
+        var gateway = fixture.start(WebSocketGateway.builder().route("$default", fallback).route("$disconnect", disconnect));
+
+        try (var client = RawWebSocket.connect(gateway.webSocketUri())) {
+            client.sendFrame(RawWebSocket.TEXT, new byte[] {'{', (byte) 0xc3, (byte) 0x28, '}'}); // 0xC3 0x28: not UTF-8
+            assertEquals(1007, client.awaitCloseCode());
+        }
+        assertEquals(1007, ((DisconnectRequestContext) disconnect.next().getRequestContext()).getDisconnectStatusCode());
+        assertEquals(0, fallback.pending(), "an undecodable message is not routed");
+    }
+
+    @Test
     void messagesUpTo128KiBArriveWhenSentAsSeveralFrames() throws Exception {
         var fallback = new Recorder();
         var gateway = fixture.start(WebSocketGateway.builder().route("$default", fallback));
