@@ -35,15 +35,17 @@ final class ConnectUpgrade implements WebSocketCreator {
     private final RouteInvoker invoker;
     private final Supplier<String> connectionIds;
     private final BooleanSupplier closing;
+    private final int maxFrameBytes;
 
     ConnectUpgrade(Routes routes, WebSocketEvents events, Connections connections, RouteInvoker invoker,
-                   Supplier<String> connectionIds, BooleanSupplier closing) {
+                   Supplier<String> connectionIds, BooleanSupplier closing, int maxFrameBytes) {
         this.routes = routes;
         this.events = events;
         this.connections = connections;
         this.invoker = invoker;
         this.connectionIds = connectionIds;
         this.closing = closing;
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     @Override
@@ -62,7 +64,7 @@ final class ConnectUpgrade implements WebSocketCreator {
         long now = System.currentTimeMillis();
         String sourceIp = Request.getRemoteAddr(request);
         var connection = new GatewayConnection(newId(), now, sourceIp,
-                request.getHeaders().get(HttpHeader.USER_AGENT));
+                request.getHeaders().get(HttpHeader.USER_AGENT), maxFrameBytes);
         // API Gateway negotiates no extensions (no permessage-deflate), so neither do we.
         response.setExtensions(List.of());
 

@@ -99,7 +99,9 @@ public final class WebSocketGateway implements AutoCloseable {
         connector.setPort(settings.port());
         server.addConnector(connector);
 
-        var upgrade = new ConnectUpgrade(routes, events, connections, invoker, settings.connectionIds(), () -> closing);
+        int maxFrameBytes = Math.min(settings.maxFrameBytes(), settings.maxMessageBytes());
+        var upgrade = new ConnectUpgrade(routes, events, connections, invoker, settings.connectionIds(), () -> closing,
+                maxFrameBytes);
         var context = new ContextHandler("/");
         var webSockets = WebSocketUpgradeHandler.from(server, context, container -> {
             // Our reaper enforces API Gateway's idle rule (client frames only). Jetty's own timeout counts any
@@ -109,8 +111,9 @@ public final class WebSocketGateway implements AutoCloseable {
             container.setMaxBinaryMessageSize(settings.maxMessageBytes());
             // API Gateway takes frames of at most 32 KB and messages up to 128 KB only as several frames; a
             // larger frame closes the connection with 1009. Jetty would otherwise split big frames itself
-            // (auto-fragment) and accept a 128 KB single frame that API Gateway refuses.
-            container.setMaxFrameSize(Math.min(settings.maxFrameBytes(), settings.maxMessageBytes()));
+            // (auto-fragment) and accept a 128 KB single frame that API Gateway refuses. Messages to clients
+            // go out in frames of the same size (GatewayConnection).
+            container.setMaxFrameSize(maxFrameBytes);
             container.setAutoFragment(false);
             container.addMapping("/" + settings.stage(), upgrade);
         });

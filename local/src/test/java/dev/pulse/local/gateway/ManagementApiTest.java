@@ -48,6 +48,42 @@ class ManagementApiTest {
     }
 
     @Test
+    void aPostOver32KiBArrivesAsOneMessage() throws Exception {
+        var connect = new Recorder();
+        var gateway = fixture.start(WebSocketGateway.builder().route("$connect", connect));
+        var management = fixture.management(gateway);
+        var client = fixture.connect(gateway);
+        String connectionId = connect.next().getRequestContext().getConnectionId();
+
+        String body = "é".repeat(50 * 1024) + "!"; // 100 KiB + 1 in UTF-8: more than three 32 KiB frames
+        management.postToConnection(b -> b.connectionId(connectionId).data(SdkBytes.fromUtf8String(body)));
+        assertEquals(body, client.nextMessage());
+    }
+
+    @Test
+    void aPostOver32KiBGoesOutInFramesOf32KiBAsFromApiGateway() throws Exception {
+        var connect = new Recorder();
+        var gateway = fixture.start(WebSocketGateway.builder().route("$connect", connect));
+        var management = fixture.management(gateway);
+        try (var client = RawWebSocket.connect(gateway.webSocketUri())) {
+            String connectionId = connect.next().getRequestContext().getConnectionId();
+            String body = "é".repeat(50 * 1024) + "!";
+            management.postToConnection(b -> b.connectionId(connectionId).data(SdkBytes.fromUtf8String(body)));
+
+            List<RawWebSocket.Frame> frames = client.readMessage();
+            assertEquals(4, frames.size(), "100 KiB + 1 byte in frames of at most 32 KiB");
+            assertEquals(RawWebSocket.TEXT, frames.getFirst().opcode());
+            var received = new java.io.ByteArrayOutputStream();
+            for (var frame : frames) {
+                assertTrue(frame.payload().length <= 32 * 1024, "frame of " + frame.payload().length + " bytes");
+                received.writeBytes(frame.payload());
+            }
+            frames.subList(1, frames.size()).forEach(f -> assertEquals(RawWebSocket.CONTINUATION, f.opcode()));
+            assertEquals(body, received.toString(StandardCharsets.UTF_8), "no character is cut in two");
+        }
+    }
+
+    @Test
     void getDescribesTheConnection() throws Exception {
         var connect = new Recorder();
         var gateway = fixture.start(WebSocketGateway.builder().route("$connect", connect).route("$default", new Recorder()));

@@ -8,7 +8,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -18,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RawWebSocket implements AutoCloseable {
     static final int TEXT = 0x1;
+    static final int CONTINUATION = 0x0;
     private static final int CLOSE = 0x8;
 
     private final Socket socket;
@@ -66,25 +69,46 @@ final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
+    /** One frame from the server. */
+    record Frame(boolean fin, int opcode, byte[] payload) {
+    }
+
+    /** The frames of the next message from the server, up to and including the one with FIN set. */
+    List<Frame> readMessage() throws IOException {
+        var frames = new ArrayList<Frame>();
+        Frame frame;
+        do {
+            frame = readFrame();
+            frames.add(frame);
+        } while (!frame.fin());
+        return frames;
+    }
+
     /** Reads frames until the server's close frame and returns its status code. */
     int awaitCloseCode() throws IOException {
         while (true) {
-            int first = in.readUnsignedByte();
-            int second = in.readUnsignedByte();
-            long length = second & 0x7f;
-            if (length == 126) {
-                length = in.readUnsignedShort();
-            } else if (length == 127) {
-                length = in.readLong();
-            }
-            byte[] payload = in.readNBytes((int) length);
-            if (payload.length < length) {
-                throw new EOFException("connection closed inside a frame");
-            }
-            if ((first & 0x0f) == CLOSE) {
+            Frame frame = readFrame();
+            if (frame.opcode() == CLOSE) {
+                byte[] payload = frame.payload();
                 return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
             }
         }
+    }
+
+    private Frame readFrame() throws IOException {
+        int first = in.readUnsignedByte();
+        int second = in.readUnsignedByte();
+        long length = second & 0x7f;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = in.readNBytes((int) length);
+        if (payload.length < length) {
+            throw new EOFException("connection closed inside a frame");
+        }
+        return new Frame((first & 0x80) != 0, first & 0x0f, payload);
     }
 
     private static byte[] header(int opcode, long length, byte[] payload) {
