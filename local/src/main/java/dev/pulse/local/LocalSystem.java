@@ -59,8 +59,12 @@ public final class LocalSystem implements AutoCloseable {
      * wait for a slot instead of exhausting the pool.
      */
     static final int LOCAL_LAMBDA_CONCURRENCY = 48;
-    static final AwsCredentialsProvider LOCAL_CREDENTIALS =
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    /**
+     * What every local endpoint is called with: the handlers' SDK clients sign with these, and the emulated
+     * {@code @connections} API accepts no others (access key id {@code local}, secret {@code local}).
+     */
+    static final AwsCredentialsProvider LOCAL_CREDENTIALS = StaticCredentialsProvider.create(AwsBasicCredentials.create(
+            WebSocketGateway.DEFAULT_CREDENTIALS.accessKeyId(), WebSocketGateway.DEFAULT_CREDENTIALS.secretAccessKey()));
 
     private final LocalSettings settings;
     private final EmbeddedDynamoDb dynamo;
@@ -110,6 +114,8 @@ public final class LocalSystem implements AutoCloseable {
                 .port(settings.gatewayPort())
                 .stage(settings.stage())
                 .region(settings.region())
+                // The handlers' ApiGatewayManagementApiClient signs with these: the only ones @connections takes.
+                .credentials(LOCAL_CREDENTIALS.resolveCredentials())
                 .idleTimeout(settings.idleTimeout())
                 .route("$connect", event -> invoke(handlers.get().connect(), event, "pulse-connect", slots))
                 .route("$disconnect", event -> invoke(handlers.get().disconnect(), event, "pulse-disconnect", slots))
@@ -124,7 +130,9 @@ public final class LocalSystem implements AutoCloseable {
                 busBuilder.rule(RulePattern.RULE_NAME, pattern, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson)));
         var bus = busBuilder.build();
         bus.start();
-        gatewayBuilder.httpHandler("/sync", new PollingHttp(() -> handlers.get().polling()));
+        // The same origins as the handlers' (and the deployed HTTP API's), read by the same parser.
+        var allowedOrigins = PulseConfig.fromEnvironment(settings.handlerSettings()).connections().allowedOrigins();
+        gatewayBuilder.httpHandler("/sync", PollingHttp.withCors(new PollingHttp(() -> handlers.get().polling()), allowedOrigins));
         // The demo's publisher validates with the same catalog, as a domain service's would: a bad payload is
         // refused at /dev/publish with its JSON path instead of vanishing on the dead-letter path.
         gatewayBuilder.httpHandler("/", new DevEndpoints(tokens, settings.stage(),

@@ -42,6 +42,7 @@ final class StartupBanner {
                   Demo page            %s/
                   WebSocket API        %s
                   @connections API     %s/@connections/{connectionId}
+                                       (SigV4, service execute-api, region %s, access key "%s", secret "%s")
                   EventBridge endpoint %s   (bus "default")
                   DynamoDB Local       %s   (table %s)
                   Development tokens   %s/dev/token?user=%s&workspace=%s
@@ -61,7 +62,9 @@ final class StartupBanner {
                                aws_access_key_id="local", aws_secret_access_key="local")
 
                 Ctrl-C stops everything (all state is in memory).
-                """.formatted(http, ws, system.managementEndpoint(), system.eventBridgeEndpoint(),
+                """.formatted(http, ws, system.managementEndpoint(), settings.region(),
+                LocalSystem.LOCAL_CREDENTIALS.resolveCredentials().accessKeyId(),
+                LocalSystem.LOCAL_CREDENTIALS.resolveCredentials().secretAccessKey(), system.eventBridgeEndpoint(),
                 system.dynamoDbEndpoint(), LocalSystem.CONNECTIONS_TABLE, http, USER, WORKSPACE,
                 catalogNote(system.catalog().orElse(null)), USER, WORKSPACE, ws, token, DUMMY_CREDENTIALS,
                 system.eventBridgeEndpoint(), settings.region(), putEventsEntries(now), system.eventBridgeEndpoint(),

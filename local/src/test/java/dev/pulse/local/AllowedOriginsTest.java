@@ -10,12 +10,18 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** PULSE_ALLOWED_ORIGINS: a page of another site cannot open a socket with a user's token. */
+/**
+ * PULSE_ALLOWED_ORIGINS: a page of another site cannot open a socket with a user's token, nor read /sync answers
+ * (the CORS of the deployed polling HTTP API).
+ */
 class AllowedOriginsTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static LocalSystem system;
@@ -59,5 +65,37 @@ class AllowedOriginsTest {
         try (var client = TestClient.connect(uri())) {
             assertTrue(client.request("ping", null).path("ok").asBoolean());
         }
+    }
+
+    @Test
+    void theSyncPreflightFromAnAllowedOriginIsAnswered204WithTheDeployedApisCorsHeaders() throws Exception {
+        var response = CorsRequests.preflight(system, "https://app.example");
+        assertEquals(204, response.statusCode());
+        assertEquals("https://app.example", response.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+        assertEquals(Set.of("POST", "OPTIONS"), list(response, "Access-Control-Allow-Methods"));
+        assertEquals(Set.of("authorization", "content-type"), list(response, "Access-Control-Allow-Headers"));
+        assertEquals("3600", response.headers().firstValue("Access-Control-Max-Age").orElseThrow());
+    }
+
+    @Test
+    void syncAnswersToAnAllowedOriginCarryAccessControlAllowOrigin() throws Exception {
+        var response = CorsRequests.post(system, "https://admin.example");
+        assertEquals(401, response.statusCode());
+        assertEquals("https://admin.example", response.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+    }
+
+    @Test
+    void anotherSitesOriginGetsNoCorsHeadersFromSync() throws Exception {
+        var preflight = CorsRequests.preflight(system, "https://evil.example");
+        assertEquals(204, preflight.statusCode());
+        assertTrue(preflight.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), preflight.headers().toString());
+        var post = CorsRequests.post(system, "https://evil.example");
+        assertEquals(401, post.statusCode());
+        assertTrue(post.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), post.headers().toString());
+    }
+
+    private static Set<String> list(java.net.http.HttpResponse<String> response, String header) {
+        return Arrays.stream(response.headers().firstValue(header).orElseThrow().split(","))
+                .map(String::strip).collect(Collectors.toSet());
     }
 }

@@ -92,6 +92,33 @@ class AuthAtConnectTest {
         }
     }
 
+    /** The refusal of a token sent in the Authorization header: status and the $connect handler's reason. */
+    private static WebSocketHandshakeException headerRefusal(String token) {
+        var failure = assertThrows(CompletionException.class, () -> HTTP.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + token)
+                .buildAsync(system.webSocketUri(), new WebSocket.Listener() { }).join());
+        return assertInstanceOf(WebSocketHandshakeException.class, failure.getCause());
+    }
+
+    @Test
+    void aTokenOf100KiBIsRefusedWith401NotByTheHttpServer() {
+        // Jetty's 8 KB header limit used to answer 431 before $connect could say 401.
+        assertEquals(401, headerRefusal("x".repeat(100 * 1024)).getResponse().statusCode());
+    }
+
+    @Test
+    void aTokenOver8KiBIsRefusedAsTokenTooLarge() {
+        var refusal = headerRefusal("x".repeat(8 * 1024 + 1)).getResponse();
+        assertEquals(401, refusal.statusCode());
+        assertEquals("token_too_large", refusal.body());
+    }
+
+    @Test
+    void aTokenThatMakesTheUrlLongerThan4096CharactersIs414() {
+        // API Gateway's URL quota: longer tokens belong in the subprotocol or the Authorization header.
+        assertEquals(414, refusal(withToken("x".repeat(4096))));
+    }
+
     @Test
     void missingTokenIs401() {
         assertEquals(401, refusal(system.webSocketUri()));

@@ -56,7 +56,9 @@ class DemoPageBrowserTest {
         process.environment().put("PULSE_DEMO_URL", page);
         process.environment().put("PULSE_WS_URL", ws.toString());
         process.environment().put("PULSE_HTTP_URL", page);
-        process.environment().put("PULSE_MANAGEMENT_URL", system.managementEndpoint().toString());
+        // The script does not sign its @connections DELETE; the proxy signs it with the local credentials.
+        var signing = SigningProxy.start(system);
+        process.environment().put("PULSE_MANAGEMENT_URL", signing.managementEndpoint().toString());
         process.environment().put("PULSE_CHROMIUM", CHROMIUM.toString());
         process.environment().put("PULSE_SCREENSHOTS", screenshots.toString());
         Process node = process.start();
@@ -91,6 +93,7 @@ class DemoPageBrowserTest {
         } finally {
             node.descendants().forEach(ProcessHandle::destroyForcibly);
             node.destroyForcibly();
+            signing.close();
         }
     }
 

@@ -53,6 +53,25 @@ class PollingEndToEndTest {
     }
 
     @Test
+    void withoutPulseAllowedOriginsAnyPageMayPollAsOnTheDeployedApi() throws Exception {
+        var preflight = CorsRequests.preflight(system, "https://any.example");
+        assertEquals(204, preflight.statusCode());
+        assertEquals("https://any.example", preflight.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+        assertTrue(preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow().contains("authorization"));
+        var post = CorsRequests.post(system, "https://any.example");
+        assertEquals(401, post.statusCode());
+        assertEquals("https://any.example", post.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+    }
+
+    @Test
+    void otherMethodsAre405WithAllow() throws Exception {
+        var response = HTTP.send(HttpRequest.newBuilder(sync).PUT(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, response.statusCode());
+        assertEquals("OPTIONS, POST", response.headers().firstValue("Allow").orElseThrow());
+    }
+
+    @Test
     void withoutAValidTokenIs401() throws Exception {
         assertEquals(401, post(null, positions("chat:1", 0)).statusCode());
         assertEquals(401, post("Bearer not-a-jwt", positions("chat:1", 0)).statusCode());

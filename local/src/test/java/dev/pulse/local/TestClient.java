@@ -97,6 +97,17 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    /**
+     * One message as several WebSocket frames of {@code frameChars} characters each, as a client must send a
+     * message over API Gateway's 32 KB frame limit. ASCII text only, so characters are bytes.
+     */
+    void sendFragmented(String text, int frameChars) {
+        for (int start = 0; start < text.length(); start += frameChars) {
+            int end = Math.min(text.length(), start + frameChars);
+            socket.sendText(text.substring(start, end), end == text.length()).join();
+        }
+    }
+
     /** Sends a request with a fresh id and returns its reply frame (other frames stay queued). */
     JsonNode request(String action, JsonNode data) throws InterruptedException {
         String id = "r" + ids.incrementAndGet();

@@ -29,9 +29,14 @@ class WebClientNodeTest {
         Path web = webClientDir();
         // The gateway binds 127.0.0.1 only; Node may resolve "localhost" to ::1 first.
         String wsUrl = loopback(system.webSocketUri().toString());
-        String management = loopback(system.managementEndpoint().toString());
-        String http = management.substring(0, management.lastIndexOf('/'));
+        String http = loopback(system.managementEndpoint().resolve("/").toString().replaceAll("/$", ""));
+        // The Node helpers do not sign their @connections calls; the proxy signs them with the local credentials.
+        try (var signing = SigningProxy.start(system)) {
+            run(web, wsUrl, http, signing.managementEndpoint().toString(), system);
+        }
+    }
 
+    private static void run(Path web, String wsUrl, String http, String management, LocalSystem system) throws Exception {
         var command = List.of("node", "--experimental-websocket", "--test", "test/");
         var builder = new ProcessBuilder(command).directory(web.toFile()).redirectErrorStream(true);
         builder.environment().put("PULSE_WS_URL", wsUrl);

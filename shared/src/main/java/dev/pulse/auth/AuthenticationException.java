@@ -13,6 +13,8 @@ public final class AuthenticationException extends Exception {
 
     public static final String TOKEN_MISSING = "token_missing";
     public static final String TOKEN_MALFORMED = "token_malformed";
+    /** Longer than 8 KB: refused without being decoded. */
+    public static final String TOKEN_TOO_LARGE = "token_too_large";
     public static final String SIGNATURE_INVALID = "signature_invalid";
     public static final String ALGORITHM_NOT_ALLOWED = "algorithm_not_allowed";
     public static final String TOKEN_EXPIRED = "token_expired";

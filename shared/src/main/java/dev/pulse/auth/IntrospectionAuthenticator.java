@@ -56,7 +56,7 @@ public final class IntrospectionAuthenticator implements Authenticator {
             throw AuthenticationException.unauthorized(AuthenticationException.TOKEN_MISSING, "no token presented");
         }
         if (token.length() > MAX_TOKEN_LENGTH) {
-            throw AuthenticationException.unauthorized(AuthenticationException.TOKEN_MALFORMED,
+            throw AuthenticationException.unauthorized(AuthenticationException.TOKEN_TOO_LARGE,
                     "token is longer than " + MAX_TOKEN_LENGTH + " characters");
         }
         JsonNode answer = introspect(token.strip());

@@ -71,7 +71,8 @@ import java.util.Objects;
 public final class TokenVerifier implements Authenticator {
 
     /** Longer than any sane JWT; refuse before spending effort on decoding. */
-    static final int MAX_TOKEN_LENGTH = 16 * 1024;
+    /** Tokens longer than this are refused undecoded (token_too_large); the same cap as for opaque tokens. */
+    static final int MAX_TOKEN_LENGTH = 8 * 1024;
     static final int MIN_HMAC_SECRET_BYTES = 32;
 
     private static final int JWKS_CONNECT_TIMEOUT_MS = 1_000;
@@ -145,7 +146,7 @@ public final class TokenVerifier implements Authenticator {
         }
         token = token.strip();
         if (token.length() > MAX_TOKEN_LENGTH) {
-            throw unauthorized(AuthenticationException.TOKEN_MALFORMED, "token is longer than " + MAX_TOKEN_LENGTH + " characters");
+            throw unauthorized(AuthenticationException.TOKEN_TOO_LARGE, "token is longer than " + MAX_TOKEN_LENGTH + " characters");
         }
         SignedJWT jwt = parse(token);
         verifySignature(jwt);

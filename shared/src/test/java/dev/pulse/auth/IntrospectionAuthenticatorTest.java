@@ -83,7 +83,7 @@ class IntrospectionAuthenticatorTest {
             assertEquals(503, e.status(), answer.toString());
             assertEquals(AuthenticationException.AUTH_UNAVAILABLE, e.reason());
         }
-        assertEquals(AuthenticationException.TOKEN_MALFORMED, assertThrows(AuthenticationException.class,
+        assertEquals(AuthenticationException.TOKEN_TOO_LARGE, assertThrows(AuthenticationException.class,
                 () -> auth.authenticate("x".repeat(9000))).reason());
     }
 

@@ -87,9 +87,9 @@ class TokenVerifierTest {
     }
 
     @Test
-    void oversizedTokenIsMalformed() {
+    void oversizedTokenIsRefusedUndecoded() {
         var big = claims(NOW).claim("padding", "x".repeat(TokenVerifier.MAX_TOKEN_LENGTH)).build();
-        rejected(hs256(SECRET, big), 401, AuthenticationException.TOKEN_MALFORMED);
+        rejected(hs256(SECRET, big), 401, AuthenticationException.TOKEN_TOO_LARGE);
     }
 
     @Test

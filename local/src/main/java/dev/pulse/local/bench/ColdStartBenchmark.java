@@ -3,6 +3,7 @@ package dev.pulse.local.bench;
 import dev.pulse.config.Env;
 import dev.pulse.local.LocalSettings;
 import dev.pulse.local.LocalSystem;
+import dev.pulse.local.gateway.WebSocketGateway;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -61,8 +62,11 @@ public final class ColdStartBenchmark {
                 ColdStartProbe.class.getName(), handler, connectionId, token));
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(system.lambdaEnvironment());
-        builder.environment().put("AWS_ACCESS_KEY_ID", "local");
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", "local");
+        // The default credentials chain reads these: the only ones the local @connections API accepts, and
+        // without a session token of this shell's, which it would refuse.
+        builder.environment().put("AWS_ACCESS_KEY_ID", WebSocketGateway.DEFAULT_CREDENTIALS.accessKeyId());
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", WebSocketGateway.DEFAULT_CREDENTIALS.secretAccessKey());
+        builder.environment().remove("AWS_SESSION_TOKEN");
         if (handler.equals("fanout-catalog")) {
             builder.environment().put(Env.CATALOG, "hyvve"); // loads and compiles the catalog at init
         }

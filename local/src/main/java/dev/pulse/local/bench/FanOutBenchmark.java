@@ -43,8 +43,11 @@ public final class FanOutBenchmark {
     static void run(int connections, int events) throws Exception {
         var counter = new CallCounter();
         // Free ports everywhere; the fan-out concurrency may be set as for ./pulse local (PULSE_FANOUT_CONCURRENCY).
+        // Presence off unless PULSE_PRESENCE_NAMESPACES says otherwise: this measures the fan-out, and with presence on
+        // a mass connect of 1,000 clients posts ~N² presence frames and takes minutes (the big-rooms issue's subject).
         var settings = LocalSettings.ephemeral()
-                .withFanoutConcurrency(LocalSettings.fromEnvironment(System.getenv()).fanoutConcurrency());
+                .withFanoutConcurrency(LocalSettings.fromEnvironment(System.getenv()).fanoutConcurrency())
+                .withHandlerSetting("PULSE_PRESENCE_NAMESPACES", System.getenv().getOrDefault("PULSE_PRESENCE_NAMESPACES", ""));
         try (var system = LocalSystem.start(settings, List.of(counter))) {
             String java = ProcessHandle.current().info().command().orElse("java");
             var process = new ProcessBuilder(java, "-Xmx4g", "-cp", System.getProperty("java.class.path"),

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -41,14 +42,10 @@ final class PutEventsHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String target = request.getHeaders().get("X-Amz-Target");
-        if (!"POST".equals(request.getMethod()) || !PUT_EVENTS.equals(target)) {
-            String operationName = target == null ? "(no X-Amz-Target)" : target;
-            writeError(response, callback, new AwsError(400, "UnknownOperationException",
-                    "The local EventBridge supports only PutEvents (POST / with X-Amz-Target: " + PUT_EVENTS
-                            + "), not " + request.getMethod() + " " + operationName));
-            return true;
-        }
+        // The body is read before any answer, errors included. A response sent while request content is still
+        // unread makes Jetty close the connection after it without saying "Connection: close"; a client that
+        // pools connections (java.net.http, the SDK's) then sends its next request into a closed socket and
+        // fails with "header parser received no bytes", more often the busier the machine.
         byte[] body;
         try (InputStream in = Content.Source.asInputStream(request)) {
             body = in.readNBytes(MAX_BODY_BYTES + 1);
@@ -57,8 +54,18 @@ final class PutEventsHandler extends Handler.Abstract {
             return true;
         }
         if (body.length > MAX_BODY_BYTES) {
+            // The rest stays unread, so this connection cannot carry another request: say so.
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
             writeError(response, callback, new AwsError(413, "RequestEntityTooLargeException",
                     "Request body over " + MAX_BODY_BYTES + " bytes"));
+            return true;
+        }
+        String target = request.getHeaders().get("X-Amz-Target");
+        if (!"POST".equals(request.getMethod()) || !PUT_EVENTS.equals(target)) {
+            String operationName = target == null ? "(no X-Amz-Target)" : target;
+            writeError(response, callback, new AwsError(400, "UnknownOperationException",
+                    "The local EventBridge supports only PutEvents (POST / with X-Amz-Target: " + PUT_EVENTS
+                            + "), not " + request.getMethod() + " " + operationName));
             return true;
         }
         respond(body, response, callback);

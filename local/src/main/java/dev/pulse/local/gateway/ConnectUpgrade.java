@@ -3,6 +3,7 @@ package dev.pulse.local.gateway;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
 final class ConnectUpgrade implements WebSocketCreator {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectUpgrade.class);
     private static final String INTERNAL_ERROR = "{\"message\": \"Internal server error\"}";
+    /** API Gateway's quota on the length of a WebSocket API's URL, in characters. */
+    static final int MAX_URL_CHARS = 4096;
 
     private final Routes routes;
     private final WebSocketEvents events;
@@ -32,15 +35,17 @@ final class ConnectUpgrade implements WebSocketCreator {
     private final RouteInvoker invoker;
     private final Supplier<String> connectionIds;
     private final BooleanSupplier closing;
+    private final int maxFrameBytes;
 
     ConnectUpgrade(Routes routes, WebSocketEvents events, Connections connections, RouteInvoker invoker,
-                   Supplier<String> connectionIds, BooleanSupplier closing) {
+                   Supplier<String> connectionIds, BooleanSupplier closing, int maxFrameBytes) {
         this.routes = routes;
         this.events = events;
         this.connections = connections;
         this.invoker = invoker;
         this.connectionIds = connectionIds;
         this.closing = closing;
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     @Override
@@ -48,10 +53,18 @@ final class ConnectUpgrade implements WebSocketCreator {
         if (closing.getAsBoolean()) {
             return refuse(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, null, null);
         }
+        // Refused before $connect, as API Gateway refuses a longer URL: a token in the query string that works
+        // here must work there. (Jetty itself takes request lines far longer, see WebSocketGateway.)
+        int urlLength = "ws://".length() + Objects.toString(request.getHttpURI().getAuthority(), "").length()
+                + Objects.toString(request.getHttpURI().getPathQuery(), "").length();
+        if (urlLength > MAX_URL_CHARS) {
+            return refuse(response, callback, HttpStatus.URI_TOO_LONG_414,
+                    "URL of " + urlLength + " characters; at most " + MAX_URL_CHARS, null);
+        }
         long now = System.currentTimeMillis();
         String sourceIp = Request.getRemoteAddr(request);
         var connection = new GatewayConnection(newId(), now, sourceIp,
-                request.getHeaders().get(HttpHeader.USER_AGENT));
+                request.getHeaders().get(HttpHeader.USER_AGENT), maxFrameBytes);
         // API Gateway negotiates no extensions (no permessage-deflate), so neither do we.
         response.setExtensions(List.of());
 

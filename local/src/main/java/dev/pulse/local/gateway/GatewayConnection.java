@@ -26,6 +26,7 @@ final class GatewayConnection {
     private final long connectedAt;
     private final String sourceIp;
     private final String userAgent;
+    private final int maxFrameBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile long lastActiveAt;
@@ -35,11 +36,13 @@ final class GatewayConnection {
     private boolean closeSent;
     private boolean abandoned;
 
-    GatewayConnection(String id, long connectedAt, String sourceIp, String userAgent) {
+    /** @param maxFrameBytes messages to the client go out in frames of at most this many bytes (API Gateway: 32 KB) */
+    GatewayConnection(String id, long connectedAt, String sourceIp, String userAgent, int maxFrameBytes) {
         this.id = id;
         this.connectedAt = connectedAt;
         this.sourceIp = sourceIp;
         this.userAgent = userAgent;
+        this.maxFrameBytes = maxFrameBytes;
         this.lastActiveAt = connectedAt;
     }
 
@@ -79,7 +82,7 @@ final class GatewayConnection {
             session = openedSession;
             lastActiveAt = now;
             for (PendingSend send : pendingSends) {
-                openedSession.sendText(send.text(), send.callback());
+                write(openedSession, send.text(), send.callback());
             }
             pendingSends = null;
             if (pendingClose != null) {
@@ -114,14 +117,14 @@ final class GatewayConnection {
     }
 
     /**
-     * Sends one whole text frame. Jetty queues whole frames safely, but the lock keeps frames of concurrent
-     * posts in a well-defined order per connection and orders them with the replay at open.
+     * Sends one text message. The lock keeps the messages of concurrent posts in a well-defined order per
+     * connection, orders them with the replay at open, and keeps the frames of one message together.
      */
     void send(String text, Callback callback) {
         lock.lock();
         try {
             if (session != null) {
-                session.sendText(text, callback);
+                write(session, text, callback);
                 return;
             }
             if (!abandoned) {
@@ -132,6 +135,35 @@ final class GatewayConnection {
             lock.unlock();
         }
         callback.fail(new IllegalStateException("connection " + id + " never opened"));
+    }
+
+    /**
+     * One frame, or several of at most {@link #maxFrameBytes} bytes, as API Gateway sends a large message (its
+     * frame quota "applies to @connections commands" too). Jetty refuses to send a frame larger than its frame
+     * limit, which is the same as the limit on frames from clients. Called with the lock held, so no other
+     * message's frames come between these; Jetty queues them in order.
+     */
+    private void write(Session target, String text, Callback callback) {
+        List<String> pieces = Utf8Pieces.of(text, maxFrameBytes);
+        if (pieces.size() == 1) {
+            target.sendText(text, callback);
+            return;
+        }
+        var failed = new AtomicBoolean();
+        Callback failOnce = Callback.from(() -> { }, failure -> {
+            if (failed.compareAndSet(false, true)) {
+                callback.fail(failure);
+            }
+        });
+        for (int i = 0; i < pieces.size() - 1; i++) {
+            target.sendPartialText(pieces.get(i), false, failOnce);
+        }
+        // Frames complete in order: when the last one is written, so are the others.
+        target.sendPartialText(pieces.getLast(), true, Callback.from(() -> {
+            if (!failed.get()) {
+                callback.succeed();
+            }
+        }, failOnce::fail));
     }
 
     /** Starts the close handshake once; later requests (a second idle sweep, a DELETE) are no-ops. */

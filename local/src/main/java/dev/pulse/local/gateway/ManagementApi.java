@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -23,7 +24,9 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * The {@code @connections} API at {@code /STAGE/@connections/{id}}, wire-compatible with the stock
  * {@code ApiGatewayManagementApiClient}: POST sends the raw body as one text frame (200), GET describes the
  * connection (200), DELETE closes it (204). Errors carry {@code x-amzn-ErrorType}, which is what the SDK maps
- * to exception classes (GoneException for 410), not the status code.
+ * to exception classes (GoneException for 410), not the status code. Every call must be SigV4-signed for
+ * {@code execute-api} with the gateway's credentials and region ({@link SigV4Verifier}); anything else is 403
+ * before the connection id is even looked at, so an id alone reaches nothing.
  */
 final class ManagementApi extends Handler.Abstract {
     private static final String ERROR_TYPE = "x-amzn-ErrorType";
@@ -32,12 +35,14 @@ final class ManagementApi extends Handler.Abstract {
     private final String encodedPathPrefix;
     private final int maxMessageBytes;
     private final Connections connections;
+    private final SigV4Verifier signatures;
 
-    ManagementApi(String stage, int maxMessageBytes, Connections connections) {
+    ManagementApi(String stage, int maxMessageBytes, Connections connections, SigV4Verifier signatures) {
         this.pathPrefix = "/" + stage + "/@connections/";
         this.encodedPathPrefix = "/" + stage + "/%40connections/";
         this.maxMessageBytes = maxMessageBytes;
         this.connections = connections;
+        this.signatures = signatures;
     }
 
     @Override
@@ -55,9 +60,19 @@ final class ManagementApi extends Handler.Abstract {
         // UUID.randomUUID() would serialise every post on one SecureRandom; uniqueness is all that matters here.
         var random = ThreadLocalRandom.current();
         response.getHeaders().put("x-amzn-RequestId", new UUID(random.nextLong(), random.nextLong()).toString());
-        // API Gateway refuses unsigned calls before anything else; the signature itself is not checked here.
-        if (request.getHeaders().get(HttpHeader.AUTHORIZATION) == null) {
-            error(response, callback, 403, "ForbiddenException", "\"Missing Authentication Token\"");
+        // The body is read before any answer, refusals included: answering with request content still unread
+        // makes Jetty close the connection behind the back of a client that pools it (see PutEventsHandler).
+        byte[] body = readAtMost(request, maxMessageBytes + 1);
+        if (body.length > maxMessageBytes) {
+            // The rest stays unread, so this connection cannot carry another request.
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+            tooLarge(response, callback);
+            return true;
+        }
+        try {
+            signatures.verify(request, body);
+        } catch (SignatureRefused refused) {
+            error(response, callback, 403, refused.errorType(), jsonString(refused.getMessage()));
             return true;
         }
         String id = percentDecode(rawId);
@@ -66,7 +81,7 @@ final class ManagementApi extends Handler.Abstract {
             return true;
         }
         switch (request.getMethod()) {
-            case "POST" -> post(id, request, response, callback);
+            case "POST" -> post(id, body, response, callback);
             case "GET" -> get(id, response, callback);
             case "DELETE" -> delete(id, response, callback);
             default -> {
@@ -77,17 +92,7 @@ final class ManagementApi extends Handler.Abstract {
         return true;
     }
 
-    private void post(String id, Request request, Response response, Callback callback) throws IOException {
-        long declared = request.getLength();
-        if (declared > maxMessageBytes) {
-            tooLarge(response, callback);
-            return;
-        }
-        byte[] body = readAtMost(request, maxMessageBytes + 1);
-        if (body.length > maxMessageBytes) {
-            tooLarge(response, callback);
-            return;
-        }
+    private void post(String id, byte[] body, Response response, Callback callback) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()

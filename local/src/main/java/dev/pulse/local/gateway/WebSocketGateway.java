@@ -1,6 +1,7 @@
 package dev.pulse.local.gateway;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +32,7 @@ import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * A local API Gateway WebSocket API: the WebSocket endpoint at {@code ws://localhost:PORT/STAGE}, with route
@@ -42,6 +44,10 @@ public final class WebSocketGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
     private static final Duration INVOCATION_DRAIN = Duration.ofSeconds(10);
+    /** Request line and headers together; a larger upgrade request is refused with 431 before $connect. */
+    static final int MAX_REQUEST_HEAD_BYTES = 128 * 1024;
+    /** Access key id {@code local}, secret {@code local}: what the local runtime gives its handlers. */
+    public static final AwsCredentialsIdentity DEFAULT_CREDENTIALS = AwsCredentialsIdentity.create("local", "local");
 
     private final Settings settings;
     private final Connections connections = new Connections();
@@ -57,7 +63,8 @@ public final class WebSocketGateway implements AutoCloseable {
 
     /** The builder's values, frozen at build() so later builder calls cannot change a running gateway. */
     private record Settings(int port, String bindAddress, String stage, String apiId, String region,
-                            Duration idleTimeout, Duration maxConnectionDuration, int maxMessageBytes,
+                            AwsCredentialsIdentity credentials, Clock clock,
+                            Duration idleTimeout, Duration maxConnectionDuration, int maxMessageBytes, int maxFrameBytes,
                             Map<String, WebSocketIntegration> routes, Map<String, Handler> httpHandlers,
                             Supplier<String> connectionIds) {
         Settings {
@@ -81,6 +88,9 @@ public final class WebSocketGateway implements AutoCloseable {
         this.server = new Server(threads);
         var http = new HttpConfiguration();
         http.setSendServerVersion(false);
+        // Jetty's default (8 KB) answered a long token in a header with 431 before $connect could refuse it with
+        // the documented 401. URLs are held to API Gateway's 4,096 characters by ConnectUpgrade.
+        http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES);
         // Connection ids contain '/', sent as %2F; Jetty rejects such "ambiguous" paths unless told otherwise.
         http.setUriCompliance(UriCompliance.DEFAULT.with("api-gateway-connection-ids",
                 UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
@@ -89,7 +99,9 @@ public final class WebSocketGateway implements AutoCloseable {
         connector.setPort(settings.port());
         server.addConnector(connector);
 
-        var upgrade = new ConnectUpgrade(routes, events, connections, invoker, settings.connectionIds(), () -> closing);
+        int maxFrameBytes = Math.min(settings.maxFrameBytes(), settings.maxMessageBytes());
+        var upgrade = new ConnectUpgrade(routes, events, connections, invoker, settings.connectionIds(), () -> closing,
+                maxFrameBytes);
         var context = new ContextHandler("/");
         var webSockets = WebSocketUpgradeHandler.from(server, context, container -> {
             // Our reaper enforces API Gateway's idle rule (client frames only). Jetty's own timeout counts any
@@ -97,11 +109,17 @@ public final class WebSocketGateway implements AutoCloseable {
             container.setIdleTimeout(settings.idleTimeout().plus(Duration.ofSeconds(5)));
             container.setMaxTextMessageSize(settings.maxMessageBytes());
             container.setMaxBinaryMessageSize(settings.maxMessageBytes());
-            container.setMaxFrameSize(settings.maxMessageBytes());
+            // API Gateway takes frames of at most 32 KB and messages up to 128 KB only as several frames; a
+            // larger frame closes the connection with 1009. Jetty would otherwise split big frames itself
+            // (auto-fragment) and accept a 128 KB single frame that API Gateway refuses. Messages to clients
+            // go out in frames of the same size (GatewayConnection).
+            container.setMaxFrameSize(maxFrameBytes);
+            container.setAutoFragment(false);
             container.addMapping("/" + settings.stage(), upgrade);
         });
         List<Handler> handlers = new ArrayList<>();
-        handlers.add(new ManagementApi(settings.stage(), settings.maxMessageBytes(), connections));
+        handlers.add(new ManagementApi(settings.stage(), settings.maxMessageBytes(), connections,
+                new SigV4Verifier(settings.credentials(), settings.region(), settings.clock())));
         settings.httpHandlers().forEach((prefix, handler) -> handlers.add(new PathPrefixHandler(prefix, handler)));
         handlers.add(new UpgradeRequired("/" + settings.stage()));
         webSockets.setHandler(new Handler.Sequence(handlers));
@@ -153,7 +171,7 @@ public final class WebSocketGateway implements AutoCloseable {
         return settings.apiId();
     }
 
-    /** The region clients should sign for; the emulator accepts any. */
+    /** The region {@code @connections} calls must be signed for. */
     public String region() {
         return settings.region();
     }
@@ -233,9 +251,12 @@ public final class WebSocketGateway implements AutoCloseable {
         private String stage = "local";
         private String apiId = "local";
         private String region = "us-east-1";
+        private AwsCredentialsIdentity credentials = DEFAULT_CREDENTIALS;
+        private Clock clock = Clock.systemUTC();
         private Duration idleTimeout = Duration.ofMinutes(10);
         private Duration maxConnectionDuration = Duration.ofHours(2);
         private int maxMessageBytes = 128 * 1024;
+        private int maxFrameBytes = 32 * 1024;
         private final Map<String, WebSocketIntegration> routes = new LinkedHashMap<>();
         private final Map<String, Handler> httpHandlers = new LinkedHashMap<>();
         private Supplier<String> connectionIds = ConnectionIds.secure();
@@ -252,7 +273,10 @@ public final class WebSocketGateway implements AutoCloseable {
             return this;
         }
 
-        /** Where to listen; loopback by default, since the management API accepts any signature. */
+        /**
+         * Where to listen; loopback by default: the management API's credentials are development ones that
+         * anyone can read in this code.
+         */
         public Builder bindAddress(String bindAddress) {
             this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
             return this;
@@ -283,6 +307,10 @@ public final class WebSocketGateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Largest message, all its frames together (API Gateway: 128 KB); a larger one closes with 1009. Also the
+         * largest {@code @connections} POST body (413 above).
+         */
         public Builder maxMessageBytes(int maxMessageBytes) {
             if (maxMessageBytes <= 0) {
                 throw new IllegalArgumentException("maxMessageBytes must be positive, was " + maxMessageBytes);
@@ -291,14 +319,38 @@ public final class WebSocketGateway implements AutoCloseable {
             return this;
         }
 
+        /** Largest single WebSocket frame a client may send (API Gateway: 32 KB); a larger one closes with 1009. */
+        public Builder maxFrameBytes(int maxFrameBytes) {
+            if (maxFrameBytes <= 0) {
+                throw new IllegalArgumentException("maxFrameBytes must be positive, was " + maxFrameBytes);
+            }
+            this.maxFrameBytes = maxFrameBytes;
+            return this;
+        }
+
         public Builder apiId(String apiId) {
             this.apiId = requireText(apiId, "apiId");
             return this;
         }
 
-        /** The region clients sign for (the SDK needs one); reported by {@link WebSocketGateway#region()}. */
+        /** The region {@code @connections} calls must be signed for; reported by {@link WebSocketGateway#region()}. */
         public Builder region(String region) {
             this.region = requireText(region, "region");
+            return this;
+        }
+
+        /**
+         * The only credentials {@code @connections} calls may be signed with (SigV4, service {@code execute-api});
+         * {@link #DEFAULT_CREDENTIALS} unless set. Session credentials are not accepted.
+         */
+        public Builder credentials(AwsCredentialsIdentity credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /** The clock signatures' X-Amz-Date is checked against (tests pin it). */
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
@@ -322,8 +374,8 @@ public final class WebSocketGateway implements AutoCloseable {
         }
 
         public WebSocketGateway build() {
-            return new WebSocketGateway(new Settings(port, bindAddress, stage, apiId, region, idleTimeout,
-                    maxConnectionDuration, maxMessageBytes, routes, httpHandlers, connectionIds));
+            return new WebSocketGateway(new Settings(port, bindAddress, stage, apiId, region, credentials, clock, idleTimeout,
+                    maxConnectionDuration, maxMessageBytes, maxFrameBytes, routes, httpHandlers, connectionIds));
         }
 
         private static Duration positive(Duration duration, String name) {

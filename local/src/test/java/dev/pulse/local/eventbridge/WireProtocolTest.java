@@ -5,9 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.protocol.Json;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +71,68 @@ class WireProtocolTest {
         assertAwsError(post("AWSEvents.PutEvents", "{\"Entries\":[{\"Source\":5}]}"), 400, "SerializationException");
         assertAwsError(post("AWSEvents.PutEvents", "{\"Entries\":[{\"Source\":\"s\",\"Time\":\"soon\"}]}"), 400,
                 "SerializationException");
+    }
+
+    /**
+     * An error must not leave request content unread: Jetty would then close the connection after the answer
+     * without announcing it, and a pooling client's next request would hit a closed socket (the CI flake
+     * "header parser received no bytes"). {@code Expect: 100-continue} makes this observable without timing:
+     * a server reads the body only after sending {@code 100 Continue}, so one that answers first never sends it.
+     */
+    @Test
+    void errorsAreAnsweredAfterTheBodyIsReadAndTheConnectionStaysUsable() throws Exception {
+        try (var socket = new Socket(bus.endpoint().getHost(), bus.endpoint().getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            var in = new BufferedInputStream(socket.getInputStream());
+            out.write(ascii("POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: AWSEvents.ListRules\r\n"
+                    + "Content-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n"));
+            out.flush();
+            assertEquals("HTTP/1.1 100 Continue", readHead(in).getFirst(), "the server must ask for the body first");
+            out.write(ascii("{}"));
+            out.flush();
+            List<String> head = readHead(in);
+            assertEquals("HTTP/1.1 400 Bad Request", head.getFirst());
+            assertTrue(head.stream().noneMatch(h -> h.equalsIgnoreCase("Connection: close")), head.toString());
+            readBody(in, head);
+
+            // The same connection carries the next request, as a pooling client expects.
+            out.write(ascii("POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: AWSEvents.PutEvents\r\n"
+                    + "Content-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}"));
+            out.flush();
+            head = readHead(in);
+            assertEquals("HTTP/1.1 400 Bad Request", head.getFirst());
+            assertTrue(new String(readBody(in, head), StandardCharsets.UTF_8).contains("ValidationException"));
+        }
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The status line and header lines of one response, up to the blank line. */
+    private static List<String> readHead(InputStream in) throws Exception {
+        var lines = new ArrayList<String>();
+        var line = new StringBuilder();
+        for (int c; (c = in.read()) != -1; ) {
+            if (c == '\n') {
+                String text = line.toString().strip();
+                if (text.isEmpty()) {
+                    return lines;
+                }
+                lines.add(text);
+                line.setLength(0);
+            } else {
+                line.append((char) c);
+            }
+        }
+        throw new AssertionError("connection closed after " + lines);
+    }
+
+    private static byte[] readBody(InputStream in, List<String> head) throws Exception {
+        int length = head.stream().filter(h -> h.regionMatches(true, 0, "Content-Length:", 0, 15))
+                .map(h -> Integer.parseInt(h.substring(15).strip())).findFirst().orElseThrow();
+        return in.readNBytes(length);
     }
 
     private static void assertAwsError(HttpResponse<String> response, int status, String type) throws Exception {

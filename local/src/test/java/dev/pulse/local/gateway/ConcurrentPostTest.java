@@ -80,7 +80,8 @@ class ConcurrentPostTest {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < posts; i++) {
-                String body = Character.toString('a' + i % 26).repeat(20_000) + i;
+                // Over 32 KB: each goes out as two frames, which must never interleave with another's.
+                String body = Character.toString('a' + i % 26).repeat(40_000) + i;
                 expected.add(body);
                 futures.add(pool.submit(() -> management.postToConnection(
                         b -> b.connectionId(id).data(SdkBytes.fromUtf8String(body)))));

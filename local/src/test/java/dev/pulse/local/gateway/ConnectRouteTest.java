@@ -32,6 +32,31 @@ class ConnectRouteTest {
     }
 
     @Test
+    void aHeaderOf100KiBReachesConnectSoItCanRefuseWithItsOwnStatus() throws Exception {
+        var connect = new Recorder();
+        var gateway = fixture.start(WebSocketGateway.builder().route("$connect", connect));
+        String huge = "Bearer " + "a".repeat(100 * 1024);
+        fixture.track(TestClient.connect(fixture.http, gateway.webSocketUri(), b -> b.header("Authorization", huge)));
+
+        assertEquals(huge, connect.next().getHeaders().get("Authorization"));
+    }
+
+    @Test
+    void aUrlOver4096CharactersIsRefusedWith414BeforeConnect() throws Exception {
+        var connect = new Recorder();
+        var gateway = fixture.start(WebSocketGateway.builder().route("$connect", connect));
+        String base = gateway.webSocketUri() + "?token=";
+        URI longest = URI.create(base + "t".repeat(ConnectUpgrade.MAX_URL_CHARS - base.length()));
+        URI tooLong = URI.create(base + "t".repeat(ConnectUpgrade.MAX_URL_CHARS - base.length() + 1));
+
+        fixture.track(TestClient.connect(fixture.http, longest));
+        assertEquals(longest.getRawQuery().substring("token=".length()), connect.next().getQueryStringParameters().get("token"));
+        var failure = assertThrows(ExecutionException.class, () -> TestClient.connect(fixture.http, tooLong));
+        assertEquals(414, assertInstanceOf(WebSocketHandshakeException.class, failure.getCause()).getResponse().statusCode());
+        assertEquals(0, connect.pending(), "$connect must not run for a URL API Gateway refuses");
+    }
+
+    @Test
     void connectSeesQueryParametersHeadersAndRequestContext() throws Exception {
         var connect = new Recorder();
         var gateway = fixture.start(WebSocketGateway.builder().stage("dev").apiId("abc123").route("$connect", connect));

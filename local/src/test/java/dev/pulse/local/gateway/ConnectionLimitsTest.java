@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,16 +48,49 @@ class ConnectionLimitsTest {
     }
 
     @Test
-    void defaultLimitAccepts128KiB() throws Exception {
+    void aSingleFrameOver32KiBClosesWith1009AndOneOf32KiBPasses() throws Exception {
+        var fallback = new Recorder();
+        var disconnect = new Recorder();
+        var gateway = fixture.start(WebSocketGateway.builder().route("$default", fallback).route("$disconnect", disconnect));
+
+        // Browsers send a message as one frame: this is what they do with 32 KiB, and with one byte more.
+        try (var client = RawWebSocket.connect(gateway.webSocketUri())) {
+            String frame = "f".repeat(32 * 1024);
+            client.sendFrame(RawWebSocket.TEXT, frame.getBytes(StandardCharsets.US_ASCII));
+            assertEquals(frame, fallback.next().getBody());
+            client.sendFrameStart(RawWebSocket.TEXT, 32 * 1024 + 1, new byte[] {'f'});
+            assertEquals(1009, client.awaitCloseCode());
+        }
+        assertEquals(1009, ((DisconnectRequestContext) disconnect.next().getRequestContext()).getDisconnectStatusCode());
+        assertEquals(0, fallback.pending());
+    }
+
+    @Test
+    void invalidUtf8TextClosesWith1007() throws Exception {
+        var fallback = new Recorder();
+        var disconnect = new Recorder();
+        var gateway = fixture.start(WebSocketGateway.builder().route("$default", fallback).route("$disconnect", disconnect));
+
+        try (var client = RawWebSocket.connect(gateway.webSocketUri())) {
+            client.sendFrame(RawWebSocket.TEXT, new byte[] {'{', (byte) 0xc3, (byte) 0x28, '}'}); // 0xC3 0x28: not UTF-8
+            assertEquals(1007, client.awaitCloseCode());
+        }
+        assertEquals(1007, ((DisconnectRequestContext) disconnect.next().getRequestContext()).getDisconnectStatusCode());
+        assertEquals(0, fallback.pending(), "an undecodable message is not routed");
+    }
+
+    @Test
+    void messagesUpTo128KiBArriveWhenSentAsSeveralFrames() throws Exception {
         var fallback = new Recorder();
         var gateway = fixture.start(WebSocketGateway.builder().route("$default", fallback));
         var client = fixture.connect(gateway);
 
         String big = "z".repeat(128 * 1024);
-        client.send(big);
-        assertEquals(big, fallback.next().getBody());
-        client.send(big + "!");
+        client.sendFragmented(big, 32 * 1024); // java.net.http cuts these into frames of 16 KiB
+        assertEquals(big, fallback.next().getBody(), "many frames, one message");
+        client.sendFragmented(big + "!", 32 * 1024);
         assertEquals(1009, client.awaitClose().code());
+        assertEquals(0, fallback.pending());
     }
 
     @Test

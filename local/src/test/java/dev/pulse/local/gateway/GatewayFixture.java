@@ -14,21 +14,29 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagem
 
 /** Starts gateways on free ports, hands out real clients (WebSocket, HTTP, stock SDK) and closes everything. */
 final class GatewayFixture implements AutoCloseable {
+    /** Not the gateway's default ones: every gateway here is told which credentials to accept. */
+    static final AwsBasicCredentials CREDENTIALS = AwsBasicCredentials.create("AKIDLOCAL", "secret");
+
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     WebSocketGateway start(WebSocketGateway.Builder builder) {
-        WebSocketGateway gateway = builder.port(0).build().start();
+        WebSocketGateway gateway = builder.port(0).credentials(CREDENTIALS).build().start();
         resources.add(gateway);
         return gateway;
     }
 
     /** The stock SDK client exactly as a fan-out Lambda builds it, pointed at the emulator. */
     ApiGatewayManagementApiClient management(WebSocketGateway gateway) {
+        return management(gateway, CREDENTIALS);
+    }
+
+    /** The same client signing with other credentials (a caller who guessed a connection id). */
+    ApiGatewayManagementApiClient management(WebSocketGateway gateway, AwsBasicCredentials credentials) {
         var client = ApiGatewayManagementApiClient.builder()
                 .endpointOverride(gateway.managementEndpoint())
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "secret")))
+                .credentialsProvider(StaticCredentialsProvider.create(credentials))
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
                 .build();
         resources.add(client);

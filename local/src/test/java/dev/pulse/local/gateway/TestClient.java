@@ -54,6 +54,14 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
         webSocket.sendText(text, true).get(10, TimeUnit.SECONDS);
     }
 
+    /** One message as frames of {@code frameChars} characters (ASCII text: characters are bytes). */
+    void sendFragmented(String text, int frameChars) throws Exception {
+        for (int start = 0; start < text.length(); start += frameChars) {
+            int end = Math.min(text.length(), start + frameChars);
+            webSocket.sendText(text.substring(start, end), end == text.length()).get(10, TimeUnit.SECONDS);
+        }
+    }
+
     void sendBinary(byte[] bytes) throws Exception {
         webSocket.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
     }
