@@ -76,6 +76,34 @@ class SigningSecretTest {
         assertEquals("iss", jwt.issuer());
     }
 
+    /** The access hook's secret travels the same way: any PULSE_*_SECRET_ARN becomes its PULSE_*_SECRET. */
+    @Test
+    void theAccessHooksSecretArnIsResolvedLikeTheKeys() throws Exception {
+        String hookArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pulse/hook-XyZ789";
+        var env = SigningSecret.resolve(Map.of(SigningSecret.ARN_VARIABLE, ARN, "PULSE_ACCESS_HOOK_SECRET_ARN", hookArn,
+                "PULSE_ACCESS_HOOK_URL", "https://app.example/pulse/access"), reader());
+        assertEquals(KEY, env.get("PULSE_JWT_SECRET"));
+        assertEquals(KEY, env.get("PULSE_ACCESS_HOOK_SECRET"));
+        var asked = requests.stream()
+                .map(r -> r.substring(r.indexOf(' ') + 1))
+                .map(body -> {
+                    try {
+                        return MAPPER.readTree(body).get("SecretId").asText();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .sorted().toList();
+        assertEquals(List.of(hookArn, ARN), asked);
+        assertEquals(KEY, PulseConfig.fromEnvironment(env).access().hookSecret());
+        // Other variables ending in _ARN are not secrets of ours.
+        var unrelated = Map.of("PULSE_ALARM_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:ops", "AWS_ROLE_ARN", "x");
+        assertSame(unrelated, SigningSecret.resolve(unrelated, reader()));
+        var both = assertThrows(IllegalStateException.class, () -> SigningSecret.resolve(
+                Map.of("PULSE_ACCESS_HOOK_SECRET_ARN", hookArn, "PULSE_ACCESS_HOOK_SECRET", KEY), reader()));
+        assertEquals("Set PULSE_ACCESS_HOOK_SECRET or PULSE_ACCESS_HOOK_SECRET_ARN, not both", both.getMessage());
+    }
+
     @Test
     void withoutAnArnNothingIsFetched() {
         var env = Map.of("PULSE_JWT_JWKS_URL", "https://auth.example/jwks.json");
