@@ -199,10 +199,8 @@ public final class Services {
                 s = fromEnvironment;
                 if (s == null) {
                     var credentials = lambdaCredentials();
-                    var env = System.getenv();
-                    var region = Region.of(PulseConfig.fromEnvironment(env).aws().region());
-                    // The key's ARN (set by the stack) becomes the value PulseConfig reads, fetched once here.
-                    env = SigningSecret.resolve(env, SigningSecret.reader(region, credentials, null));
+                    // The secrets' ARNs (set by the stack) become the values PulseConfig reads, fetched once here.
+                    var env = SigningSecret.resolve(System.getenv(), credentials, null);
                     s = new Services(PulseConfig.fromEnvironment(env), credentials);
                     fromEnvironment = s;
                 }

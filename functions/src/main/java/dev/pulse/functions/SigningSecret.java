@@ -60,6 +60,17 @@ final class SigningSecret {
         return resolved == null ? env : resolved;
     }
 
+    /**
+     * {@link #resolve(Map, UnaryOperator)} with Secrets Manager in the environment's region. The region is read on its
+     * own: the whole configuration cannot be read before the secrets are in it (a {@code hook} namespace without the
+     * hook's secret is a configuration error).
+     */
+    static Map<String, String> resolve(Map<String, String> env, AwsCredentialsProvider credentials, URI endpointOverride) {
+        // Lambda always sets AWS_REGION; the fallback is PulseConfig's.
+        var region = Region.of(env.getOrDefault(Env.REGION, "us-east-1"));
+        return resolve(env, reader(region, credentials, endpointOverride));
+    }
+
     /** Reads a secret with a short-lived client (used once, at start). */
     static UnaryOperator<String> reader(Region region, AwsCredentialsProvider credentials, URI endpointOverride) {
         return arn -> {

@@ -104,6 +104,24 @@ class SigningSecretTest {
         assertEquals("Set PULSE_ACCESS_HOOK_SECRET or PULSE_ACCESS_HOOK_SECRET_ARN, not both", both.getMessage());
     }
 
+    /**
+     * $default as the stack configures it with a hook namespace: the configuration is complete only once the hook's
+     * secret is read, so the region for Secrets Manager is taken from the environment alone.
+     */
+    @Test
+    void aHookNamespaceWithItsSecretByArnConfiguresOnceTheSecretIsRead() {
+        var env = Map.of("AWS_REGION", "eu-west-1", "PULSE_ROOM_ACCESS", "project=hook,*=grant",
+                "PULSE_ACCESS_HOOK_URL", "https://app.example/pulse/access",
+                "PULSE_ACCESS_HOOK_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pulse/hook-XyZ789");
+        var before = assertThrows(dev.pulse.config.ConfigException.class, () -> PulseConfig.fromEnvironment(env));
+        assertTrue(before.getMessage().contains("PULSE_ACCESS_HOOK_SECRET are required"), before.getMessage());
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret"));
+        var resolved = SigningSecret.resolve(env, credentials, URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
+        var access = PulseConfig.fromEnvironment(resolved).access();
+        assertEquals(KEY, access.hookSecret());
+        assertEquals("project=hook,*=grant", access.policy().spec());
+    }
+
     @Test
     void withoutAnArnNothingIsFetched() {
         var env = Map.of("PULSE_JWT_JWKS_URL", "https://auth.example/jwks.json");
