@@ -8,6 +8,7 @@ import dev.pulse.auth.CachedAuthenticator;
 import dev.pulse.auth.IntrospectionAuthenticator;
 import dev.pulse.auth.TokenVerifier;
 import dev.pulse.catalog.DeadLetterSink;
+import dev.pulse.catalog.EventCatalog;
 import dev.pulse.catalog.EventIntake;
 import dev.pulse.catalog.InMemoryDeadLetters;
 import dev.pulse.config.Env;
@@ -140,13 +141,14 @@ public final class Services {
         this.lifecycle = new ConnectionLifecycle(authenticator, connections, clock, config.connections().ttl(),
                 config.connections().allowedOrigins(), presence);
         // A bad catalog fails here, at start, before any event is delivered.
-        this.eventIntake = new EventIntake(config.catalog().load().orElse(null));
+        EventCatalog catalog = config.catalog().load().orElse(null);
+        this.eventIntake = new EventIntake(catalog);
         String deadLetterQueue = config.catalog().deadLetterQueueUrl();
         this.deadLetters = deadLetterQueue == null ? new InMemoryDeadLetters()
                 : new SqsDeadLetters(SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
                         .overrideConfiguration(overrides).build(), deadLetterQueue);
 
-        var access = roomAccess(config, verifier, clock);
+        var access = roomAccess(config, catalog, verifier, authenticator != null, clock);
         var actions = new HashMap<String, ActionHandler>();
         new ConnectionActions(memberships, clock).registerInto(actions);
         new RoomActions(memberships, access, presence).registerInto(actions);
@@ -193,15 +195,24 @@ public final class Services {
     }
 
     /**
-     * Who may do what in which room: the configured policy, room tokens verified with the connection tokens' keys, and
-     * the app's hook over HTTPS with its answers cached in this execution environment.
+     * Who may do what in which room: the catalog's access declaration under the configured policy (which overrides it
+     * per namespace), room tokens verified with the connection tokens' keys, and the app's hook over HTTPS with its
+     * answers cached in this execution environment.
      */
-    private static RoomAccess roomAccess(PulseConfig config, TokenVerifier verifier, Clock clock) {
+    private static RoomAccess roomAccess(PulseConfig config, EventCatalog catalog, TokenVerifier verifier,
+                                         boolean servesClients, Clock clock) {
         var settings = config.access();
+        var policy = settings.policyWith(catalog);
+        // Where tokens are verified, clients' room actions are served ($default, polling; locally every handler): a hook
+        // namespace there needs the hook, so its absence fails the start. The fan-out holds the catalog for its events
+        // but decides no room access and gets no hook settings; a hook namespace, never asked there, stays refused.
+        if (servesClients) {
+            settings.requireHook(policy, catalog);
+        }
         AccessHook hook = settings.hookUrl() == null ? null : new CachedAccessHook(
                 new HttpAccessHook(settings.hookUrl(), settings.hookSecret(), settings.hookTimeout(), clock),
                 settings.allowTtl(), settings.denyTtl(), PulseConfig.Access.MAX_TTL, 10_000, clock);
-        return new RoomAccess(settings.policy(), new DefaultRoomPolicy(), verifier, hook);
+        return new RoomAccess(policy, new DefaultRoomPolicy(), verifier, hook);
     }
 
     /** The Lambda handlers' cached instance: built on first use per execution environment, reused after. */
@@ -212,10 +223,8 @@ public final class Services {
                 s = fromEnvironment;
                 if (s == null) {
                     var credentials = lambdaCredentials();
-                    var env = System.getenv();
-                    var region = Region.of(PulseConfig.fromEnvironment(env).aws().region());
-                    // The key's ARN (set by the stack) becomes the value PulseConfig reads, fetched once here.
-                    env = SigningSecret.resolve(env, SigningSecret.reader(region, credentials, null));
+                    // The secrets' ARNs (set by the stack) become the values PulseConfig reads, fetched once here.
+                    var env = SigningSecret.resolve(System.getenv(), credentials, null);
                     s = new Services(PulseConfig.fromEnvironment(env), credentials);
                     fromEnvironment = s;
                 }

@@ -76,6 +76,52 @@ class SigningSecretTest {
         assertEquals("iss", jwt.issuer());
     }
 
+    /** The access hook's secret travels the same way: any PULSE_*_SECRET_ARN becomes its PULSE_*_SECRET. */
+    @Test
+    void theAccessHooksSecretArnIsResolvedLikeTheKeys() throws Exception {
+        String hookArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pulse/hook-XyZ789";
+        var env = SigningSecret.resolve(Map.of(SigningSecret.ARN_VARIABLE, ARN, "PULSE_ACCESS_HOOK_SECRET_ARN", hookArn,
+                "PULSE_ACCESS_HOOK_URL", "https://app.example/pulse/access"), reader());
+        assertEquals(KEY, env.get("PULSE_JWT_SECRET"));
+        assertEquals(KEY, env.get("PULSE_ACCESS_HOOK_SECRET"));
+        var asked = requests.stream()
+                .map(r -> r.substring(r.indexOf(' ') + 1))
+                .map(body -> {
+                    try {
+                        return MAPPER.readTree(body).get("SecretId").asText();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .sorted().toList();
+        assertEquals(List.of(hookArn, ARN), asked);
+        assertEquals(KEY, PulseConfig.fromEnvironment(env).access().hookSecret());
+        // Other variables ending in _ARN are not secrets of ours.
+        var unrelated = Map.of("PULSE_ALARM_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:ops", "AWS_ROLE_ARN", "x");
+        assertSame(unrelated, SigningSecret.resolve(unrelated, reader()));
+        var both = assertThrows(IllegalStateException.class, () -> SigningSecret.resolve(
+                Map.of("PULSE_ACCESS_HOOK_SECRET_ARN", hookArn, "PULSE_ACCESS_HOOK_SECRET", KEY), reader()));
+        assertEquals("Set PULSE_ACCESS_HOOK_SECRET or PULSE_ACCESS_HOOK_SECRET_ARN, not both", both.getMessage());
+    }
+
+    /**
+     * $default as the stack configures it with a hook namespace: the configuration is complete only once the hook's
+     * secret is read, so the region for Secrets Manager is taken from the environment alone.
+     */
+    @Test
+    void aHookNamespaceWithItsSecretByArnConfiguresOnceTheSecretIsRead() {
+        var env = Map.of("AWS_REGION", "eu-west-1", "PULSE_ROOM_ACCESS", "project=hook,*=grant",
+                "PULSE_ACCESS_HOOK_URL", "https://app.example/pulse/access",
+                "PULSE_ACCESS_HOOK_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pulse/hook-XyZ789");
+        var before = assertThrows(dev.pulse.config.ConfigException.class, () -> PulseConfig.fromEnvironment(env));
+        assertTrue(before.getMessage().contains("PULSE_ACCESS_HOOK_SECRET are required"), before.getMessage());
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret"));
+        var resolved = SigningSecret.resolve(env, credentials, URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
+        var access = PulseConfig.fromEnvironment(resolved).access();
+        assertEquals(KEY, access.hookSecret());
+        assertEquals("project=hook,*=grant", access.policy().spec());
+    }
+
     @Test
     void withoutAnArnNothingIsFetched() {
         var env = Map.of("PULSE_JWT_JWKS_URL", "https://auth.example/jwks.json");

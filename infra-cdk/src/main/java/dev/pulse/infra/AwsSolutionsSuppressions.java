@@ -18,17 +18,21 @@ final class AwsSolutionsSuppressions {
     private AwsSolutionsSuppressions() {
     }
 
-    static void apply(PulseRealtime realtime, List<WebSocketRoute> routes, boolean accessLogs, boolean signingSecret) {
-        if (signingSecret) {
+    static void apply(PulseRealtime realtime, List<WebSocketRoute> routes, boolean accessLogs, boolean signingSecret,
+                      boolean accessHookSecret) {
+        // $default and polling read the JWT key and the access hook's secret; $connect only the JWT key.
+        if (signingSecret || accessHookSecret) {
             for (Function fn : List.of(realtime.getDefaultFunction(), realtime.getPollFunction())) {
                 NagSuppressions.addResourceSuppressions(fn.getRole(), List.of(NagPackSuppression.builder()
                         .id("AwsSolutions-IAM5")
                         .appliesTo(List.of(RegexAppliesTo.builder()
                                 .regex("/^Resource::arn:<AWS::Partition>:secretsmanager:.*:secret:.*-\\?{6}$/").build()))
                         .reason("A secret named without its full ARN is matched by name plus Secrets Manager's "
-                                + "6-character suffix (one secret).")
+                                + "6-character suffix (one secret each).")
                         .build()), true);
             }
+        }
+        if (signingSecret) {
             // Only when the secret is given by name: its ARN then ends in a suffix the CDK cannot know.
             NagSuppressions.addResourceSuppressions(realtime.getConnectFunction().getRole(), List.of(
                     NagPackSuppression.builder()

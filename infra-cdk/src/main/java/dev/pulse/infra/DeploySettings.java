@@ -27,6 +27,11 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param catalog           context {@code catalog}: the event catalog's app name (e.g. {@code hyvve}), or null
  * @param stageRateLimit    context {@code stageRateLimit}: requests per second of each stage, default 500
  * @param stageBurstLimit   context {@code stageBurstLimit}: each stage's burst, default 1000
+ * @param access            room access from contexts {@code roomAccess}, {@code accessHookUrl},
+ *                          {@code accessHookTimeoutMs}, {@code accessHookCacheSeconds},
+ *                          {@code accessHookDenyCacheSeconds}, {@code roomsClaim}
+ * @param accessHookSecretId context {@code accessHookSecretId}: name or ARN of a Secrets Manager secret holding the
+ *                          access hook's signing secret, or null
  */
 public record DeploySettings(
         String stackName,
@@ -44,7 +49,9 @@ public record DeploySettings(
         RuntimeSettings runtime,
         String catalog,
         int stageRateLimit,
-        int stageBurstLimit) {
+        int stageBurstLimit,
+        RoomAccessSettings access,
+        String accessHookSecretId) {
 
     public static final String DEFAULT_STACK_NAME = "Pulse";
     /** Relative to infra-cdk/, where cdk runs; built by {@code mvn package} in functions/. */
@@ -78,14 +85,26 @@ public record DeploySettings(
                                 : Integer.valueOf(text(context, "presenceSignalLimit", null))),
                 text(context, "catalog", null),
                 integer(context, "stageRateLimit", PulseRealtimeProps.DEFAULT_STAGE_RATE_LIMIT),
-                integer(context, "stageBurstLimit", PulseRealtimeProps.DEFAULT_STAGE_BURST_LIMIT));
+                integer(context, "stageBurstLimit", PulseRealtimeProps.DEFAULT_STAGE_BURST_LIMIT),
+                new RoomAccessSettings(
+                        text(context, "roomAccess", null),
+                        text(context, "accessHookUrl", null),
+                        text(context, "accessHookTimeoutMs", null) == null ? null
+                                : java.time.Duration.ofMillis(integer(context, "accessHookTimeoutMs", 0)),
+                        text(context, "accessHookCacheSeconds", null) == null ? null
+                                : java.time.Duration.ofSeconds(integer(context, "accessHookCacheSeconds", 0)),
+                        text(context, "accessHookDenyCacheSeconds", null) == null ? null
+                                : java.time.Duration.ofSeconds(integer(context, "accessHookDenyCacheSeconds", 0)),
+                        text(context, "roomsClaim", null)),
+                text(context, "accessHookSecretId", null));
     }
 
     /**
-     * The construct's props; {@code eventBus}, {@code alarmTopic} and {@code signingSecret} are resolved by the
-     * caller in its scope (null = the default bus, no alarm actions, no Secrets Manager key).
+     * The construct's props; {@code eventBus}, {@code alarmTopic}, {@code signingSecret} and {@code accessHookSecret}
+     * are resolved by the caller in its scope (null = the default bus, no alarm actions, no Secrets Manager key, no
+     * hook secret).
      */
-    public PulseRealtimeProps toProps(IEventBus eventBus, ITopic alarmTopic, ISecret signingSecret) {
+    public PulseRealtimeProps toProps(IEventBus eventBus, ITopic alarmTopic, ISecret signingSecret, ISecret accessHookSecret) {
         return PulseRealtimeProps.builder()
                 .stageName(stageName)
                 .lambdaJarPath(lambdaJarPath)
@@ -102,6 +121,8 @@ public record DeploySettings(
                 .catalog(catalog)
                 .stageRateLimit(stageRateLimit)
                 .stageBurstLimit(stageBurstLimit)
+                .access(access)
+                .accessHookSecret(accessHookSecret)
                 .build();
     }
 

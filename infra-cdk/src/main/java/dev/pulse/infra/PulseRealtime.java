@@ -2,6 +2,7 @@ package dev.pulse.infra;
 
 import dev.pulse.catalog.EventCatalog;
 import dev.pulse.catalog.RulePattern;
+import dev.pulse.config.Env;
 import dev.pulse.envelope.FanOutRule;
 import dev.pulse.store.ConnectionTable;
 import dev.pulse.store.EventLogTable;
@@ -77,6 +78,8 @@ public class PulseRealtime extends Construct {
     public static final String ALIAS_NAME = "live";
     /** Read by the functions' Services: the Secrets Manager secret holding the HS256 key. */
     public static final String JWT_SECRET_ARN_VARIABLE = "PULSE_JWT_SECRET_ARN";
+    /** Read by the functions' Services like the JWT key's: the Secrets Manager secret the access hook is signed with. */
+    public static final String ACCESS_HOOK_SECRET_ARN_VARIABLE = Env.ACCESS_HOOK_SECRET + "_ARN";
     /** Stage access log line: one JSON object per connect, message and disconnect. */
     static final String ACCESS_LOG_FORMAT = "{\"requestId\":\"$context.requestId\",\"eventType\":\"$context.eventType\","
             + "\"routeKey\":\"$context.routeKey\",\"connectionId\":\"$context.connectionId\","
@@ -160,6 +163,12 @@ public class PulseRealtime extends Construct {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
 
+        // The catalog is loaded and checked now: a bad catalog fails the synthesis, not the first delivery.
+        EventCatalog catalog = props.catalog() == null ? null : EventCatalog.load(props.catalog());
+        // The room access in force (the catalog's, roomAccess on top), and the hook it may need, decided now too.
+        var accessPolicy = props.access().policy(catalog);
+        props.access().check(accessPolicy, catalog, props.accessHookSecret() != null);
+
         var code = Code.fromAsset(props.lambdaJarPath());
         var environment = environment(props);
         // Only $connect and $default (auth.refresh) verify tokens, so only they get key material.
@@ -172,16 +181,24 @@ public class PulseRealtime extends Construct {
         putIfPresent(connectEnvironment, "PULSE_JWT_JWKS_URL", props.jwksUrl());
         putIfPresent(connectEnvironment, "PULSE_JWT_ISSUER", props.jwtIssuer());
         putIfPresent(connectEnvironment, "PULSE_JWT_AUDIENCE", props.jwtAudience());
+        // Every function that reads tokens reads their grants the same way ($connect stores them; $default's
+        // auth.refresh and polling verify tokens whose grants claim must parse alike).
+        putIfPresent(connectEnvironment, Env.JWT_ROOMS_CLAIM, props.access().roomsClaim());
+        // Only $default and polling decide room access ($connect joins a connection's own rooms only), so only they
+        // get the policy and the hook; the secret as its ARN, read at cold start.
+        var accessEnvironment = new TreeMap<>(connectEnvironment);
+        accessEnvironment.putAll(props.access().environment(accessPolicy));
+        if (props.accessHookSecret() != null) {
+            accessEnvironment.put(ACCESS_HOOK_SECRET_ARN_VARIABLE, props.accessHookSecret().getSecretArn());
+        }
         // Construct ids are the class names: "Default" is reserved by the CDK (it would hide the id).
         this.connectFunction = function("ConnectHandler", ROUTE_TIMEOUT, code, connectEnvironment);
         this.disconnectFunction = function("DisconnectHandler", ROUTE_TIMEOUT, code, environment);
-        this.defaultFunction = function("DefaultHandler", ROUTE_TIMEOUT, code, connectEnvironment);
+        this.defaultFunction = function("DefaultHandler", ROUTE_TIMEOUT, code, accessEnvironment);
         if (props.jwtSigningSecret() != null) {
             props.jwtSigningSecret().grantRead(connectFunction);
             props.jwtSigningSecret().grantRead(defaultFunction);
         }
-        // The catalog is loaded and checked now: a bad catalog fails the synthesis, not the first delivery.
-        EventCatalog catalog = props.catalog() == null ? null : EventCatalog.load(props.catalog());
         var fanOutEnvironment = new TreeMap<>(environment);
         // Refused events (invalid, undeclared, unroutable) go to the fan-out's dead-letter queue, with their reason.
         fanOutEnvironment.put("PULSE_DEAD_LETTER_QUEUE_URL", fanOutDeadLetterQueue.getQueueUrl());
@@ -190,9 +207,13 @@ public class PulseRealtime extends Construct {
         fanOutDeadLetterQueue.grantSendMessages(fanOutFunction);
         this.tokenExpiryFunction = function("TokenExpiryHandler", FANOUT_TIMEOUT, code, environment);
         // The polling fallback verifies a bearer token per request, so it gets the key material too.
-        this.pollFunction = function("PollHandler", ROUTE_TIMEOUT, code, connectEnvironment);
+        this.pollFunction = function("PollHandler", ROUTE_TIMEOUT, code, accessEnvironment);
         if (props.jwtSigningSecret() != null) {
             props.jwtSigningSecret().grantRead(pollFunction);
+        }
+        if (props.accessHookSecret() != null) {
+            props.accessHookSecret().grantRead(defaultFunction);
+            props.accessHookSecret().grantRead(pollFunction);
         }
         this.connectAlias = alias(connectFunction).build();
         this.disconnectAlias = alias(disconnectFunction).build();
@@ -286,7 +307,8 @@ public class PulseRealtime extends Construct {
             return rule;
         }).orElse(null);
 
-        AwsSolutionsSuppressions.apply(this, routes, props.accessLogs(), props.jwtSigningSecret() != null);
+        AwsSolutionsSuppressions.apply(this, routes, props.accessLogs(), props.jwtSigningSecret() != null,
+                props.accessHookSecret() != null);
         output("SyncUrl", syncApi.getApiEndpoint() + "/sync", "HTTP polling fallback (POST with Authorization: Bearer <jwt>)");
         // Every minute (scheduled rules live on the default bus); the sweep looks back 5 minutes, so a late or
         // failed run is caught up by the next one and retries would only duplicate work.

@@ -31,6 +31,9 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param stageRateLimit    steady requests per second of the WebSocket stage and, separately, of the polling API's
  *                          stage (API Gateway throttling; default {@value #DEFAULT_STAGE_RATE_LIMIT})
  * @param stageBurstLimit   their burst (default {@value #DEFAULT_STAGE_BURST_LIMIT})
+ * @param access            room access: modes per namespace over the catalog's, the access hook, the grants claim
+ * @param accessHookSecret  Secrets Manager secret whose SecretString signs the hook's requests (at least 32 bytes), or
+ *                          null; required with a hook. Only {@code $default} and polling get its ARN and may read it.
  */
 public record PulseRealtimeProps(
         String stageName,
@@ -47,7 +50,9 @@ public record PulseRealtimeProps(
         RuntimeSettings runtime,
         String catalog,
         int stageRateLimit,
-        int stageBurstLimit) {
+        int stageBurstLimit,
+        RoomAccessSettings access,
+        ISecret accessHookSecret) {
 
     public static final String DEFAULT_STAGE = "prod";
     public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
@@ -94,6 +99,7 @@ public record PulseRealtimeProps(
         }
         runtime = runtime == null ? RuntimeSettings.DEFAULTS : runtime;
         catalog = blankToNull(catalog);
+        access = access == null ? RoomAccessSettings.NONE : access;
     }
 
     public static Builder builder() {
@@ -132,8 +138,68 @@ public record PulseRealtimeProps(
         private String catalog;
         private int stageRateLimit = DEFAULT_STAGE_RATE_LIMIT;
         private int stageBurstLimit = DEFAULT_STAGE_BURST_LIMIT;
+        private String roomAccess;
+        private String accessHookUrl;
+        private java.time.Duration accessHookTimeout;
+        private java.time.Duration accessHookCacheTtl;
+        private java.time.Duration accessHookDenyCacheTtl;
+        private String roomsClaim;
+        private ISecret accessHookSecret;
 
         private Builder() {
+        }
+
+        /** Access mode per room namespace, e.g. {@code chat=room-token,project=hook,*=grant}; over the catalog's. */
+        public Builder roomAccess(String roomAccess) {
+            this.roomAccess = roomAccess;
+            return this;
+        }
+
+        /** The app's access hook (https), for {@code hook} namespaces. */
+        public Builder accessHookUrl(String accessHookUrl) {
+            this.accessHookUrl = accessHookUrl;
+            return this;
+        }
+
+        /** The secret the hook's requests are signed with; its value never enters the template. */
+        public Builder accessHookSecret(ISecret accessHookSecret) {
+            this.accessHookSecret = accessHookSecret;
+            return this;
+        }
+
+        /** How long a hook call may take before access is refused (default 1 s, at most 10 s). */
+        public Builder accessHookTimeout(java.time.Duration accessHookTimeout) {
+            this.accessHookTimeout = accessHookTimeout;
+            return this;
+        }
+
+        /** How long an allow is reused when the hook names no TTL (default 60 s). */
+        public Builder accessHookCacheTtl(java.time.Duration accessHookCacheTtl) {
+            this.accessHookCacheTtl = accessHookCacheTtl;
+            return this;
+        }
+
+        /** How long a deny is reused at most (default 5 s). */
+        public Builder accessHookDenyCacheTtl(java.time.Duration accessHookDenyCacheTtl) {
+            this.accessHookDenyCacheTtl = accessHookDenyCacheTtl;
+            return this;
+        }
+
+        /** The JWT claim holding a token's room grants (default {@code rooms}). */
+        public Builder roomsClaim(String roomsClaim) {
+            this.roomsClaim = roomsClaim;
+            return this;
+        }
+
+        /** All the room access settings at once (as {@link DeploySettings} reads them from context). */
+        public Builder access(RoomAccessSettings access) {
+            this.roomAccess = access.roomAccess();
+            this.accessHookUrl = access.hookUrl();
+            this.accessHookTimeout = access.hookTimeout();
+            this.accessHookCacheTtl = access.hookCacheTtl();
+            this.accessHookDenyCacheTtl = access.hookDenyCacheTtl();
+            this.roomsClaim = access.roomsClaim();
+            return this;
         }
 
         /** Steady requests per second of each stage (WebSocket and polling), before API Gateway answers 429. */
@@ -217,7 +283,9 @@ public record PulseRealtimeProps(
 
         public PulseRealtimeProps build() {
             return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwtSigningSecret, jwksUrl, jwtIssuer, jwtAudience,
-                    eventBus, fanoutConcurrency, alarmTopic, accessLogs, runtime, catalog, stageRateLimit, stageBurstLimit);
+                    eventBus, fanoutConcurrency, alarmTopic, accessLogs, runtime, catalog, stageRateLimit, stageBurstLimit,
+                    new RoomAccessSettings(roomAccess, accessHookUrl, accessHookTimeout, accessHookCacheTtl,
+                            accessHookDenyCacheTtl, roomsClaim), accessHookSecret);
         }
     }
 }

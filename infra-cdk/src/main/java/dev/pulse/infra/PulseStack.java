@@ -30,19 +30,21 @@ public class PulseStack extends Stack {
         var alarmTopic = settings.alarmTopicArn() != null
                 ? Topic.fromTopicArn(this, "AlarmTopic", settings.alarmTopicArn())
                 : null;
-        var signingSecret = settings.jwtSecretId() != null ? secret(settings.jwtSecretId()) : null;
-        this.realtime = new PulseRealtime(this, "Realtime", settings.toProps(bus, alarmTopic, signingSecret));
+        var signingSecret = settings.jwtSecretId() != null ? secret("JwtSigningSecret", settings.jwtSecretId()) : null;
+        var hookSecret = settings.accessHookSecretId() != null
+                ? secret("AccessHookSecret", settings.accessHookSecretId()) : null;
+        this.realtime = new PulseRealtime(this, "Realtime", settings.toProps(bus, alarmTopic, signingSecret, hookSecret));
     }
 
     /** A full ARN (with Secrets Manager's 6-character suffix) is granted exactly; a name or partial ARN by prefix. */
-    private ISecret secret(String id) {
+    private ISecret secret(String constructId, String id) {
         if (COMPLETE_SECRET_ARN.matcher(id).matches()) {
-            return Secret.fromSecretCompleteArn(this, "JwtSigningSecret", id);
+            return Secret.fromSecretCompleteArn(this, constructId, id);
         }
         if (id.startsWith("arn:")) {
-            return Secret.fromSecretPartialArn(this, "JwtSigningSecret", id);
+            return Secret.fromSecretPartialArn(this, constructId, id);
         }
-        return Secret.fromSecretNameV2(this, "JwtSigningSecret", id);
+        return Secret.fromSecretNameV2(this, constructId, id);
     }
 
     public PulseRealtime getRealtime() {

@@ -26,6 +26,8 @@ class DeploySettingsTest {
         assertEquals(RuntimeSettings.DEFAULTS, settings.runtime());
         assertEquals(500, settings.stageRateLimit());
         assertEquals(1000, settings.stageBurstLimit());
+        assertEquals(RoomAccessSettings.NONE, settings.access());
+        assertNull(settings.accessHookSecretId());
     }
 
     @Test
@@ -39,13 +41,21 @@ class DeploySettingsTest {
                 Map.entry("eventRetentionHours", 48), Map.entry("rateLimits", "room.join=10/60s"),
                 Map.entry("allowedOrigins", "https://app.example, https://admin.example"),
                 Map.entry("clientEventPrefixes", "client."), Map.entry("catalog", "hyvve"),
-                Map.entry("stageRateLimit", 50), Map.entry("stageBurstLimit", "100"));
+                Map.entry("stageRateLimit", 50), Map.entry("stageBurstLimit", "100"),
+                Map.entry("roomAccess", "chat=room-token,project=hook,*=grant"),
+                Map.entry("accessHookUrl", "https://app.example/pulse/access"), Map.entry("accessHookSecretId", "pulse/hook"),
+                Map.entry("accessHookTimeoutMs", 1500), Map.entry("accessHookCacheSeconds", "120"),
+                Map.entry("accessHookDenyCacheSeconds", 2), Map.entry("roomsClaim", "grants"));
         var settings = DeploySettings.fromContext(context::get);
         assertEquals(new DeploySettings("Pulse", "dev", "/tmp/f.jar", "s", "pulse/jwt", "https://a/j", "iss", "aud", "orders", 8,
                         "arn:aws:sns:eu-west-1:123456789012:ops", true,
                         new RuntimeSettings("uid", "tenant", java.time.Duration.ofHours(48), "room.join=10/60s",
                                 java.util.List.of("https://app.example", "https://admin.example"), java.util.List.of("client.")),
-                        "hyvve", 50, 100),
+                        "hyvve", 50, 100,
+                        new RoomAccessSettings("chat=room-token,project=hook,*=grant", "https://app.example/pulse/access",
+                                java.time.Duration.ofMillis(1500), java.time.Duration.ofSeconds(120),
+                                java.time.Duration.ofSeconds(2), "grants"),
+                        "pulse/hook"),
                 settings);
         assertTrue(settings.usesCustomBus());
         assertEquals(12, DeploySettings.fromContext(Map.<String, Object>of("fanoutConcurrency", " 12 ")::get)
@@ -64,6 +74,17 @@ class DeploySettingsTest {
         var error = assertThrows(IllegalArgumentException.class,
                 () -> DeploySettings.fromContext(Map.<String, Object>of("accessLogs", "yes")::get));
         assertTrue(error.getMessage().contains("accessLogs"), error.getMessage());
+    }
+
+    @Test
+    void badRoomAccessContextIsRejectedNamingTheKey() {
+        var spec = assertThrows(IllegalArgumentException.class,
+                () -> DeploySettings.fromContext(Map.<String, Object>of("roomAccess", "chat=private")::get));
+        assertEquals("roomAccess (context roomAccess): access mode must be one of open, grant, room-token, hook; got "
+                + "'private'; expected e.g. chat=room-token,project=hook,*=grant", spec.getMessage());
+        var timeout = assertThrows(IllegalArgumentException.class,
+                () -> DeploySettings.fromContext(Map.<String, Object>of("accessHookTimeoutMs", "soon")::get));
+        assertTrue(timeout.getMessage().contains("accessHookTimeoutMs"), timeout.getMessage());
     }
 
     @Test

@@ -50,6 +50,31 @@ class PulseRealtimePropsTest {
         assertRejected("fanoutConcurrency", valid().fanoutConcurrency(0));
     }
 
+    @Test
+    void rejectsBadRoomAccessSettingsNamingThePropAndItsContextKey() {
+        assertRejected("roomAccess (context roomAccess): 'Chat' is not a room namespace", valid().roomAccess("Chat=grant"));
+        assertRejected("roomAccess (context roomAccess): user: rooms keep their fixed rules", valid().roomAccess("user=grant"));
+        assertRejected("roomAccess (context roomAccess): access mode must be one of", valid().roomAccess("chat=secret"));
+        assertRejected("accessHookUrl (context accessHookUrl) must be an absolute https:// URL: http://app.example/hook",
+                valid().accessHookUrl("http://app.example/hook"));
+        assertRejected("accessHookUrl (context accessHookUrl) must be an absolute https:// URL", valid().accessHookUrl("/hook"));
+        assertRejected("accessHookTimeout (context accessHookTimeoutMs) must be 1 ms to 10 s",
+                valid().accessHookTimeout(java.time.Duration.ofSeconds(11)));
+        assertRejected("accessHookTimeout (context accessHookTimeoutMs) must be 1 ms to 10 s",
+                valid().accessHookTimeout(java.time.Duration.ZERO));
+        assertRejected("accessHookCacheTtl (context accessHookCacheSeconds) must be whole seconds from 1 s to 1 h",
+                valid().accessHookCacheTtl(java.time.Duration.ofHours(2)));
+        assertRejected("accessHookDenyCacheTtl (context accessHookDenyCacheSeconds) must be whole seconds from 1 s to 1 h",
+                valid().accessHookDenyCacheTtl(java.time.Duration.ofMillis(1500)));
+    }
+
+    @Test
+    void roomAccessSettingsDefaultToNoneAndBlankValuesAreAbsent() {
+        assertEquals(RoomAccessSettings.NONE, valid().build().access());
+        assertEquals(RoomAccessSettings.NONE, valid().roomAccess(" ").accessHookUrl("").roomsClaim(" ").build().access());
+        assertEquals("grants", valid().roomsClaim("grants").build().access().roomsClaim());
+    }
+
     private static void assertRejected(String reason, PulseRealtimeProps.Builder builder) {
         var error = assertThrows(IllegalArgumentException.class, builder::build);
         assertTrue(error.getMessage().contains(reason), error.getMessage());

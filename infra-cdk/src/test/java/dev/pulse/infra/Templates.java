@@ -64,6 +64,35 @@ final class Templates {
         throw new IllegalArgumentException("Cannot render " + value);
     }
 
+    /**
+     * Role logical id to every resource its policies allow {@code secretsmanager:GetSecretValue} on (rendered as by
+     * {@link #render}); roles without such a grant are absent.
+     */
+    static Map<String, java.util.Set<String>> secretReaders(JsonNode template) {
+        var readers = new java.util.TreeMap<String, java.util.Set<String>>();
+        resources(template, "AWS::IAM::Policy").values().forEach(policy -> {
+            for (JsonNode statement : policy.at("/Properties/PolicyDocument/Statement")) {
+                JsonNode action = statement.get("Action");
+                boolean reads = action.isTextual() ? action.asText().equals("secretsmanager:GetSecretValue")
+                        : java.util.stream.StreamSupport.stream(action.spliterator(), false)
+                                .anyMatch(a -> a.asText().equals("secretsmanager:GetSecretValue"));
+                if (!reads) {
+                    continue;
+                }
+                JsonNode resource = statement.get("Resource");
+                var rendered = new java.util.TreeSet<String>();
+                if (resource.isArray()) {
+                    resource.forEach(r -> rendered.add(render(r)));
+                } else {
+                    rendered.add(render(resource));
+                }
+                policy.at("/Properties/Roles").forEach(role ->
+                        readers.computeIfAbsent(role.get("Ref").asText(), r -> new java.util.TreeSet<>()).addAll(rendered));
+            }
+        });
+        return readers;
+    }
+
     /** A tiny stand-in for the functions jar: the CDK only hashes and copies it. */
     static Path fakeLambdaJar(Path dir) {
         Path jar = dir.resolve("functions-test-lambda.jar");

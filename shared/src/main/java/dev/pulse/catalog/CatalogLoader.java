@@ -13,7 +13,10 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.pulse.model.Room;
 import dev.pulse.protocol.Json;
+import dev.pulse.room.AccessMode;
+import dev.pulse.room.AccessPolicy;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Reads a catalog document and runs every load-time check; see {@link EventCatalog}. */
 final class CatalogLoader {
@@ -41,6 +46,11 @@ final class CatalogLoader {
      * names are client-to-server only: neither can collide.)
      */
     static final Set<String> RESERVED_EVENTS = Set.copyOf(dev.pulse.protocol.Signals.ALL);
+
+    /** A room namespace as room names have it (and as PULSE_ROOM_ACCESS accepts it). */
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+    private static final String MODES = java.util.Arrays.stream(AccessMode.values()).map(AccessMode::wire)
+            .collect(Collectors.joining(", "));
 
     private final String origin;
     private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
@@ -64,8 +74,13 @@ final class CatalogLoader {
         if (document == null || !document.isObject()) {
             throw new CatalogException(origin, List.of("must be a JSON object"));
         }
-        JsonSchema meta = factory.getSchema(SchemaLocation.of(CATALOG_SCHEMA), config);
-        for (Violation v : violations(meta, document)) {
+        // The access block is checked here, entry by entry in words that name the entry; the meta-schema's copy of these
+        // rules serves editors. It sees the rest only: its "property name is not valid" says less, and its validator
+        // cannot even report an empty key.
+        AccessPolicy access = access(document.get("access"));
+        ObjectNode rest = ((ObjectNode) document).deepCopy();
+        rest.remove("access");
+        for (Violation v : metaSchemaViolations(rest)) {
             problems.add(v.path() + ": " + v.message());
         }
         failIfProblems(); // the rest relies on the shape the meta-schema guarantees
@@ -108,10 +123,61 @@ final class CatalogLoader {
         }
         failIfProblems();
         var catalog = new EventCatalog(origin, document, UnknownEvents.parse(document.path("unknownEvents").asText("strict")),
-                java.util.Collections.unmodifiableMap(events), Map.copyOf(schemas), routes);
+                java.util.Collections.unmodifiableMap(events), Map.copyOf(schemas), routes, access);
         checkExamplesRoute(catalog);
         failIfProblems();
         return catalog;
+    }
+
+    /** What the catalog meta-schema ({@value #CATALOG_SCHEMA}) says about a document. */
+    List<Violation> metaSchemaViolations(JsonNode document) {
+        return violations(factory.getSchema(SchemaLocation.of(CATALOG_SCHEMA), config), document);
+    }
+
+    /**
+     * The catalog's {@code access} block as a policy (its {@code *}, or open when it names none), or null when there
+     * is none. Each bad entry is a problem naming it: a name that is not a namespace, {@code user}/{@code workspace}
+     * (their rooms keep fixed rules), or a word that is not an access mode.
+     */
+    private AccessPolicy access(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        if (!node.isObject()) {
+            problems.add("access: must be an object of namespace → mode, e.g. {\"chat\": \"room-token\", \"*\": \"open\"}");
+            return null;
+        }
+        var modes = new LinkedHashMap<String, AccessMode>();
+        AccessMode fallback = AccessPolicy.DEFAULT_FALLBACK;
+        int before = problems.size();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            String namespace = entry.getKey();
+            String where = "access." + namespace;
+            if (Room.USER_NAMESPACE.equals(namespace) || Room.WORKSPACE_NAMESPACE.equals(namespace)) {
+                problems.add(where + ": " + namespace + ": rooms keep their fixed rules (a connection's own only); they "
+                        + "take no access mode");
+                continue;
+            }
+            if (!AccessPolicy.FALLBACK.equals(namespace) && !NAMESPACE.matcher(namespace).matches()) {
+                problems.add(where + ": '" + namespace + "' is not a room namespace (a lowercase letter, then up to 31 of "
+                        + "a-z, 0-9, _ and -; no colon), nor * for every namespace not named");
+                continue;
+            }
+            AccessMode mode = entry.getValue().isTextual() ? mode(entry.getValue().textValue()) : null;
+            if (mode == null) {
+                problems.add(where + ": " + entry.getValue() + " is not an access mode; one of " + MODES);
+            } else if (AccessPolicy.FALLBACK.equals(namespace)) {
+                fallback = mode;
+            } else {
+                modes.put(namespace, mode);
+            }
+        }
+        return problems.size() > before ? null : new AccessPolicy(modes, fallback);
+    }
+
+    /** Exactly one of the wire words (PULSE_ROOM_ACCESS is lenient about case; a file in the repository need not be). */
+    private static AccessMode mode(String word) {
+        return java.util.Arrays.stream(AccessMode.values()).filter(m -> m.wire().equals(word)).findFirst().orElse(null);
     }
 
     /** The payload schema as its own document: the catalog's $defs travel with it, so #/$defs/… refs resolve. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.networknt.schema.JsonSchema;
 import dev.pulse.model.Room;
 import dev.pulse.model.Targets;
+import dev.pulse.room.AccessPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -28,7 +29,8 @@ import java.util.Optional;
  * Loading fails with a {@link CatalogException} listing every problem: the file breaks the catalog meta-schema
  * ({@code https://pulse.dev/schemas/v1/catalog.json}), a payload schema does not compile, an example does not
  * validate, a route matches no declared event, a route names a field that a matching event's payload schema does
- * not declare as required (or of a usable type), or an example cannot be routed.
+ * not declare as required (or of a usable type), an example cannot be routed, or an {@code access} entry names no
+ * namespace, a {@code user}/{@code workspace} namespace, or no access mode.
  */
 public final class EventCatalog {
     /** Where bare catalog names are looked up: {@code catalogs/<name>.catalog.json} on the classpath. */
@@ -44,9 +46,10 @@ public final class EventCatalog {
     private final Map<String, EventType> events;
     private final Map<String, JsonSchema> schemas;
     private final List<Route> routes;
+    private final AccessPolicy access;
 
     EventCatalog(String origin, JsonNode document, UnknownEvents unknownEvents, Map<String, EventType> events,
-                 Map<String, JsonSchema> schemas, List<Route> routes) {
+                 Map<String, JsonSchema> schemas, List<Route> routes, AccessPolicy access) {
         this.origin = origin;
         this.document = document;
         this.app = document.path("app").asText();
@@ -56,6 +59,7 @@ public final class EventCatalog {
         this.events = events;
         this.schemas = schemas;
         this.routes = List.copyOf(routes);
+        this.access = access;
     }
 
     /**
@@ -114,7 +118,7 @@ public final class EventCatalog {
     /** The same catalog with another policy for undeclared events (a deployment may override the file's). */
     public EventCatalog withUnknownEvents(UnknownEvents mode) {
         return mode == null || mode == unknownEvents ? this
-                : new EventCatalog(origin, document, mode, events, schemas, routes);
+                : new EventCatalog(origin, document, mode, events, schemas, routes, access);
     }
 
     public String origin() {
@@ -162,6 +166,21 @@ public final class EventCatalog {
 
     public List<Route> routes() {
         return routes;
+    }
+
+    /**
+     * The access modes the catalog declares for its room namespaces ({@code "access"}), empty when it declares none.
+     * The policy's fallback is the catalog's {@code *}, or {@code open} when it names none. A deployment's own
+     * declaration ({@code PULSE_ROOM_ACCESS}) overrides it per namespace, and for {@code *} when it names one
+     * ({@code PulseConfig.Access#effective}).
+     */
+    public Optional<AccessPolicy> access() {
+        return Optional.ofNullable(access);
+    }
+
+    /** Whether the catalog's {@code access} names {@code *} itself (without it, undeclared namespaces are open). */
+    public boolean accessNamesFallback() {
+        return document.path("access").has(AccessPolicy.FALLBACK);
     }
 
     /**

@@ -68,6 +68,8 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
      *                     default 60 s; the hook's own {@code ttlSeconds} is capped at an hour)
      * @param denyTtl      how long a deny is reused, at most ({@link Env#ACCESS_HOOK_DENY_CACHE_SECONDS}, default 5 s);
      *                     a failure is never reused
+     * @param namesFallback whether {@link Env#ROOM_ACCESS} names {@code *} itself: only then does its {@code *} override
+     *                     an event catalog's ({@link #effective})
      */
     /**
      * @param url          the app's OAuth 2.0 token introspection endpoint ({@link Env#AUTH_INTROSPECTION_URL})
@@ -94,7 +96,7 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
     }
 
     public record Access(AccessPolicy policy, URI hookUrl, String hookSecret, Duration hookTimeout, Duration allowTtl,
-                         Duration denyTtl) {
+                         Duration denyTtl, boolean namesFallback) {
         public static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofMillis(1000);
         public static final Duration DEFAULT_ALLOW_TTL = Duration.ofSeconds(60);
         public static final Duration DEFAULT_DENY_TTL = Duration.ofSeconds(5);
@@ -109,6 +111,62 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
             if (hookSecret != null && hookSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
                 throw new ConfigException(Env.ACCESS_HOOK_SECRET + " must be at least 32 bytes");
             }
+        }
+
+        /** The policy in force with an event catalog: {@link #effective} of this deployment's over the catalog's. */
+        public AccessPolicy policyWith(EventCatalog catalog) {
+            return catalog == null ? policy : effective(policy, namesFallback, catalog.access().orElse(null));
+        }
+
+        /**
+         * An app's contract and a deployment's say in one policy (docs/CATALOG.md, "Room access"): the catalog declares
+         * the modes of its namespaces; each namespace the deployment names takes the deployment's mode instead; the
+         * deployment's {@code *} applies when it names one, otherwise the catalog's (open when neither names it). So an
+         * operator can tighten or loosen one namespace without copying the rest, and a catalog's closed {@code *} is
+         * not reopened by a deployment that never mentioned {@code *}.
+         *
+         * @param catalog the catalog's declaration, or null for none (the deployment's policy is then the whole answer)
+         */
+        public static AccessPolicy effective(AccessPolicy deployment, boolean deploymentNamesFallback, AccessPolicy catalog) {
+            if (catalog == null) {
+                return deployment;
+            }
+            var merged = catalog.with(deployment.modes());
+            return deploymentNamesFallback ? new AccessPolicy(merged.modes(), deployment.fallback()) : merged;
+        }
+
+        /** Whether a {@link Env#ROOM_ACCESS} value names {@code *} (an entry {@code *=<mode>}). */
+        public static boolean namesFallback(String spec) {
+            return spec != null && java.util.Arrays.stream(spec.split(","))
+                    .anyMatch(entry -> entry.indexOf('=') > 0
+                            && entry.substring(0, entry.indexOf('=')).trim().equals(AccessPolicy.FALLBACK));
+        }
+
+        /**
+         * Checks that the hook can be asked wherever {@code effective} (this deployment's policy with the catalog's,
+         * {@link #policyWith}) has hook namespaces: the constructor checked the deployment's own entries already, so
+         * any found here without a hook came from the catalog, and the message says so.
+         *
+         * @throws ConfigException naming the catalog, its hook namespaces and the variables to set (or to override with)
+         */
+        public void requireHook(AccessPolicy effective, EventCatalog catalog) {
+            if (!effective.uses(AccessMode.HOOK) || (hookUrl != null && hookSecret != null)) {
+                return;
+            }
+            var namespaces = new java.util.TreeSet<String>();
+            effective.modes().forEach((namespace, mode) -> {
+                if (mode == AccessMode.HOOK) {
+                    namespaces.add(namespace);
+                }
+            });
+            if (effective.fallback() == AccessMode.HOOK) {
+                namespaces.add(AccessPolicy.FALLBACK);
+            }
+            String source = catalog == null ? Env.ROOM_ACCESS : "event catalog " + catalog.app() + " (" + catalog.origin() + ")";
+            throw new ConfigException(source + " declares hook namespaces (" + String.join(", ", namespaces) + "), so "
+                    + Env.ACCESS_HOOK_URL + " and " + Env.ACCESS_HOOK_SECRET + " are required; or give those namespaces "
+                    + "another mode in " + Env.ROOM_ACCESS + ", which overrides the catalog (e.g. " + Env.ROOM_ACCESS + "="
+                    + namespaces.stream().map(n -> n + "=grant").collect(java.util.stream.Collectors.joining(",")) + ")");
         }
     }
 
@@ -207,7 +265,8 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
         var access = new Access(policy, env.uri(Env.ACCESS_HOOK_URL), env.raw(Env.ACCESS_HOOK_SECRET),
                 Duration.ofMillis(env.integer(Env.ACCESS_HOOK_TIMEOUT_MS, (int) Access.DEFAULT_HOOK_TIMEOUT.toMillis(), 1)),
                 env.seconds(Env.ACCESS_HOOK_CACHE_SECONDS, Access.DEFAULT_ALLOW_TTL),
-                env.seconds(Env.ACCESS_HOOK_DENY_CACHE_SECONDS, Access.DEFAULT_DENY_TTL));
+                env.seconds(Env.ACCESS_HOOK_DENY_CACHE_SECONDS, Access.DEFAULT_DENY_TTL),
+                Access.namesFallback(env.text(Env.ROOM_ACCESS)));
         var introspectionUrl = env.uri(Env.AUTH_INTROSPECTION_URL);
         var introspection = introspectionUrl == null ? null : new Introspection(introspectionUrl,
                 env.text(Env.AUTH_INTROSPECTION_CLIENT_ID), env.raw(Env.AUTH_INTROSPECTION_CLIENT_SECRET),

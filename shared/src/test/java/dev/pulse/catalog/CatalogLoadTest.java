@@ -1,12 +1,17 @@
 package dev.pulse.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pulse.room.AccessMode;
+import dev.pulse.room.AccessPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,6 +173,75 @@ class CatalogLoadTest {
         assertProblem(mode, "$.unknownEvents");
         var template = failure(s -> s.replace("\"order:{orderId}\"", "\"{orderId}\""));
         assertProblem(template, "$.routes[0].rooms[1]");
+    }
+
+    /** The catalog with an access block (the rest as VALID). */
+    static String withAccess(String access) {
+        return VALID.replace("\"title\": \"Shop\",", "\"title\": \"Shop\", \"access\": " + access + ",");
+    }
+
+    static CatalogException accessFailure(String access) {
+        return assertThrows(CatalogException.class, () -> EventCatalog.parse("shop.catalog.json", withAccess(access)));
+    }
+
+    @Test
+    void anAccessBlockBecomesThePolicyOfItsNamespaces() {
+        var shop = EventCatalog.parse("test", withAccess("{\"order\": \"room-token\", \"team_a\": \"hook\", \"*\": \"grant\"}"));
+        var policy = shop.access().orElseThrow();
+        assertEquals(Map.of("order", AccessMode.ROOM_TOKEN, "team_a", AccessMode.HOOK), policy.modes());
+        assertEquals(AccessMode.GRANT, policy.fallback());
+        assertTrue(shop.accessNamesFallback());
+        // Without "*", undeclared namespaces are open, as they are without any declaration.
+        var partial = EventCatalog.parse("test", withAccess("{\"order\": \"grant\"}"));
+        assertEquals(AccessPolicy.parse("order=grant"), partial.access().orElseThrow());
+        assertFalse(partial.accessNamesFallback());
+        assertEquals(Optional.empty(), load(s -> s).access());
+        assertEquals(Optional.of(policy), shop.withUnknownEvents(UnknownEvents.PERMISSIVE).access(),
+                "the deployment's unknown-events override keeps the catalog's access");
+    }
+
+    @Test
+    void anUnknownAccessModeIsALoadErrorNamingTheCatalogAndTheEntry() {
+        var e = accessFailure("{\"order\": \"private\"}");
+        assertTrue(e.getMessage().startsWith("event catalog shop.catalog.json is invalid"), e.getMessage());
+        assertEquals(List.of("access.order: \"private\" is not an access mode; one of open, grant, room-token, hook"),
+                e.problems());
+        // The wire words exactly: PULSE_ROOM_ACCESS forgives case, a reviewed file need not.
+        assertProblem(accessFailure("{\"order\": \"Hook\"}"), "access.order: \"Hook\" is not an access mode");
+        assertProblem(accessFailure("{\"*\": true}"), "access.*: true is not an access mode");
+    }
+
+    @Test
+    void userAndWorkspaceNamespacesTakeNoAccessMode() {
+        for (String fixed : List.of("user", "workspace")) {
+            var e = accessFailure("{\"" + fixed + "\": \"grant\"}");
+            assertEquals(List.of("access." + fixed + ": " + fixed + ": rooms keep their fixed rules (a connection's own "
+                    + "only); they take no access mode"), e.problems());
+        }
+    }
+
+    @Test
+    void anAccessKeyThatIsNoNamespaceIsALoadError() {
+        for (String bad : List.of("Chat", "chat:", "9lives", "", "a-namespace-name-longer-than-32-chars")) {
+            var e = accessFailure("{\"" + bad + "\": \"grant\"}");
+            assertEquals(List.of("access." + bad + ": '" + bad + "' is not a room namespace (a lowercase letter, then up "
+                    + "to 31 of a-z, 0-9, _ and -; no colon), nor * for every namespace not named"), e.problems());
+        }
+        assertProblem(accessFailure("[\"chat\"]"), "access: must be an object of namespace → mode");
+    }
+
+    /** Editors validate with the meta-schema alone: its access rules refuse what the loader refuses, and no more. */
+    @Test
+    void theMetaSchemaDescribesTheSameAccessRules() throws Exception {
+        var loader = new CatalogLoader("test");
+        for (String bad : List.of("{\"order\": \"private\"}", "{\"order\": \"Hook\"}", "{\"user\": \"grant\"}",
+                "{\"workspace\": \"open\"}", "{\"Chat\": \"grant\"}", "{\"chat:\": \"grant\"}", "[\"chat\"]")) {
+            var violations = loader.metaSchemaViolations(dev.pulse.protocol.Json.MAPPER.readTree(withAccess(bad)));
+            assertFalse(violations.isEmpty(), bad + " passes the meta-schema");
+            assertTrue(violations.stream().allMatch(v -> v.path().startsWith("$.access")), violations.toString());
+        }
+        assertEquals(List.of(), loader.metaSchemaViolations(dev.pulse.protocol.Json.MAPPER.readTree(
+                withAccess("{\"order\": \"room-token\", \"team_a\": \"hook\", \"b-2\": \"open\", \"*\": \"grant\"}"))));
     }
 
     @Test

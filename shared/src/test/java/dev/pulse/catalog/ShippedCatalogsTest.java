@@ -100,6 +100,19 @@ class ShippedCatalogsTest {
         assertRouting(eva, "eva.app", "broadcast", "eva-main", List.of("workspace:eva-main"), null);
     }
 
+    /**
+     * The seeds' privacy: Worklamp joins project and channel rooms "with permission verification" (seed 003), so its
+     * backend decides (hook); Famly's chat rooms belong to the chat's members (seed 002), listed in their tokens
+     * (grant); both close every namespace they do not name. HYVVE and EVA isolate by workspace only: nothing declared.
+     */
+    @Test
+    void theSeedsDeclareTheAccessTheirSocketIoServersEnforced() {
+        assertEquals("channel=hook,project=hook,*=grant", EventCatalog.load("worklamp").access().orElseThrow().spec());
+        assertEquals("chat=grant,*=grant", EventCatalog.load("famly").access().orElseThrow().spec());
+        assertEquals(Optional.empty(), EventCatalog.load("hyvve").access());
+        assertEquals(Optional.empty(), EventCatalog.load("eva").access());
+    }
+
     private static void assertRouting(EventCatalog catalog, String source, String event, String workspace,
                                       List<String> rooms, String correlationId) throws RoutingException {
         JsonNode example = catalog.event(event).orElseThrow().examples().getFirst();

@@ -11,6 +11,8 @@ import dev.pulse.catalog.Route;
 import dev.pulse.catalog.RoomTemplate;
 import dev.pulse.catalog.UnknownEvents;
 import dev.pulse.protocol.Json;
+import dev.pulse.room.AccessMode;
+import dev.pulse.room.AccessPolicy;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.List;
@@ -18,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The human-readable catalog: routes, then every event with its fields, routing and examples, then shared types. */
+/** The human-readable catalog: room access, routes, then every event with its fields, routing and examples, then shared types. */
 public final class CatalogMarkdown {
     private static final ObjectWriter PRETTY = Json.MAPPER.writer(new DefaultPrettyPrinter()
             .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
@@ -42,6 +44,8 @@ public final class CatalogMarkdown {
                 .append(")\n");
         out.append("- TypeScript types: `").append(typesPath).append("`\n");
         out.append("- Format and rules: [docs/CATALOG.md](../CATALOG.md)\n\n");
+
+        access(out, catalog);
 
         out.append("## Routes\n\n");
         if (catalog.routes().isEmpty()) {
@@ -115,6 +119,41 @@ public final class CatalogMarkdown {
             }
         }
         return out.toString().stripTrailing() + "\n";
+    }
+
+    /** Who may join which rooms: the catalog's access modes, in its order, then the fixed rules. */
+    private static void access(StringBuilder out, EventCatalog catalog) {
+        out.append("## Room access\n\n");
+        if (catalog.access().isEmpty()) {
+            out.append("None declared: every namespace is `open` (any connection of the workspace may join its rooms) "
+                    + "unless the deployment's `PULSE_ROOM_ACCESS` says otherwise. `user:` and `workspace:` rooms: "
+                    + "only the connection's own. See [docs/ACCESS.md](../ACCESS.md).\n\n");
+            return;
+        }
+        out.append("Who may join the rooms of each namespace ([PROTOCOL §5.1](../../events-schema/PROTOCOL.md#51-access-to-rooms), "
+                + "[docs/ACCESS.md](../ACCESS.md)). A deployment's `PULSE_ROOM_ACCESS` overrides these per namespace, "
+                + "and `*` when it names one ([docs/CATALOG.md](../CATALOG.md#room-access)).\n\n");
+        out.append("| Namespace | Mode | Who may join |\n|---|---|---|\n");
+        AccessPolicy policy = catalog.access().get();
+        catalog.document().path("access").fieldNames().forEachRemaining(namespace -> {
+            if (!namespace.equals(AccessPolicy.FALLBACK)) {
+                AccessMode mode = policy.modes().get(namespace);
+                out.append("| ").append(code(namespace + ":")).append(" | ").append(code(mode.wire())).append(" | ")
+                        .append(who(mode)).append(" |\n");
+            }
+        });
+        out.append("| any other").append(catalog.accessNamesFallback() ? " (`*`)" : " (no `*`: the default)").append(" | ")
+                .append(code(policy.fallback().wire())).append(" | ").append(who(policy.fallback())).append(" |\n");
+        out.append("| `user:`, `workspace:` | fixed | only the connection's own |\n\n");
+    }
+
+    private static String who(AccessMode mode) {
+        return switch (mode) {
+            case OPEN -> "any connection of the workspace";
+            case GRANT -> "a connection whose token's rooms claim grants the room";
+            case ROOM_TOKEN -> "a connection presenting a room token the app signed for the room";
+            case HOOK -> "whoever the app's access hook allows (asked per action, cached)";
+        };
     }
 
     private static String routeNumbers(EventCatalog catalog, EventType event) {

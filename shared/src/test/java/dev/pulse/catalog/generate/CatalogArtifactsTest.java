@@ -49,6 +49,22 @@ class CatalogArtifactsTest {
     }
 
     @Test
+    void pagesAndTheIndexShowEachCatalogsRoomAccess() {
+        var files = CatalogArtifacts.render(ROOT);
+        String worklamp = files.get("docs/catalog/worklamp.md");
+        assertTrue(worklamp.contains("## Room access\n"), worklamp);
+        assertTrue(worklamp.contains("| `project:` | `hook` | whoever the app's access hook allows (asked per action, cached) |\n"
+                + "| `channel:` | `hook` |"), worklamp);
+        assertTrue(worklamp.contains("| any other (`*`) | `grant` | a connection whose token's rooms claim grants the room |"),
+                worklamp);
+        assertTrue(files.get("docs/catalog/famly.md").contains("| `chat:` | `grant` |"));
+        assertTrue(files.get("docs/catalog/hyvve.md").contains("None declared: every namespace is `open`"));
+        String index = files.get("docs/catalog/README.md");
+        assertTrue(index.contains("| permissive | `channel=hook,project=hook,*=grant` |"), index);
+        assertTrue(index.contains("| strict | none declared (open) |"), index);
+    }
+
+    @Test
     void typeScriptHasAPayloadTypePerEventAndTheNameMap() throws Exception {
         String ts = CatalogArtifacts.render(ROOT).get("clients/web/types/famly-events.d.ts");
         assertTrue(ts.contains("export interface FamlyEvents {\n  \"task.created\": TaskCreatedPayload;\n"), ts);
