@@ -77,7 +77,7 @@ public class PulseRealtime extends Construct {
     static final Duration ASYNC_MAX_EVENT_AGE = Duration.hours(1);
     public static final String ALIAS_NAME = "live";
     /** Read by the functions' Services: the Secrets Manager secret holding the HS256 key. */
-    public static final String JWT_SECRET_ARN_VARIABLE = "PULSE_JWT_SECRET_ARN";
+    public static final String JWT_SECRET_ARN_VARIABLE = Env.JWT_SECRET_ARN;
     /** Read by the functions' Services like the JWT key's: the Secrets Manager secret the access hook is signed with. */
     public static final String ACCESS_HOOK_SECRET_ARN_VARIABLE = Env.ACCESS_HOOK_SECRET + "_ARN";
     /** Stage access log line: one JSON object per connect, message and disconnect. */
@@ -173,14 +173,14 @@ public class PulseRealtime extends Construct {
         var environment = environment(props);
         // Only $connect and $default (auth.refresh) verify tokens, so only they get key material.
         var connectEnvironment = new TreeMap<>(environment);
-        putIfPresent(connectEnvironment, "PULSE_JWT_SECRET", props.jwtSecret());
+        putIfPresent(connectEnvironment, Env.JWT_SECRET, props.jwtSecret());
         if (props.jwtSigningSecret() != null) {
             // The ARN, not the value: the value stays out of the template and the function configuration.
             connectEnvironment.put(JWT_SECRET_ARN_VARIABLE, props.jwtSigningSecret().getSecretArn());
         }
-        putIfPresent(connectEnvironment, "PULSE_JWT_JWKS_URL", props.jwksUrl());
-        putIfPresent(connectEnvironment, "PULSE_JWT_ISSUER", props.jwtIssuer());
-        putIfPresent(connectEnvironment, "PULSE_JWT_AUDIENCE", props.jwtAudience());
+        putIfPresent(connectEnvironment, Env.JWT_JWKS_URL, props.jwksUrl());
+        putIfPresent(connectEnvironment, Env.JWT_ISSUER, props.jwtIssuer());
+        putIfPresent(connectEnvironment, Env.JWT_AUDIENCE, props.jwtAudience());
         // Every function that reads tokens reads their grants the same way ($connect stores them; $default's
         // auth.refresh and polling verify tokens whose grants claim must parse alike).
         putIfPresent(connectEnvironment, Env.JWT_ROOMS_CLAIM, props.access().roomsClaim());
@@ -201,8 +201,8 @@ public class PulseRealtime extends Construct {
         }
         var fanOutEnvironment = new TreeMap<>(environment);
         // Refused events (invalid, undeclared, unroutable) go to the fan-out's dead-letter queue, with their reason.
-        fanOutEnvironment.put("PULSE_DEAD_LETTER_QUEUE_URL", fanOutDeadLetterQueue.getQueueUrl());
-        putIfPresent(fanOutEnvironment, "PULSE_CATALOG", props.catalog());
+        fanOutEnvironment.put(Env.DEAD_LETTER_QUEUE_URL, fanOutDeadLetterQueue.getQueueUrl());
+        putIfPresent(fanOutEnvironment, Env.CATALOG, props.catalog());
         this.fanOutFunction = function("FanOutHandler", FANOUT_TIMEOUT, code, fanOutEnvironment);
         fanOutDeadLetterQueue.grantSendMessages(fanOutFunction);
         this.tokenExpiryFunction = function("TokenExpiryHandler", FANOUT_TIMEOUT, code, environment);
@@ -332,11 +332,11 @@ public class PulseRealtime extends Construct {
     /** What {@code PulseConfig.fromEnvironment} reads, less the JWT settings that only $connect needs. */
     private Map<String, String> environment(PulseRealtimeProps props) {
         var env = new TreeMap<String, String>();
-        env.put("PULSE_CONNECTIONS_TABLE", table.getTableName());
-        env.put("PULSE_EVENTS_TABLE", eventsTable.getTableName());
-        env.put("PULSE_MANAGEMENT_ENDPOINT", stage.getCallbackUrl());
-        env.put("PULSE_EVENT_BUS", eventBus.getEventBusName());
-        env.put("PULSE_FANOUT_CONCURRENCY", Integer.toString(props.fanoutConcurrency()));
+        env.put(Env.CONNECTIONS_TABLE, table.getTableName());
+        env.put(Env.EVENTS_TABLE, eventsTable.getTableName());
+        env.put(Env.MANAGEMENT_ENDPOINT, stage.getCallbackUrl());
+        env.put(Env.EVENT_BUS, eventBus.getEventBusName());
+        env.put(Env.FANOUT_CONCURRENCY, Integer.toString(props.fanoutConcurrency()));
         env.putAll(props.runtime().environment());
         return env;
     }

@@ -1,5 +1,6 @@
 package dev.pulse.infra;
 
+import dev.pulse.config.Env;
 import dev.pulse.ratelimit.RateLimits;
 import java.time.Duration;
 import java.util.List;
@@ -72,17 +73,17 @@ public record RuntimeSettings(
     /** The environment variables to set (only those that differ from the core's defaults). */
     Map<String, String> environment() {
         var env = new TreeMap<String, String>();
-        put(env, "PULSE_JWT_USER_CLAIM", userClaim);
-        put(env, "PULSE_JWT_WORKSPACE_CLAIM", workspaceClaim);
-        put(env, "PULSE_EVENT_RETENTION_SECONDS", eventRetention == null ? null : Long.toString(eventRetention.toSeconds()));
-        put(env, "PULSE_RATE_LIMITS", rateLimits);
-        put(env, "PULSE_ALLOWED_ORIGINS", allowedOrigins.isEmpty() ? null : String.join(",", allowedOrigins));
-        put(env, "PULSE_CLIENT_EVENT_PREFIXES", clientEventPrefixes.isEmpty() ? null : String.join(",", clientEventPrefixes));
+        put(env, Env.JWT_USER_CLAIM, userClaim);
+        put(env, Env.JWT_WORKSPACE_CLAIM, workspaceClaim);
+        put(env, Env.EVENT_RETENTION_SECONDS, eventRetention == null ? null : Long.toString(eventRetention.toSeconds()));
+        put(env, Env.RATE_LIMITS, rateLimits);
+        put(env, Env.ALLOWED_ORIGINS, allowedOrigins.isEmpty() ? null : String.join(",", allowedOrigins));
+        put(env, Env.CLIENT_EVENT_PREFIXES, clientEventPrefixes.isEmpty() ? null : String.join(",", clientEventPrefixes));
         if (presenceNamespaces != null) {
             // Set even when empty: an empty value turns presence off, an absent one keeps the default.
-            env.put("PULSE_PRESENCE_NAMESPACES", String.join(",", presenceNamespaces));
+            env.put(Env.PRESENCE_NAMESPACES, String.join(",", presenceNamespaces));
         }
-        put(env, "PULSE_PRESENCE_SIGNAL_LIMIT", presenceSignalLimit == null ? null : presenceSignalLimit.toString());
+        put(env, Env.PRESENCE_SIGNAL_LIMIT, presenceSignalLimit == null ? null : presenceSignalLimit.toString());
         return env;
     }
 

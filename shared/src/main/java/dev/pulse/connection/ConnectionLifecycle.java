@@ -1,8 +1,8 @@
 package dev.pulse.connection;
 
 import dev.pulse.auth.AuthenticationException;
-import dev.pulse.auth.ConnectCredentials;
 import dev.pulse.auth.Authenticator;
+import dev.pulse.auth.ConnectCredentials;
 import dev.pulse.model.Connection;
 import dev.pulse.model.Identity;
 import dev.pulse.model.Room;
