@@ -27,6 +27,9 @@ export interface PulseClientOptions {
   url?: string;
   /** The JWT, or a (possibly async) function returning one; a function is called at every (re)connect and refresh. */
   token: TokenSource;
+  /** When the app loaded its state (ISO-8601 or a Date): the first connect replays every room from then. Later
+   *  reconnects replay from the client's last frame on their own (PROTOCOL §8.3). */
+  since?: string | Date;
   /** 'query' (default): ?token=…; 'subprotocol': offers ['pulse.v1', 'bearer.<jwt>'] (PROTOCOL §1.2). */
   tokenTransport?: 'query' | 'subprotocol';
   /** A WebSocket constructor (default globalThis.WebSocket; Node 20 needs --experimental-websocket). */

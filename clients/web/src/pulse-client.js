@@ -7,6 +7,9 @@ import {
 
 export { PulseError, backoffDelay, decodeJwt, DEFAULT_RATE_LIMITS, RateLimiter, SeenIds, TypingTracker };
 
+/** How much earlier than its last frame a reconnecting client asks to be replayed from (events in flight then). */
+const SINCE_MARGIN_MS = 2000;
+
 const DEFAULTS = {
   backoff: { baseMs: 1000, maxMs: 30000, attempts: 10 },
   requestTimeoutMs: 15000,
@@ -47,6 +50,11 @@ export class PulseClient {
     this._attempt = 0;
     this._failures = 0; // consecutive sockets that never opened
     this._everConnected = false;
+    // When the client was last known to be up (its last frame): a reconnect replays every room from there,
+    // including rooms where it had no position yet. Seeded from options.since for the first connect, e.g. the
+    // time the app loaded its state from its backend.
+    this._lastUp = null;
+    this._resumeFrom = options.since ? new Date(options.since).getTime() : null;
     this._nextId = 0;
     this._pending = new Map(); // request id -> entry
     this._outbox = [];
@@ -280,8 +288,12 @@ export class PulseClient {
     this._everConnected = true;
     this._setState('connected');
     this._flushOutbox();
+    // Rooms with a position resume from it; every other room the connection is in (user:, workspace:, rooms where
+    // no event had come yet) from the time the client was last up (PROTOCOL §8.3), or is reported lost.
     const rooms = [...this._positions.keys()].filter((room) => this._inRoom(room));
-    if (rooms.length) await this._syncRooms(rooms).catch((e) => this._report(e));
+    const since = this._resumeFrom;
+    this._resumeFrom = null;
+    if (rooms.length || since !== null) await this._syncRooms(rooms, since).catch((e) => this._report(e));
   }
 
   _joinNow(room, opts) {
@@ -302,6 +314,7 @@ export class PulseClient {
 
   /** The socket is gone (closed, failed to open, or dropped by us). gen null: we closed it on purpose. */
   _drop(gen, wasOpen) {
+    if (this._lastUp !== null) this._resumeFrom = this._lastUp;
     const ws = this._ws;
     this._ws = null;
     if (ws) {
@@ -388,6 +401,7 @@ export class PulseClient {
   // ---- frames -----------------------------------------------------------------------------------------
 
   _onMessage(text) {
+    this._lastUp = Date.now();
     let frame;
     try {
       frame = JSON.parse(text);
@@ -477,7 +491,7 @@ export class PulseClient {
   _applyRoomStates(rooms, more) {
     for (const [room, s] of Object.entries(rooms)) {
       if (s.status === 'lost') this._events.emit('lost', { room, reason: 'lost', seq: s.seq, epoch: s.epoch });
-      if (s.status === 'not_joined') continue;
+      if (s.status === 'not_joined' || s.status === 'forbidden') continue;
       if (s.status === 'partial' && this._syncing) this._syncQueue.add(room);
       const p = this._positions.get(room);
       if (!s.epoch) {
@@ -495,19 +509,25 @@ export class PulseClient {
   }
 
   /** One sync at a time; rooms asked for meanwhile are synced right after. Repeats while 'more'. */
-  async _syncRooms(rooms) {
+  async _syncRooms(rooms, since = null) {
     rooms.forEach((r) => this._syncQueue.add(r));
+    if (since !== null) this._syncSince = since; // rides on the next request
     if (this._syncing) return this._syncing;
     this._syncing = (async () => {
       let replayed = 0;
       try {
-        while (this._syncQueue.size && this._canSend(true)) {
+        while ((this._syncQueue.size || this._syncSince != null) && this._canSend(true)) {
           const batch = [...this._syncQueue].filter((r) => this._positions.has(r)).slice(0, SYNC_MAX_ROOMS);
           batch.forEach((r) => this._syncQueue.delete(r));
-          if (!batch.length) { this._syncQueue.clear(); break; }
-          const positions = Object.fromEntries(batch.map((r) => [r, wirePosition(this._positions.get(r))]));
+          const data = { positions: Object.fromEntries(batch.map((r) => [r, wirePosition(this._positions.get(r))])) };
+          if (this._syncSince != null) {
+            // A little earlier than the last frame: events in flight then are replayed (and deduplicated), not lost.
+            data.since = new Date(this._syncSince - SINCE_MARGIN_MS).toISOString();
+            this._syncSince = null;
+          }
+          if (!batch.length && !data.since) { this._syncQueue.clear(); break; }
           // Rooms left 'partial' by sync.state go back into the queue (see _applyRoomStates).
-          const reply = await this._call('sync.request', { positions }, { direct: true, rateLimit: 'queue', timeoutMs: 60000 });
+          const reply = await this._call('sync.request', data, { direct: true, rateLimit: 'queue', timeoutMs: 60000 });
           replayed += reply?.events ?? 0;
         }
       } finally {

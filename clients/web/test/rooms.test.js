@@ -201,3 +201,28 @@ test('a room-token room: refused without a token with its reason, joined with on
   await publish(ws, 'plan.updated', { rooms: ['private:plans'] }, { v: 2 });
   await until(() => c.log.events.filter((e) => e.event === 'plan.updated').length === 2, 'the event after the rejoin');
 });
+
+test('after a reconnect, events missed in rooms where nothing had come yet (user:, workspace:) are replayed', async () => {
+  const ws = workspace();
+  // A slow first retry, so the events below are surely published while the client is down.
+  const c = client({ token: await token('nora', ws), backoff: { baseMs: 2500, maxMs: 5000, attempts: 10 } });
+  await c.connect().whenConnected();
+  assert.equal(c.log.events.length, 0, 'nothing seen yet: no room has a position');
+  const states = c.log.states.length;
+  await kick(await c.request('connection.info').then((i) => i.connectionId));
+  await until(() => c.log.states.slice(states).includes('reconnecting'), 'reconnecting');
+  await publish(ws, 'notification.new', { users: ['nora'] }, { n: 1 });
+  await publish(ws, 'approval.created', { workspace: true }, { a: 1 });
+  await until(() => c.state === 'connected' && c.log.events.length === 2, 'both missed events after the reconnect');
+  assert.deepEqual(c.log.events.map((e) => e.event).sort(), ['approval.created', 'notification.new']);
+});
+
+test('the since option replays from the time the app loaded its state, on the first connect', async () => {
+  const ws = workspace();
+  const loadedAt = new Date();
+  await publish(ws, 'approval.created', { workspace: true }, { before: 'connect' });
+  const c = client({ token: await token('otto', ws), since: loadedAt });
+  await c.connect().whenConnected();
+  await until(() => c.log.events.length === 1, 'the event published between loading and connecting');
+  assert.deepEqual(c.log.events[0].data, { before: 'connect' });
+});

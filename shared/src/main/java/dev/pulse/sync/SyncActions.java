@@ -70,7 +70,7 @@ public final class SyncActions {
             if (lastEventId != null) {
                 if (frame.data().has("positions") || frame.data().has("since")) {
                     throw new ProtocolException(ErrorCode.INVALID_FRAME,
-                            "data must have exactly one of positions, since or lastEventId", frame.id());
+                            "data.lastEventId cannot be combined with positions or since", frame.id());
                 }
                 if (!lastEventId.isTextual() || lastEventId.textValue().isEmpty() || lastEventId.textValue().length() > 128) {
                     throw new ProtocolException(ErrorCode.INVALID_FRAME, "data.lastEventId must be a string of 1-128 characters", frame.id());

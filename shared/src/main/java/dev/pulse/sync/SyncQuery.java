@@ -6,7 +6,9 @@ import dev.pulse.model.Room;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,41 +48,55 @@ public record SyncQuery(Map<String, Want> rooms) {
     public static SyncQuery parse(JsonNode data, Collection<String> sinceRooms) throws InvalidSyncQuery {
         JsonNode positions = data.get("positions");
         JsonNode since = data.get("since");
-        if ((positions == null) == (since == null)) {
-            throw invalid("data must have exactly one of positions or since");
+        if (positions == null && since == null) {
+            throw invalid("data must have positions, since, or both");
         }
         var wanted = new LinkedHashMap<String, Want>();
+        if (positions != null) {
+            readPositions(positions, wanted);
+        }
         if (since != null) {
-            if (!since.isTextual()) {
-                throw invalid("data.since must be an ISO-8601 timestamp string");
-            }
-            Instant instant;
-            try {
-                instant = Instant.parse(since.textValue());
-            } catch (DateTimeParseException e) {
-                throw invalid("data.since is not an ISO-8601 timestamp: " + since.textValue());
-            }
-            Collection<String> rooms = sinceRooms;
-            if (rooms == null) {
-                JsonNode listed = data.get("rooms");
-                if (listed == null || !listed.isArray() || listed.isEmpty()) {
-                    throw invalid("data.rooms must list the rooms to replay since that time");
-                }
-                var names = new java.util.ArrayList<String>();
-                for (JsonNode name : listed) {
-                    if (!name.isTextual() || !Room.isValidName(name.textValue())) {
-                        throw new InvalidSyncQuery(true, "not a valid room name in data.rooms");
-                    }
-                    names.add(name.textValue());
-                }
-                rooms = names;
-            }
+            // With positions too, since covers the rooms they do not name: a reconnecting client sends its
+            // positions and the time it was last up, so rooms where it had seen nothing yet are replayed as well.
+            Instant instant = instant(since);
+            Collection<String> rooms = sinceRooms != null ? sinceRooms : listedRooms(data);
             if (rooms.size() > MAX_ROOMS && sinceRooms == null) {
                 throw invalid("data.rooms names more than " + MAX_ROOMS + " rooms");
             }
-            rooms.stream().distinct().sorted().limit(MAX_ROOMS).forEach(name -> wanted.put(name, new Want(null, instant)));
-            return new SyncQuery(wanted);
+            rooms.stream().distinct().sorted().filter(name -> !wanted.containsKey(name))
+                    .limit(Math.max(0, MAX_ROOMS - wanted.size()))
+                    .forEach(name -> wanted.put(name, new Want(null, instant)));
         }
+        return new SyncQuery(wanted);
+    }
+
+    private static Instant instant(JsonNode since) throws InvalidSyncQuery {
+        if (!since.isTextual()) {
+            throw invalid("data.since must be an ISO-8601 timestamp string");
+        }
+        try {
+            return Instant.parse(since.textValue());
+        } catch (DateTimeParseException e) {
+            throw invalid("data.since is not an ISO-8601 timestamp: " + since.textValue());
+        }
+    }
+
+    private static List<String> listedRooms(JsonNode data) throws InvalidSyncQuery {
+        JsonNode listed = data.get("rooms");
+        if (listed == null || !listed.isArray() || listed.isEmpty()) {
+            throw invalid("data.rooms must list the rooms to replay since that time");
+        }
+        var names = new ArrayList<String>();
+        for (JsonNode name : listed) {
+            if (!name.isTextual() || !Room.isValidName(name.textValue())) {
+                throw new InvalidSyncQuery(true, "not a valid room name in data.rooms");
+            }
+            names.add(name.textValue());
+        }
+        return names;
+    }
+
+    private static void readPositions(JsonNode positions, Map<String, Want> wanted) throws InvalidSyncQuery {
         if (!positions.isObject()) {
             throw invalid("data.positions must be an object of room -> {seq, epoch}");
         }
@@ -105,7 +121,6 @@ public record SyncQuery(Map<String, Want> rooms) {
             }
             wanted.put(name, new Want(new Position(seq.asLong(), epoch != null && epoch.isTextual() ? epoch.textValue() : ""), null));
         }
-        return new SyncQuery(wanted);
     }
 
     private static InvalidSyncQuery invalid(String message) {

@@ -192,6 +192,23 @@ class SyncActionsTest {
     }
 
     @Test
+    void positionsAndSinceTogetherResumeKnownRoomsByPositionAndEveryOtherJoinedRoomByTime() throws Exception {
+        var p1 = publish("wA", "chat:1", "a");
+        publish("wA", "chat:1", "b");
+        var since = clock.instant();
+        clock.advance(Duration.ofSeconds(1));
+        publish("wA", "user:u1", "for-me");            // a room where the client had seen nothing yet
+        publish("wA", "workspace:wA", "for-everyone");
+        var data = positions("chat:1", 1, p1.epoch()).put("since", since.toString());
+        var reply = request(data);
+        assertEquals(3, reply.path("events").asInt());
+        assertEquals(java.util.Set.of("b", "for-me", "for-everyone"), java.util.Set.copyOf(replayedIds()));
+        for (String room : List.of("chat:1", "user:u1", "workspace:wA")) {
+            assertEquals("restored", state(room).path("status").asText(), room);
+        }
+    }
+
+    @Test
     void badRequestsAreInvalidFrames() {
         var tooMany = Json.object();
         var positions = tooMany.putObject("positions");
