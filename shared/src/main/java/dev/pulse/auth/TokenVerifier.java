@@ -141,23 +141,7 @@ public final class TokenVerifier implements Authenticator {
     }
 
     public Identity verify(String token) throws AuthenticationException {
-        if (token == null || token.isBlank()) {
-            throw unauthorized(AuthenticationException.TOKEN_MISSING, "no token presented");
-        }
-        token = token.strip();
-        if (token.length() > MAX_TOKEN_LENGTH) {
-            throw unauthorized(AuthenticationException.TOKEN_TOO_LARGE, "token is longer than " + MAX_TOKEN_LENGTH + " characters");
-        }
-        SignedJWT jwt = parse(token);
-        verifySignature(jwt);
-        JWTClaimsSet claims;
-        try {
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            throw unauthorized(AuthenticationException.TOKEN_MALFORMED, "token payload is not a valid claims set: " + e.getMessage());
-        }
-        Instant expiresAt = checkTimes(claims);
-        checkIssuerAndAudience(claims);
+        JWTClaimsSet claims = checkedClaims(token, "token");
         if (claims.getClaim(ROOM_CLAIM) != null) {
             // A room token is short-lived and meant for one room.join: it must not open (or refresh) a connection.
             throw unauthorized(AuthenticationException.TOKEN_USE_INVALID,
@@ -165,39 +149,56 @@ public final class TokenVerifier implements Authenticator {
         }
         String user = IdentityClaims.identifier(claims::getClaim, settings.userClaim());
         String workspace = IdentityClaims.identifier(claims::getClaim, settings.workspaceClaim());
-        return new Identity(user, workspace, expiresAt, IdentityClaims.grants(claims::getClaim, settings.roomsClaim()));
+        return new Identity(user, workspace, expiresAt(claims), IdentityClaims.grants(claims::getClaim, settings.roomsClaim()));
+    }
+
+    /**
+     * The claims of a token that passed every check both kinds of token share: present, not over the size cap, a
+     * compact JWS with an allowed algorithm and a good signature, a claims set, {@code exp}/{@code nbf}, issuer and
+     * audience.
+     *
+     * @param what how errors name the token ("token", "room token")
+     */
+    private JWTClaimsSet checkedClaims(String token, String what) throws AuthenticationException {
+        if (token == null || token.isBlank()) {
+            throw unauthorized(AuthenticationException.TOKEN_MISSING, "no " + what + " presented");
+        }
+        token = token.strip();
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw unauthorized(AuthenticationException.TOKEN_TOO_LARGE, what + " is longer than " + MAX_TOKEN_LENGTH + " characters");
+        }
+        SignedJWT jwt = parse(token);
+        verifySignature(jwt);
+        JWTClaimsSet claims;
+        try {
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw unauthorized(AuthenticationException.TOKEN_MALFORMED, what + " payload is not a valid claims set: " + e.getMessage());
+        }
+        checkTimes(claims);
+        checkIssuerAndAudience(claims);
+        return claims;
+    }
+
+    private static Instant expiresAt(JWTClaimsSet claims) {
+        return claims.getExpirationTime().toInstant(); // present: checkTimes requires it
     }
 
     /**
      * Verifies a room token: signed with the same keys and checked by the same rules as a connection token
      * (algorithm, {@code exp} required, issuer, audience, user and workspace claims), and carrying a {@code room}
      * claim naming the one room it admits to. Whether it is for the right room, user and workspace is the caller's
-     * check ({@link RoomToken#admits}).
+     * check ({@link RoomToken#mismatch}).
      */
     public RoomToken verifyRoomToken(String token) throws AuthenticationException {
-        if (token == null || token.isBlank()) {
-            throw unauthorized(AuthenticationException.TOKEN_MISSING, "no room token presented");
-        }
-        if (token.length() > MAX_TOKEN_LENGTH) {
-            throw unauthorized(AuthenticationException.TOKEN_MALFORMED, "room token is longer than " + MAX_TOKEN_LENGTH + " characters");
-        }
-        SignedJWT jwt = parse(token.strip());
-        verifySignature(jwt);
-        JWTClaimsSet claims;
-        try {
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            throw unauthorized(AuthenticationException.TOKEN_MALFORMED, "room token payload is not a valid claims set: " + e.getMessage());
-        }
-        Instant expiresAt = checkTimes(claims);
-        checkIssuerAndAudience(claims);
+        JWTClaimsSet claims = checkedClaims(token, "room token");
         Object room = claims.getClaim(ROOM_CLAIM);
         if (!(room instanceof String name) || !Room.isValidName(name)) {
             throw unauthorized(AuthenticationException.TOKEN_USE_INVALID,
                     "a room token needs a \"" + ROOM_CLAIM + "\" claim naming one room");
         }
         return new RoomToken(IdentityClaims.identifier(claims::getClaim, settings.userClaim()),
-                IdentityClaims.identifier(claims::getClaim, settings.workspaceClaim()), name, expiresAt);
+                IdentityClaims.identifier(claims::getClaim, settings.workspaceClaim()), name, expiresAt(claims));
     }
 
     /** The claim naming a room token's room (and marking a token as a room token). */
