@@ -20,7 +20,9 @@ import java.util.Map;
  *       sync.request (GetItem of the head and claims, Query of events) and room.publish, which appends like the
  *       fan-out (GetItem of the head, then Update of the head and Puts of the claim and event).</li>
  *   <li>{@code FanOutHandler}: the event log append (GetItem of the head, Update of it and Puts; a redelivery's claim
- *       GetItem) and the members Query; it never queries the log.</li>
+ *       GetItem), the delivery mark (PutItem; GetItem on a redelivery) and the members Query; it never queries the
+ *       log. Control commands (PROTOCOL §10.6) act on connections: GetItem of records and memberships, room.join's
+ *       ConditionCheck + Puts, room.remove's Deletes.</li>
  *   <li>{@code TokenExpiryHandler}: TokenExpirySweeper: the expiry index (Query, DeleteItem), the connection (GetItem).</li>
  *   <li>{@code PollHandler}: PollingEndpoint: the event log only (GetItem of heads and claims, Query of events).</li>
  * </ul>
@@ -43,7 +45,7 @@ final class TableAccess {
             "ConnectHandler", List.of(BATCH_WRITE, DELETE, PUT, QUERY, UPDATE),
             "DisconnectHandler", List.of(BATCH_WRITE, DELETE, QUERY, UPDATE),
             "DefaultHandler", List.of(BATCH_WRITE, CONDITION_CHECK, DELETE, GET, PUT, QUERY, UPDATE),
-            "FanOutHandler", List.of(BATCH_WRITE, DELETE, QUERY, UPDATE),
+            "FanOutHandler", List.of(BATCH_WRITE, CONDITION_CHECK, DELETE, GET, PUT, QUERY, UPDATE),
             "TokenExpiryHandler", List.of(DELETE, GET, QUERY));
 
     /** Handler class → actions on the event log table. */

@@ -352,7 +352,7 @@ class PulseRealtimeTest {
                         connections, List.of("BatchWriteItem", "ConditionCheckItem", "DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem"),
                         events, List.of("GetItem", "PutItem", "Query", "UpdateItem")),
                 realtime.getFanOutFunction(), Map.of(
-                        connections, List.of("BatchWriteItem", "DeleteItem", "Query", "UpdateItem"),
+                        connections, List.of("BatchWriteItem", "ConditionCheckItem", "DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem"),
                         events, List.of("GetItem", "PutItem", "UpdateItem")),
                 realtime.getTokenExpiryFunction(), Map.of(connections, List.of("DeleteItem", "GetItem", "Query")),
                 realtime.getPollFunction(), Map.of(events, List.of("GetItem", "Query")));
