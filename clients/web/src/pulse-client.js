@@ -7,6 +7,9 @@ import {
 
 export { PulseError, backoffDelay, decodeJwt, DEFAULT_RATE_LIMITS, RateLimiter, SeenIds, TypingTracker };
 
+/** Rooms per room.join when rejoining after a reconnect (the server takes at most 50). */
+const JOIN_BATCH = 50;
+
 /** How much earlier than its last frame a reconnecting client asks to be replayed from (events in flight then). */
 const SINCE_MARGIN_MS = 2000;
 
@@ -279,7 +282,7 @@ export class PulseClient {
       if (gen !== this._gen) return;
       this._report(e);
     }
-    await Promise.all([...this._rooms].map((room) => this._joinNow(room, direct).catch(() => {})));
+    await this._rejoinAll(direct);
     if (gen !== this._gen) return;
     if (this._presenceStatus !== 'online') {
       this._call('presence.update', { status: this._presenceStatus }, direct).catch((e) => this._report(e));
@@ -296,6 +299,50 @@ export class PulseClient {
     if (rooms.length || since !== null) await this._syncRooms(rooms, since).catch((e) => this._report(e));
   }
 
+  /**
+   * Rejoins every kept room in frames of up to JOIN_BATCH rooms (room.join with data.rooms, PROTOCOL §4.2): each counts
+   * once against the join limit, so a client in many rooms restores them all at once. A room the server refuses
+   * (forbidden, invalid) is dropped and reported; on a failure of the whole frame the rooms are kept for next time.
+   */
+  async _rejoinAll(opts) {
+    const rooms = [...this._rooms];
+    for (let i = 0; i < rooms.length; i += JOIN_BATCH) {
+      const batch = rooms.slice(i, i + JOIN_BATCH);
+      let reply;
+      try {
+        const tokens = {};
+        for (const room of batch) {
+          const source = this._roomTokens.get(room);
+          if (source !== undefined) tokens[room] = await (typeof source === 'function' ? source(room) : source);
+        }
+        reply = await this._call('room.join', Object.keys(tokens).length ? { rooms: batch, tokens } : { rooms: batch }, opts);
+      } catch (e) {
+        batch.forEach((room) => this._settleJoin(room, null, e));
+        continue;
+      }
+      for (const room of batch) {
+        const result = reply?.rooms?.[room];
+        if (result?.ok) {
+          this._settleJoin(room, result.expiresAt ? { room, expiresAt: result.expiresAt } : { room });
+          continue;
+        }
+        const error = serverError(result?.error, 'room.join');
+        this._settleJoin(room, null, error);
+        if (['forbidden', 'invalid_room', 'invalid_frame'].includes(error.code)) {
+          this._rooms.delete(room);
+          this._report(error);
+        }
+      }
+    }
+  }
+
+  /** Resolves (or rejects) the join() calls made while offline for this room. */
+  _settleJoin(room, result, error) {
+    const waiters = this._joinWaiters.get(room) ?? [];
+    this._joinWaiters.delete(room);
+    waiters.forEach((w) => (error ? w.reject(error) : w.resolve(result)));
+  }
+
   _joinNow(room, opts) {
     const waiters = this._joinWaiters.get(room) ?? [];
     this._joinWaiters.delete(room);
@@ -305,8 +352,8 @@ export class PulseClient {
         .then((token) => this._call('room.join', { room, token }, opts ?? {}));
     p.then((r) => waiters.forEach((w) => w.resolve(r)), (e) => {
       waiters.forEach((w) => w.reject(e));
-      // A room the server refuses is not retried at every reconnect.
-      if (['forbidden', 'invalid_room', 'invalid_frame'].includes(e.code)) this._rooms.delete(room);
+      // A room the server refuses (or its join limit refused now) is not kept: the client's rooms stay the server's.
+      if (['forbidden', 'invalid_room', 'invalid_frame', 'rate_limited'].includes(e.code)) this._rooms.delete(room);
       if (opts?.direct) this._report(e);
     });
     return p;

@@ -226,3 +226,30 @@ test('the since option replays from the time the app loaded its state, on the fi
   await until(() => c.log.events.length === 1, 'the event published between loading and connecting');
   assert.deepEqual(c.log.events[0].data, { before: 'connect' });
 });
+
+test('a client in more rooms than the join limit allows per minute gets them all back after a reconnect', async () => {
+  const ws = workspace();
+  const c = client({ token: async () => token('rex', ws), backoff: { baseMs: 100, maxMs: 200, attempts: 10 } });
+  await c.connect().whenConnected();
+  for (let i = 1; i <= 5; i++) await c.join(`chat:r${i}`); // the server's limit: 5 joins per 60 s per connection
+  const reconnected = async () => {
+    const before = c.connectionId;
+    await kick(before);
+    await until(() => c.state === 'connected' && c.connectionId && c.connectionId !== before, 'reconnected');
+  };
+  await reconnected(); // the 5 rooms come back in one frame, which counts once
+  await c.join('chat:r6');
+  await reconnected(); // now 6 rooms: one frame again
+  const onServer = (await c.request('connection.info')).rooms.filter((r) => r.startsWith('chat:'));
+  assert.deepEqual(onServer.sort(), ['chat:r1', 'chat:r2', 'chat:r3', 'chat:r4', 'chat:r5', 'chat:r6']);
+  assert.deepEqual(c.rooms.sort(), onServer.sort(), "the client's rooms are the server's");
+});
+
+test('a join refused by the rate limit leaves no trace in the client', async () => {
+  const ws = workspace();
+  const c = client({ token: await token('ray', ws), rateLimitMode: 'reject' });
+  await c.connect().whenConnected();
+  for (let i = 1; i <= 5; i++) await c.join(`chat:q${i}`);
+  await assert.rejects(c.join('chat:q6'), { code: 'rate_limited' });
+  assert.ok(!c.rooms.includes('chat:q6'), 'a refused room is dropped');
+});

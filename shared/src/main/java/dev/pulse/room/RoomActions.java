@@ -39,6 +39,9 @@ public final class RoomActions {
      * {@code expiresAt}); joining again with a new token renews it.
      */
     JsonNode join(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
+        if (frame.data().has("rooms")) {
+            return joinMany(connection, frame);
+        }
         Room room = RoomArgument.read(connection, frame);
         var decision = access.join(connection.identity(), room, optionalString(frame, "token")).orThrow();
         if (!memberships.join(connection, room, decision.lapsesAt())) {
@@ -73,5 +76,57 @@ public final class RoomActions {
         memberships.leave(connection.connectionId(), room);
         listener.left(connection, room);
         return Json.object().put("room", room.name());
+    }
+
+    /** The most rooms one room.join may name: a reconnecting client rejoins its rooms in few frames. */
+    public static final int MAX_ROOMS_PER_JOIN = 50;
+
+    /**
+     * {@code room.join} with {@code data.rooms}: every room joined as a single join would be (policy, room tokens from
+     * {@code data.tokens}), in one frame that counts once against the join limit, so a reconnecting client restores
+     * all its rooms at once. One room's refusal does not stop the others; the reply says per room.
+     */
+    private JsonNode joinMany(Connection connection, ClientFrame frame) throws ActionException, ProtocolException {
+        JsonNode names = frame.data().get("rooms");
+        if (names == null || !names.isArray() || names.isEmpty() || names.size() > MAX_ROOMS_PER_JOIN) {
+            throw new ProtocolException(ErrorCode.INVALID_FRAME,
+                    "data.rooms must be an array of 1 to " + MAX_ROOMS_PER_JOIN + " room names", frame.id());
+        }
+        JsonNode tokens = frame.data().get("tokens");
+        if (tokens != null && !tokens.isObject()) {
+            throw new ProtocolException(ErrorCode.INVALID_FRAME, "data.tokens must be an object of room -> room token", frame.id());
+        }
+        var results = Json.object();
+        var rooms = results.putObject("rooms");
+        for (JsonNode name : names) {
+            if (!name.isTextual()) {
+                throw new ProtocolException(ErrorCode.INVALID_FRAME, "data.rooms must hold room names (strings)", frame.id());
+            }
+            var result = rooms.putObject(name.textValue());
+            try {
+                if (!Room.isValidName(name.textValue())) {
+                    throw new ActionException(ErrorCode.INVALID_ROOM, "not a valid room name");
+                }
+                Room room = new Room(connection.workspaceId(), name.textValue());
+                JsonNode token = tokens == null ? null : tokens.get(room.name());
+                var decision = access.join(connection.identity(), room, token != null && token.isTextual() ? token.textValue() : null)
+                        .orThrow();
+                if (!memberships.join(connection, room, decision.lapsesAt())) {
+                    throw new ActionException(ErrorCode.FORBIDDEN, "connection is not registered");
+                }
+                listener.joined(connection, room);
+                result.put("ok", true);
+                if (decision.lapsesAt() != null) {
+                    result.put("expiresAt", ServerFrames.timestamp(decision.lapsesAt()));
+                }
+            } catch (ActionException e) {
+                result.put("ok", false);
+                var error = result.putObject("error").put("code", e.code().wire()).put("message", e.getMessage());
+                if (e.reason() != null) {
+                    error.put("reason", e.reason());
+                }
+            }
+        }
+        return results;
     }
 }
