@@ -112,6 +112,31 @@ class ProtocolErrorsEndToEndTest {
     }
 
     @Test
+    void aJoinOfManyRoomsAnswersPerRoomAndRefusesBadListsWhole() throws Exception {
+        var data = (com.fasterxml.jackson.databind.node.ObjectNode) dev.pulse.protocol.Json.MAPPER.readTree(
+                "{\"rooms\":[\"chat:many1\",\"Not A Room\",\"user:someone-else\"]}");
+        var reply = client.request("room.join", data);
+        assertTrue(reply.path("ok").asBoolean(), reply.toString());
+        var rooms = reply.path("data").path("rooms");
+        assertTrue(rooms.path("chat:many1").path("ok").asBoolean());
+        assertEquals("invalid_room", rooms.path("Not A Room").path("error").path("code").asText());
+        assertEquals("own_rooms_only", rooms.path("user:someone-else").path("error").path("reason").asText());
+        var tooMany = dev.pulse.protocol.Json.object();
+        var list = tooMany.putArray("rooms");
+        for (int i = 0; i <= dev.pulse.room.RoomActions.MAX_ROOMS_PER_JOIN; i++) {
+            list.add("chat:x" + i);
+        }
+        for (var bad : java.util.List.of(tooMany, dev.pulse.protocol.Json.object().put("rooms", "chat:1"),
+                (com.fasterxml.jackson.databind.node.ObjectNode) dev.pulse.protocol.Json.MAPPER.readTree("{\"rooms\":[7]}"))) {
+            var refused = client.request("room.join", bad);
+            assertEquals("invalid_frame", refused.path("error").path("code").asText(), bad.toString());
+        }
+        assertFalse(client.request("connection.info", null).path("data").path("rooms").toString().contains("chat:x0"),
+                "a refused list joins nothing");
+        assertStillUsable();
+    }
+
+    @Test
     void oversizeFrameIsRefusedAndTheConnectionSurvives() throws Exception {
         String padding = "x".repeat(40 * 1024);
         // Over 32 KB, so in two frames: a single frame that large never gets past the gateway (1009).
