@@ -10,6 +10,7 @@ import java.util.Map;
 /** {@code $connect}: a non-2xx status refuses the upgrade; a subprotocol is accepted only if answered here. */
 public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
     private final ConnectionLifecycle lifecycle;
+    private final boolean behindAuthorizer;
 
     public ConnectHandler() {
         this(Services.fromEnvironment());
@@ -20,12 +21,16 @@ public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocke
             throw new IllegalStateException("$connect needs PULSE_JWT_SECRET, PULSE_JWT_JWKS_URL or PULSE_AUTH_INTROSPECTION_URL");
         }
         this.lifecycle = services.lifecycle();
+        this.behindAuthorizer = services.config().connections().connectAuthorizer();
     }
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-        var outcome = lifecycle.connect(event.getRequestContext().getConnectionId(),
-                event.getQueryStringParameters(), event.getHeaders());
+        var request = event.getRequestContext();
+        var outcome = behindAuthorizer
+                ? lifecycle.connectAuthorized(request.getConnectionId(), request.getAuthorizer(),
+                        event.getQueryStringParameters(), event.getHeaders())
+                : lifecycle.connect(request.getConnectionId(), event.getQueryStringParameters(), event.getHeaders());
         var response = new APIGatewayV2WebSocketResponse();
         response.setStatusCode(outcome.status());
         if (outcome.subprotocol() != null) {

@@ -5,10 +5,15 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.pulse.action.ActionRouter;
+import dev.pulse.connection.AuthorizedConnection;
+import dev.pulse.model.Connection;
+import java.time.Duration;
 
 /** {@code $default}: every client frame; replies go through {@code @connections}, not the proxy response. */
 public final class DefaultHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
     private final ActionRouter router;
+    private final boolean behindAuthorizer;
+    private final Duration connectionTtl;
 
     public DefaultHandler() {
         this(Services.fromEnvironment());
@@ -16,11 +21,17 @@ public final class DefaultHandler implements RequestHandler<APIGatewayV2WebSocke
 
     public DefaultHandler(Services services) {
         this.router = services.router();
+        this.behindAuthorizer = services.config().connections().connectAuthorizer();
+        this.connectionTtl = services.config().connections().ttl();
     }
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-        router.route(event.getRequestContext().getConnectionId(), event.getBody());
+        var request = event.getRequestContext();
+        // Behind the authorizer, API Gateway says who sent the frame: no read of the connection record for it.
+        Connection authorized = behindAuthorizer ? AuthorizedConnection.of(request.getConnectionId(),
+                request.getConnectedAt(), request.getAuthorizer(), connectionTtl).orElse(null) : null;
+        router.route(request.getConnectionId(), event.getBody(), authorized);
         return Responses.ok();
     }
 }

@@ -21,7 +21,10 @@ import dev.pulse.delivery.FanOut;
 import dev.pulse.delivery.ManagementApiSender;
 import dev.pulse.presence.PresenceActions;
 import dev.pulse.presence.PresenceTracker;
+import dev.pulse.presence.QueryEndpoint;
+import dev.pulse.presence.RoomQueries;
 import dev.pulse.presence.TypingActions;
+import dev.pulse.protocol.Actions;
 import dev.pulse.ratelimit.RateLimiter;
 import dev.pulse.room.AccessHook;
 import dev.pulse.room.CachedAccessHook;
@@ -45,6 +48,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import org.crac.Core;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
@@ -82,6 +86,7 @@ public final class Services {
     private final PollingEndpoint pollingEndpoint;
     private final EventIntake eventIntake;
     private final DeadLetterSink deadLetters;
+    private final QueryEndpoint queryEndpoint;
 
     public Services(PulseConfig config, AwsCredentialsProvider credentials) {
         this(config, credentials, List.of());
@@ -132,11 +137,12 @@ public final class Services {
         var roomBroadcast = new RoomBroadcast(broadcast, clock);
         // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
         this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));
-        var presence = new PresenceTracker(
-                new PresenceTracker.Stores(new PresenceStore(dynamo, table, clock), memberships, connections),
+        var presenceStore = new PresenceStore(dynamo, table, clock);
+        var presence = new PresenceTracker(new PresenceTracker.Stores(presenceStore, memberships, connections),
                 roomBroadcast, config.presence().namespaces(), config.presence().signalLimit(), clock);
         // Published events: connections found gone on the way leave presence once the delivery is over.
         this.eventDelivery = new EventDelivery(broadcast, presence);
+        this.queryEndpoint = new QueryEndpoint(new RoomQueries(memberships, presenceStore, presence));
         this.controlCommands = new ControlCommands(connections, memberships, sender, sender, presence, clock);
         this.lifecycle = new ConnectionLifecycle(authenticator, connections, clock, config.connections().ttl(),
                 config.connections().allowedOrigins(), presence);
@@ -154,7 +160,7 @@ public final class Services {
         new RoomActions(memberships, access, presence).registerInto(actions);
         new PresenceActions(presence, memberships, access).registerInto(actions);
         if (authenticator != null) {
-            new AuthActions(authenticator, connections).registerInto(actions);
+            new AuthActions(authenticator, connections, config.connections().connectAuthorizer()).registerInto(actions);
         }
         new SyncActions(memberships, access, eventLog, sender, clock).registerInto(actions);
         new TypingActions(memberships, access, roomBroadcast, presence).registerInto(actions);
@@ -171,6 +177,9 @@ public final class Services {
                 .maxFrameBytes(config.connections().maxFrameBytes())
                 .clock(clock)
                 .activity(presence::renewIfDue)
+                // Behind the authorizer these still read the record: a join enters presence with the connection's
+                // real status, and connection.info reports a refreshed token's expiry.
+                .recordActions(Set.of(Actions.ROOM_JOIN, Actions.CONNECTION_INFO))
                 .build();
         // SnapStart calls it before the snapshot; without CRaC (local runtime, tests) registering does nothing.
         Core.getGlobalContext().register(priming);
@@ -285,6 +294,11 @@ public final class Services {
     /** Where refused events go: SQS when PULSE_DEAD_LETTER_QUEUE_URL is set, else an {@link InMemoryDeadLetters}. */
     public DeadLetterSink deadLetters() {
         return deadLetters;
+    }
+
+    /** The query API (room members, presence), served behind IAM authorization. */
+    public QueryEndpoint queryEndpoint() {
+        return queryEndpoint;
     }
 
     /** The HTTP polling endpoint; empty when no token key source is configured. */

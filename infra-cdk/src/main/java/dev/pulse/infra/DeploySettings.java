@@ -32,6 +32,8 @@ import software.amazon.awscdk.services.sns.ITopic;
  *                          {@code accessHookDenyCacheSeconds}, {@code roomsClaim}
  * @param accessHookSecretId context {@code accessHookSecretId}: name or ARN of a Secrets Manager secret holding the
  *                          access hook's signing secret, or null
+ * @param connectAuthorizer context {@code connectAuthorizer} ({@code true}/{@code false}, default false): a REQUEST
+ *                          authorizer on {@code $connect}
  */
 public record DeploySettings(
         String stackName,
@@ -51,7 +53,8 @@ public record DeploySettings(
         int stageRateLimit,
         int stageBurstLimit,
         RoomAccessSettings access,
-        String accessHookSecretId) {
+        String accessHookSecretId,
+        boolean connectAuthorizer) {
 
     public static final String DEFAULT_STACK_NAME = "Pulse";
     /** Relative to infra-cdk/, where cdk runs; built by {@code mvn package} in functions/. */
@@ -96,7 +99,8 @@ public record DeploySettings(
                         text(context, "accessHookDenyCacheSeconds", null) == null ? null
                                 : java.time.Duration.ofSeconds(integer(context, "accessHookDenyCacheSeconds", 0)),
                         text(context, "roomsClaim", null)),
-                text(context, "accessHookSecretId", null));
+                text(context, "accessHookSecretId", null),
+                bool(context, "connectAuthorizer"));
     }
 
     /**
@@ -123,6 +127,7 @@ public record DeploySettings(
                 .stageBurstLimit(stageBurstLimit)
                 .access(access)
                 .accessHookSecret(accessHookSecret)
+                .connectAuthorizer(connectAuthorizer)
                 .build();
     }
 

@@ -6,8 +6,10 @@ import dev.pulse.config.Env;
 import dev.pulse.envelope.FanOutRule;
 import dev.pulse.store.ConnectionTable;
 import dev.pulse.store.EventLogTable;
+import dev.pulse.presence.QueryEndpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +20,9 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpIamAuthorizer;
+import software.amazon.awscdk.aws_apigatewayv2_authorizers.WebSocketLambdaAuthorizer;
+import software.amazon.awscdk.aws_apigatewayv2_authorizers.WebSocketLambdaAuthorizerProps;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.WebSocketLambdaIntegration;
 import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
@@ -40,6 +45,9 @@ import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.iam.Grant;
+import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
+import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -59,8 +67,9 @@ import software.constructs.Construct;
 
 /**
  * Everything Pulse needs in one account: the connections and event-log tables, the WebSocket API and stage, the
- * HTTP API for polling, the six functions from the one functions jar ($connect, $default, $disconnect, fan-out,
- * poll, token-expiry sweep), the EventBridge rules that feed the fan-out, and the IAM between them.
+ * HTTP API for polling and the query API, the seven functions from the one functions jar ($connect, $default,
+ * $disconnect, fan-out, poll, token-expiry sweep, query; and the $connect authorizer with connectAuthorizer), the
+ * EventBridge rules that feed the fan-out, and the IAM between them.
  * Each function runs with SnapStart, which applies only to published versions: callers (the routes and the
  * rule) therefore invoke the alias {@value #ALIAS_NAME}, which follows the version published on each deploy.
  */
@@ -99,6 +108,11 @@ public class PulseRealtime extends Construct {
     private final Function fanOutFunction;
     private final Function tokenExpiryFunction;
     private final Function pollFunction;
+    /** Null unless props.connectAuthorizer(). */
+    private final Function authorizerFunction;
+    private final Alias authorizerAlias;
+    private final Function queryFunction;
+    private final Alias queryAlias;
     private final Alias pollAlias;
     private final HttpApi syncApi;
     private final Alias connectAlias;
@@ -193,11 +207,18 @@ public class PulseRealtime extends Construct {
         }
         // Construct ids are the class names: "Default" is reserved by the CDK (it would hide the id).
         this.connectFunction = function("ConnectHandler", ROUTE_TIMEOUT, code, connectEnvironment);
+        // The authorizer checks tokens as $connect would, so it gets the same key material (and nothing else: it
+        // touches no table and posts nothing).
+        this.authorizerFunction = props.connectAuthorizer()
+                ? function("AuthorizerHandler", ROUTE_TIMEOUT, code, connectEnvironment) : null;
         this.disconnectFunction = function("DisconnectHandler", ROUTE_TIMEOUT, code, environment);
         this.defaultFunction = function("DefaultHandler", ROUTE_TIMEOUT, code, accessEnvironment);
         if (props.jwtSigningSecret() != null) {
             props.jwtSigningSecret().grantRead(connectFunction);
             props.jwtSigningSecret().grantRead(defaultFunction);
+            if (authorizerFunction != null) {
+                props.jwtSigningSecret().grantRead(authorizerFunction);
+            }
         }
         var fanOutEnvironment = new TreeMap<>(environment);
         // Refused events (invalid, undeclared, unroutable) go to the fan-out's dead-letter queue, with their reason.
@@ -208,6 +229,8 @@ public class PulseRealtime extends Construct {
         this.tokenExpiryFunction = function("TokenExpiryHandler", FANOUT_TIMEOUT, code, environment);
         // The polling fallback verifies a bearer token per request, so it gets the key material too.
         this.pollFunction = function("PollHandler", ROUTE_TIMEOUT, code, accessEnvironment);
+        // The query API reads memberships and presence only: no key material, no access policy, no @connections.
+        this.queryFunction = function("QueryHandler", ROUTE_TIMEOUT, code, environment);
         if (props.jwtSigningSecret() != null) {
             props.jwtSigningSecret().grantRead(pollFunction);
         }
@@ -216,6 +239,7 @@ public class PulseRealtime extends Construct {
             props.accessHookSecret().grantRead(pollFunction);
         }
         this.connectAlias = alias(connectFunction).build();
+        this.authorizerAlias = authorizerFunction == null ? null : alias(authorizerFunction).build();
         this.disconnectAlias = alias(disconnectFunction).build();
         this.defaultAlias = alias(defaultFunction).build();
         // EventBridge hands the event over once the function accepts it; a failure inside the function is then
@@ -228,6 +252,7 @@ public class PulseRealtime extends Construct {
 
         this.tokenExpiryAlias = alias(tokenExpiryFunction).build();
         this.pollAlias = alias(pollFunction).build();
+        this.queryAlias = alias(queryFunction).build();
 
         // HTTP polling fallback (POST /sync): the same sync query for clients whose WebSocket is blocked.
         var origins = props.runtime().allowedOrigins().isEmpty() ? List.of("*") : props.runtime().allowedOrigins();
@@ -252,9 +277,20 @@ public class PulseRealtime extends Construct {
                 .methods(List.of(HttpMethod.POST))
                 .integration(new HttpLambdaIntegration("SyncIntegration", pollAlias))
                 .build());
+        // The query API (PROTOCOL §10.7) on the same HTTP API, for the app's backend only: IAM authorization, so a
+        // caller needs a SigV4 signature and an IAM policy allowing execute-api:Invoke on the routes (grantQuery).
+        var queryIntegration = new HttpLambdaIntegration("QueryIntegration", queryAlias);
+        for (String path : List.of(QueryEndpoint.MEMBERS_PATH, QueryEndpoint.PRESENCE_PATH)) {
+            syncApi.addRoutes(AddRoutesOptions.builder()
+                    .path(path)
+                    .methods(List.of(HttpMethod.GET))
+                    .integration(queryIntegration)
+                    .authorizer(new HttpIamAuthorizer())
+                    .build());
+        }
 
         var routes = List.of(
-                api.addRoute("$connect", route("ConnectIntegration", connectAlias)),
+                api.addRoute("$connect", connectRoute(props)),
                 api.addRoute("$disconnect", route("DisconnectIntegration", disconnectAlias)),
                 api.addRoute("$default", route("DefaultIntegration", defaultAlias)));
         // The stage's first auto-deployment must see the routes (API Gateway refuses to deploy an API without any).
@@ -310,6 +346,8 @@ public class PulseRealtime extends Construct {
         AwsSolutionsSuppressions.apply(this, routes, props.accessLogs(), props.jwtSigningSecret() != null,
                 props.accessHookSecret() != null);
         output("SyncUrl", syncApi.getApiEndpoint() + "/sync", "HTTP polling fallback (POST with Authorization: Bearer <jwt>)");
+        output("QueryUrl", syncApi.getApiEndpoint() + "/rooms", "query API: GET /rooms/members and /rooms/presence, "
+                + "SigV4-signed (execute-api) by a principal granted with grantQuery");
         // Every minute (scheduled rules live on the default bus); the sweep looks back 5 minutes, so a late or
         // failed run is caught up by the next one and retries would only duplicate work.
         this.tokenExpirySchedule = Rule.Builder.create(this, "TokenExpirySchedule")
@@ -338,6 +376,10 @@ public class PulseRealtime extends Construct {
         env.put(Env.EVENT_BUS, eventBus.getEventBusName());
         env.put(Env.FANOUT_CONCURRENCY, Integer.toString(props.fanoutConcurrency()));
         env.putAll(props.runtime().environment());
+        if (props.connectAuthorizer()) {
+            // Every route then trusts the identity API Gateway passes in requestContext.authorizer.
+            env.put(Env.CONNECT_AUTHORIZER, "true");
+        }
         return env;
     }
 
@@ -392,6 +434,22 @@ public class PulseRealtime extends Construct {
         return Alias.Builder.create(this, fn.getNode().getId() + "Live")
                 .aliasName(ALIAS_NAME)
                 .version(fn.getCurrentVersion());
+    }
+
+    /**
+     * {@code $connect}, behind the authorizer when there is one. No identity source: a token may come in the query
+     * string, the Authorization header or the subprotocol, and API Gateway would refuse (401, without invoking the
+     * authorizer) any upgrade lacking one of the sources named; the authorizer finds the token itself. The CDK grants
+     * API Gateway the right to invoke it.
+     */
+    private WebSocketRouteOptions connectRoute(PulseRealtimeProps props) {
+        var options = WebSocketRouteOptions.builder()
+                .integration(new WebSocketLambdaIntegration("ConnectIntegration", connectAlias));
+        if (authorizerAlias != null) {
+            options.authorizer(new WebSocketLambdaAuthorizer("ConnectAuthorizer", authorizerAlias,
+                    WebSocketLambdaAuthorizerProps.builder().identitySource(List.of()).build()));
+        }
+        return options.build();
     }
 
     private static WebSocketRouteOptions route(String integrationId, IFunction handler) {
@@ -494,18 +552,65 @@ public class PulseRealtime extends Construct {
         return pollAlias;
     }
 
+    /** The query API's function (GET /rooms/members, /rooms/presence). */
+    public Function getQueryFunction() {
+        return queryFunction;
+    }
+
+    public Alias getQueryAlias() {
+        return queryAlias;
+    }
+
     public HttpApi getSyncApi() {
         return syncApi;
     }
 
     /** The aliases callers invoke, in the order of {@link #getFunctions()}. */
     public List<Alias> getAliases() {
-        return List.of(connectAlias, disconnectAlias, defaultAlias, fanOutAlias, tokenExpiryAlias, pollAlias);
+        var aliases = new ArrayList<>(List.of(connectAlias, disconnectAlias, defaultAlias, fanOutAlias,
+                tokenExpiryAlias, pollAlias, queryAlias));
+        if (authorizerAlias != null) {
+            aliases.add(authorizerAlias);
+        }
+        return List.copyOf(aliases);
     }
 
-    /** All six functions: connect, disconnect, default, fan-out, token expiry, polling. */
+    /**
+     * The seven functions (connect, disconnect, default, fan-out, token expiry, polling, query), and the authorizer if
+     * any.
+     */
     public List<Function> getFunctions() {
-        return List.of(connectFunction, disconnectFunction, defaultFunction, fanOutFunction, tokenExpiryFunction, pollFunction);
+        var functions = new ArrayList<>(List.of(connectFunction, disconnectFunction, defaultFunction,
+                fanOutFunction, tokenExpiryFunction, pollFunction, queryFunction));
+        if (authorizerFunction != null) {
+            functions.add(authorizerFunction);
+        }
+        return List.copyOf(functions);
+    }
+
+    /**
+     * Lets {@code grantee} (the app's backend role) call the query API: {@code execute-api:Invoke} on its two GET
+     * routes of the HTTP API's stage, nothing else.
+     */
+    public Grant grantQuery(IGrantable grantee) {
+        return Grant.addToPrincipal(GrantOnPrincipalOptions.builder()
+                .grantee(grantee)
+                .actions(List.of("execute-api:Invoke"))
+                .resourceArns(List.of(QueryEndpoint.MEMBERS_PATH, QueryEndpoint.PRESENCE_PATH).stream()
+                        .map(path -> Stack.of(this).formatArn(ArnComponents.builder()
+                                .service("execute-api")
+                                .resource(syncApi.getApiId())
+                                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                                // The HTTP API's one stage, named: no wildcard in the grant.
+                                .resourceName(syncApi.getDefaultStage().getStageName() + "/GET" + path)
+                                .build()))
+                        .toList())
+                .build());
+    }
+
+    /** The {@code $connect} authorizer; null unless {@code connectAuthorizer}. */
+    public Function getAuthorizerFunction() {
+        return authorizerFunction;
     }
 
     public Queue getFanOutDeadLetterQueue() {

@@ -14,7 +14,7 @@ import software.amazon.awscdk.services.sns.ITopic;
  * function reads the value once at start.
  *
  * @param stageName         WebSocket stage, also the last path segment of the URLs (default {@code prod})
- * @param lambdaJarPath     path of the shaded functions jar, uploaded as the code of all six functions
+ * @param lambdaJarPath     path of the shaded functions jar, uploaded as the code of every function
  * @param jwtSecret         HS256 shared secret (at least 32 bytes) as a plain value, or null
  * @param jwtSigningSecret  Secrets Manager secret whose SecretString is the HS256 key, or null (not with jwtSecret)
  * @param jwksUrl           JWKS URL for RS256/ES256 keys, or null; at least one key source is needed
@@ -34,6 +34,9 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param access            room access: modes per namespace over the catalog's, the access hook, the grants claim
  * @param accessHookSecret  Secrets Manager secret whose SecretString signs the hook's requests (at least 32 bytes), or
  *                          null; required with a hook. Only {@code $default} and polling get its ARN and may read it.
+ * @param connectAuthorizer a Lambda REQUEST authorizer on {@code $connect} (default off): it checks the token, and API
+ *                          Gateway hands the identity to every route in {@code requestContext.authorizer}, so
+ *                          {@code $default} reads no connection record per frame (PROTOCOL §1.5)
  */
 public record PulseRealtimeProps(
         String stageName,
@@ -52,7 +55,8 @@ public record PulseRealtimeProps(
         int stageRateLimit,
         int stageBurstLimit,
         RoomAccessSettings access,
-        ISecret accessHookSecret) {
+        ISecret accessHookSecret,
+        boolean connectAuthorizer) {
 
     public static final String DEFAULT_STAGE = "prod";
     public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
@@ -145,8 +149,15 @@ public record PulseRealtimeProps(
         private java.time.Duration accessHookDenyCacheTtl;
         private String roomsClaim;
         private ISecret accessHookSecret;
+        private boolean connectAuthorizer;
 
         private Builder() {
+        }
+
+        /** A REQUEST authorizer on {@code $connect} that checks tokens before API Gateway opens the connection. */
+        public Builder connectAuthorizer(boolean connectAuthorizer) {
+            this.connectAuthorizer = connectAuthorizer;
+            return this;
         }
 
         /** Access mode per room namespace, e.g. {@code chat=room-token,project=hook,*=grant}; over the catalog's. */
@@ -285,7 +296,7 @@ public record PulseRealtimeProps(
             return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwtSigningSecret, jwksUrl, jwtIssuer, jwtAudience,
                     eventBus, fanoutConcurrency, alarmTopic, accessLogs, runtime, catalog, stageRateLimit, stageBurstLimit,
                     new RoomAccessSettings(roomAccess, accessHookUrl, accessHookTimeout, accessHookCacheTtl,
-                            accessHookDenyCacheTtl, roomsClaim), accessHookSecret);
+                            accessHookDenyCacheTtl, roomsClaim), accessHookSecret, connectAuthorizer);
         }
     }
 }

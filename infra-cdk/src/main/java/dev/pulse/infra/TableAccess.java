@@ -25,6 +25,7 @@ import java.util.Map;
  *       ConditionCheck + Puts, room.remove's Deletes.</li>
  *   <li>{@code TokenExpiryHandler}: TokenExpirySweeper: the expiry index (Query, DeleteItem), the connection (GetItem).</li>
  *   <li>{@code PollHandler}: PollingEndpoint: the event log only (GetItem of heads and claims, Query of events).</li>
+ *   <li>{@code QueryHandler}: QueryEndpoint: the members and presence Queries, nothing else.</li>
  * </ul>
  *
  * Every function that delivers to a room (all but the sweep and polling) prunes the connections the delivery found gone
@@ -46,7 +47,8 @@ final class TableAccess {
             "DisconnectHandler", List.of(BATCH_WRITE, DELETE, QUERY, UPDATE),
             "DefaultHandler", List.of(BATCH_WRITE, CONDITION_CHECK, DELETE, GET, PUT, QUERY, UPDATE),
             "FanOutHandler", List.of(BATCH_WRITE, CONDITION_CHECK, DELETE, GET, PUT, QUERY, UPDATE),
-            "TokenExpiryHandler", List.of(DELETE, GET, QUERY));
+            "TokenExpiryHandler", List.of(DELETE, GET, QUERY),
+            "QueryHandler", List.of(QUERY));
 
     /** Handler class → actions on the event log table. */
     static final Map<String, List<String>> EVENTS = Map.of(

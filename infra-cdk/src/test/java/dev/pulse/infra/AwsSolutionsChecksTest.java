@@ -1,6 +1,5 @@
 package dev.pulse.infra;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
@@ -13,9 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Aspects;
-import software.amazon.awscdk.assertions.Annotations;
-import software.amazon.awscdk.assertions.Match;
-import software.amazon.awscdk.cxapi.SynthesisMessage;
 
 /**
  * cdk-nag's AwsSolutions pack over the stack as the app builds it: no unsuppressed error or warning, and the
@@ -52,15 +48,7 @@ class AwsSolutionsChecksTest {
         context.put("jwtSecret", "0123456789abcdef0123456789abcdef");
         var stack = PulseApp.stack(new App(AppProps.builder().context(context).build()));
         Aspects.of(stack).add(new AwsSolutionsChecks());
-        var annotations = Annotations.fromStack(stack);
-        assertEquals(List.of(), describe(annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))));
-        assertEquals(List.of(), describe(annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))));
+        Templates.assertNoAwsSolutionsFindings(stack);
         return stack;
-    }
-
-    private static List<String> describe(List<SynthesisMessage> messages) {
-        return messages.stream()
-                .map(m -> m.getId() + ": " + String.valueOf(m.getEntry().getData()).lines().findFirst().orElse(""))
-                .toList();
     }
 }

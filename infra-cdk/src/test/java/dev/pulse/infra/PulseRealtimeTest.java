@@ -102,7 +102,8 @@ class PulseRealtimeTest {
         assertEquals(Set.of("${" + logicalId(realtime.getConnectAlias()) + "}",
                 "${" + logicalId(realtime.getDisconnectAlias()) + "}",
                 "${" + logicalId(realtime.getDefaultAlias()) + "}",
-                "${" + logicalId(realtime.getPollAlias()) + "}"), invokedByApiGateway);
+                "${" + logicalId(realtime.getPollAlias()) + "}",
+                "${" + logicalId(realtime.getQueryAlias()) + "}"), invokedByApiGateway);
     }
 
     @Test
@@ -110,8 +111,8 @@ class PulseRealtimeTest {
         var functions = resources(template, "AWS::Lambda::Function");
         var versions = resources(template, "AWS::Lambda::Version");
         var aliases = resources(template, "AWS::Lambda::Alias");
-        assertEquals(6, versions.size());
-        assertEquals(6, aliases.size());
+        assertEquals(7, versions.size());
+        assertEquals(7, aliases.size());
         for (int i = 0; i < realtime.getFunctions().size(); i++) {
             String fnId = logicalId(realtime.getFunctions().get(i));
             assertEquals(json("{\"ApplyOn\":\"PublishedVersions\"}"),
@@ -176,8 +177,9 @@ class PulseRealtimeTest {
                 stages.get(0).at("/Properties/DefaultRouteSettings"));
         var routes = resources(template, "AWS::ApiGatewayV2::Route").values().stream()
                 .filter(r -> syncApiId.equals(r.at("/Properties/ApiId/Ref").asText())).toList();
-        assertEquals(1, routes.size());
-        assertEquals("POST /sync", routes.get(0).at("/Properties/RouteKey").asText());
+        // POST /sync, and the query API's two IAM-authorised GETs (QueryApiStackTest).
+        assertEquals(Set.of("POST /sync", "GET /rooms/members", "GET /rooms/presence"), routes.stream()
+                .map(r -> r.at("/Properties/RouteKey").asText()).collect(java.util.stream.Collectors.toSet()));
         var functions = resources(template, "AWS::Lambda::Function");
         assertEquals("dev.pulse.functions.PollHandler::handleRequest",
                 functions.get(logicalId(realtime.getPollFunction())).at("/Properties/Handler").asText());
@@ -289,14 +291,15 @@ class PulseRealtimeTest {
     @Test
     void everyFunctionRunsItsHandlerFromTheJarWithTheConfigTheCoreReads() {
         var functions = resources(template, "AWS::Lambda::Function");
-        assertEquals(6, functions.size());
+        assertEquals(7, functions.size());
         var expected = Map.of(
                 realtime.getConnectFunction(), new Expected("dev.pulse.functions.ConnectHandler::handleRequest", 29),
                 realtime.getDisconnectFunction(), new Expected("dev.pulse.functions.DisconnectHandler::handleRequest", 29),
                 realtime.getDefaultFunction(), new Expected("dev.pulse.functions.DefaultHandler::handleRequest", 29),
                 realtime.getFanOutFunction(), new Expected("dev.pulse.functions.FanOutHandler::handleRequest", 60),
                 realtime.getTokenExpiryFunction(), new Expected("dev.pulse.functions.TokenExpiryHandler::handleRequest", 60),
-                realtime.getPollFunction(), new Expected("dev.pulse.functions.PollHandler::handleRequest", 29));
+                realtime.getPollFunction(), new Expected("dev.pulse.functions.PollHandler::handleRequest", 29),
+                realtime.getQueryFunction(), new Expected("dev.pulse.functions.QueryHandler::handleRequest", 29));
         var logGroups = resources(template, "AWS::Logs::LogGroup");
         String tableId = logicalId(realtime.getTable());
         var codeKeys = new HashSet<String>();
@@ -331,7 +334,7 @@ class PulseRealtimeTest {
             assertEquals(30, logGroups.get(logGroupId).at("/Properties/RetentionInDays").asInt());
 
         });
-        assertEquals(1, codeKeys.size(), "all six functions deploy the one jar");
+        assertEquals(1, codeKeys.size(), "all seven functions deploy the one jar");
     }
 
     /**
@@ -355,8 +358,9 @@ class PulseRealtimeTest {
                         connections, List.of("BatchWriteItem", "ConditionCheckItem", "DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem"),
                         events, List.of("GetItem", "PutItem", "UpdateItem")),
                 realtime.getTokenExpiryFunction(), Map.of(connections, List.of("DeleteItem", "GetItem", "Query")),
-                realtime.getPollFunction(), Map.of(events, List.of("GetItem", "Query")));
-        assertEquals(6, expected.size());
+                realtime.getPollFunction(), Map.of(events, List.of("GetItem", "Query")),
+                realtime.getQueryFunction(), Map.of(connections, List.of("Query")));
+        assertEquals(7, expected.size());
         expected.forEach((fn, tables) -> {
             var granted = new java.util.TreeMap<String, List<String>>();
             for (var statement : statements(resources(template, "AWS::IAM::Policy").values().stream()
@@ -412,7 +416,7 @@ class PulseRealtimeTest {
     @Test
     void errorsAndThrottlesOfEveryFunctionAndTheDeadLetterQueueDepthRaiseAlarms() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(13, alarms.size());
+        assertEquals(15, alarms.size());
         var watched = new HashSet<String>();
         alarms.values().forEach(alarm -> {
             var props = alarm.get("Properties");
@@ -450,7 +454,7 @@ class PulseRealtimeTest {
         expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
                 + logicalId(realtime.getFanOutDeadLetterQueue()) + ".QueueName}");
         assertEquals(expected, watched);
-        assertEquals(13, realtime.getAlarms().getAlarms().size());
+        assertEquals(15, realtime.getAlarms().getAlarms().size());
     }
 
     @Test
@@ -464,7 +468,8 @@ class PulseRealtimeTest {
                 "RealtimeCallbackUrl", "https://" + host,
                 "RealtimeEventBusName", "default",
                 "RealtimeConnectionsTableName", "${" + logicalId(realtime.getTable()) + "}",
-                "RealtimeSyncUrl", "${" + logicalId(realtime.getSyncApi()) + ".ApiEndpoint}/sync"), outputs);
+                "RealtimeSyncUrl", "${" + logicalId(realtime.getSyncApi()) + ".ApiEndpoint}/sync",
+                "RealtimeQueryUrl", "${" + logicalId(realtime.getSyncApi()) + ".ApiEndpoint}/rooms"), outputs);
     }
 
     private record Expected(String handler, int timeoutSeconds) {

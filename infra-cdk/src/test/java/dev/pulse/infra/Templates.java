@@ -7,12 +7,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.cxapi.SynthesisMessage;
 import software.constructs.IConstruct;
 
 /** Reads synthesized templates as JSON trees, so tests compare whole values rather than fragments. */
@@ -91,6 +95,22 @@ final class Templates {
             }
         });
         return readers;
+    }
+
+    /** cdk-nag's AwsSolutions pack (already added to the stack's aspects) found nothing: no error, no warning. */
+    static void assertNoAwsSolutionsFindings(Stack stack) {
+        var annotations = Annotations.fromStack(stack);
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(),
+                describe(annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))));
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(),
+                describe(annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))));
+    }
+
+    /** Each finding as {@code path: first line of its message}. */
+    static List<String> describe(List<SynthesisMessage> messages) {
+        return messages.stream()
+                .map(m -> m.getId() + ": " + String.valueOf(m.getEntry().getData()).lines().findFirst().orElse(""))
+                .toList();
     }
 
     /** A tiny stand-in for the functions jar: the CDK only hashes and copies it. */

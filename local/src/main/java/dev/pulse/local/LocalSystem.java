@@ -11,6 +11,7 @@ import dev.pulse.catalog.RulePattern;
 import dev.pulse.config.Env;
 import dev.pulse.config.PulseConfig;
 import dev.pulse.envelope.FanOutRule;
+import dev.pulse.functions.AuthorizerHandler;
 import dev.pulse.functions.ConnectHandler;
 import dev.pulse.functions.DefaultHandler;
 import dev.pulse.functions.DisconnectHandler;
@@ -120,6 +121,12 @@ public final class LocalSystem implements AutoCloseable {
                 .route("$connect", event -> invoke(handlers.get().connect(), event, "pulse-connect", slots))
                 .route("$disconnect", event -> invoke(handlers.get().disconnect(), event, "pulse-disconnect", slots))
                 .route("$default", event -> invoke(handlers.get().message(), event, "pulse-default", slots));
+        // The construct's connectAuthorizer: API Gateway runs the authorizer function before $connect, and hands what
+        // it answers to every route of the connection.
+        if (PulseConfig.fromEnvironment(settings.handlerSettings()).connections().connectAuthorizer()) {
+            gatewayBuilder.authorizer(event -> handlers.get().authorizer().handleRequest(event,
+                    new LocalLambdaContext("pulse-authorizer", 10_000)));
+        }
         var busBuilder = LocalEventBus.builder()
                 .port(settings.eventBusPort())
                 .region(settings.region())
@@ -132,6 +139,8 @@ public final class LocalSystem implements AutoCloseable {
         bus.start();
         // The same origins as the handlers' (and the deployed HTTP API's), read by the same parser.
         var allowedOrigins = PulseConfig.fromEnvironment(settings.handlerSettings()).connections().allowedOrigins();
+        // The query API, behind IAM authorization as on AWS: only callers signing with the local credentials get in.
+        gatewayBuilder.iamHttpHandler("/rooms", new QueryHttp(() -> handlers.get().query()));
         gatewayBuilder.httpHandler("/sync", PollingHttp.withCors(new PollingHttp(() -> handlers.get().polling()), allowedOrigins));
         // The demo's publisher validates with the same catalog, as a domain service's would: a bad payload is
         // refused at /dev/publish with its JSON path instead of vanishing on the dead-letter path.
@@ -142,8 +151,9 @@ public final class LocalSystem implements AutoCloseable {
 
         var environment = lambdaEnvironment(settings, dynamo, gateway, bus);
         var services = new Services(PulseConfig.fromEnvironment(environment), LOCAL_CREDENTIALS, interceptors);
-        handlers.set(new Handlers(new ConnectHandler(services), new DisconnectHandler(services),
-                new DefaultHandler(services), new FanOutHandler(services), services.pollingEndpoint().orElseThrow()));
+        handlers.set(new Handlers(new AuthorizerHandler(services), new ConnectHandler(services),
+                new DisconnectHandler(services), new DefaultHandler(services), new FanOutHandler(services),
+                services.pollingEndpoint().orElseThrow(), services.queryEndpoint()));
         return new LocalSystem(settings, dynamo, gateway, bus, services, tokens);
     }
 
@@ -260,7 +270,8 @@ public final class LocalSystem implements AutoCloseable {
         dynamo.close();
     }
 
-    private record Handlers(ConnectHandler connect, DisconnectHandler disconnect, DefaultHandler message,
-                            FanOutHandler fanOut, dev.pulse.sync.PollingEndpoint polling) {
+    private record Handlers(AuthorizerHandler authorizer, ConnectHandler connect, DisconnectHandler disconnect,
+                            DefaultHandler message, FanOutHandler fanOut, dev.pulse.sync.PollingEndpoint polling,
+                            dev.pulse.presence.QueryEndpoint query) {
     }
 }

@@ -55,6 +55,14 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
         return connect(URI.create(system.webSocketUri() + "?token=" + token));
     }
 
+    /** The token in {@code Authorization: Bearer}, for tokens too long for the URL's 4,096 characters. */
+    static TestClient connectWithHeader(LocalSystem system, String token) {
+        var client = new TestClient(false);
+        client.socket = HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+                .buildAsync(system.webSocketUri(), client).join();
+        return client;
+    }
+
     /** A client that also records presence signals. */
     static TestClient connectWithPresence(LocalSystem system, String token) {
         return connect(URI.create(system.webSocketUri() + "?token=" + token), true);

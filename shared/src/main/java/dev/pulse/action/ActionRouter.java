@@ -14,10 +14,12 @@ import dev.pulse.ratelimit.RateLimiter;
 import dev.pulse.store.ConnectionStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActionRouter {
     private static final Logger LOG = LoggerFactory.getLogger(ActionRouter.class);
+    private static final int REMEMBERED_EXPIRIES = 10_000;
 
     private final Map<String, ActionHandler> actions;
     private final ConnectionStore connections;
@@ -38,6 +41,15 @@ public final class ActionRouter {
     private final ConnectionCloser closer;
     private final Clock clock;
     private final Consumer<Connection> activity;
+    private final Set<String> recordActions;
+    /** Token expiries read from records after the authorizer's had passed (bounded: one entry per connection seen). */
+    private final Map<String, Instant> refreshedExpiries = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+                    return size() > REMEMBERED_EXPIRIES;
+                }
+            });
 
     private ActionRouter(Builder builder) {
         this.actions = Map.copyOf(builder.actions);
@@ -48,6 +60,7 @@ public final class ActionRouter {
         this.maxFrameBytes = builder.maxFrameBytes;
         this.clock = Objects.requireNonNull(builder.clock, "clock");
         this.activity = builder.activity;
+        this.recordActions = Set.copyOf(builder.recordActions);
     }
 
     public static Builder builder() {
@@ -64,6 +77,7 @@ public final class ActionRouter {
         private int maxFrameBytes = 32 * 1024;
         private Clock clock = Clock.systemUTC();
         private Consumer<Connection> activity = connection -> { };
+        private Set<String> recordActions = Set.of();
 
         private Builder() {
         }
@@ -124,12 +138,32 @@ public final class ActionRouter {
             return this;
         }
 
+        /**
+         * Actions that read the connection record even when the authorizer's context describes the connection: those
+         * that report or copy what only the record knows (its presence status, a refreshed expiry), and are not sent at
+         * message rates.
+         */
+        public Builder recordActions(Set<String> names) {
+            this.recordActions = Set.copyOf(names);
+            return this;
+        }
+
         public ActionRouter build() {
             return new ActionRouter(this);
         }
     }
 
     public void route(String connectionId, String body) {
+        route(connectionId, body, null);
+    }
+
+    /**
+     * @param authorized the connection as API Gateway's REQUEST authorizer described it at {@code $connect}
+     *                   ({@code requestContext.authorizer}), or null: then its record is read for every frame. With it,
+     *                   no record is read, except once its token's expiry has passed (an {@code auth.refresh} may have
+     *                   extended it; the record knows, and this container remembers what it read).
+     */
+    public void route(String connectionId, String body, Connection authorized) {
         String requestId = null;
         try {
             int size = body == null ? 0 : body.getBytes(StandardCharsets.UTF_8).length;
@@ -154,7 +188,8 @@ public final class ActionRouter {
             if (handler == null) {
                 throw new ActionException(ErrorCode.UNKNOWN_ACTION, "unknown action '" + frame.action() + "'");
             }
-            Optional<Connection> connection = connections.find(connectionId);
+            Optional<Connection> connection = current(connectionId,
+                    recordActions.contains(frame.action()) ? null : authorized);
             if (connection.isEmpty()) {
                 // The record expired or the connection is closing: nothing can be done on its behalf.
                 throw new ActionException(ErrorCode.FORBIDDEN, "connection is not registered");
@@ -180,6 +215,25 @@ public final class ActionRouter {
             LOG.error("action failed connectionId={} requestId={}", connectionId, requestId, e);
             sender.send(connectionId, ServerFrames.failure(requestId, ErrorCode.INTERNAL_ERROR, "internal error"));
         }
+    }
+
+    /** The frame's sender: from the authorizer's context while its token is valid, else from the record. */
+    private Optional<Connection> current(String connectionId, Connection authorized) {
+        if (authorized == null) {
+            return connections.find(connectionId);
+        }
+        var now = clock.instant();
+        if (!authorized.tokenExpired(now)) {
+            return Optional.of(authorized);
+        }
+        Instant refreshed = refreshedExpiries.get(connectionId);
+        if (refreshed != null && now.isBefore(refreshed)) {
+            return Optional.of(authorized.withTokenExpiresAt(refreshed));
+        }
+        var record = connections.find(connectionId);
+        // A refresh only ever moves the expiry later, so what was read stays a safe lower bound for this container.
+        record.map(Connection::tokenExpiresAt).filter(now::isBefore).ifPresent(at -> refreshedExpiries.put(connectionId, at));
+        return record.map(found -> authorized.withTokenExpiresAt(found.tokenExpiresAt()));
     }
 
     private void renew(Connection connection) {

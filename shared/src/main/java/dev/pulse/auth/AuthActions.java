@@ -14,6 +14,7 @@ import dev.pulse.protocol.ProtocolException;
 import dev.pulse.protocol.ServerFrames;
 import dev.pulse.store.ConnectionStore;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code auth.refresh}: a long-lived socket outlives short tokens, so the client hands over a new token for
@@ -23,10 +24,20 @@ public final class AuthActions {
 
     private final Authenticator authenticator;
     private final ConnectionStore connections;
+    private final boolean grantsFixed;
 
     public AuthActions(Authenticator authenticator, ConnectionStore connections) {
+        this(authenticator, connections, false);
+    }
+
+    /**
+     * @param grantsFixed true behind the REQUEST authorizer: every route reads the grants from the authorizer's context,
+     *                    which API Gateway fixes at {@code $connect}, so a refreshed token must keep them
+     */
+    public AuthActions(Authenticator authenticator, ConnectionStore connections, boolean grantsFixed) {
         this.authenticator = authenticator;
         this.connections = connections;
+        this.grantsFixed = grantsFixed;
     }
 
     public void registerInto(Map<String, ActionHandler> actions) {
@@ -43,6 +54,10 @@ public final class AuthActions {
         }
         if (!identity.userId().equals(connection.userId()) || !identity.workspaceId().equals(connection.workspaceId())) {
             throw new ActionException(ErrorCode.FORBIDDEN, "a refreshed token must name the same user and workspace");
+        }
+        if (grantsFixed && !Set.copyOf(identity.grants()).equals(Set.copyOf(connection.grants()))) {
+            throw ActionException.withReason(ErrorCode.FORBIDDEN, "grants_changed", "a refreshed token must grant the "
+                    + "same rooms here (API Gateway's authorizer fixed them at connect); reconnect with the new token");
         }
         // The new token's grants replace the old one's: a refresh can narrow what the connection may join next.
         if (!connections.refreshToken(connection.connectionId(), identity.expiresAt(), identity.grants())) {

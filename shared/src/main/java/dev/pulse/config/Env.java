@@ -46,6 +46,8 @@ public final class Env {
     public static final String MAX_FRAME_BYTES = "PULSE_MAX_FRAME_BYTES";
     public static final String ALLOWED_ORIGINS = "PULSE_ALLOWED_ORIGINS";
     public static final String CLIENT_EVENT_PREFIXES = "PULSE_CLIENT_EVENT_PREFIXES";
+    /** {@code true} where API Gateway's REQUEST authorizer authenticates {@code $connect} (the construct's connectAuthorizer). */
+    public static final String CONNECT_AUTHORIZER = "PULSE_CONNECT_AUTHORIZER";
     public static final String RATE_LIMITS = "PULSE_RATE_LIMITS";
 
     public static final String FANOUT_CONCURRENCY = "PULSE_FANOUT_CONCURRENCY";

@@ -54,6 +54,16 @@ final class EnvReader {
         return value == null ? fallback : Duration.ofSeconds(value);
     }
 
+    /** {@code true} or {@code false} (any case); the fallback when unset. */
+    boolean flag(String name, boolean fallback) {
+        Boolean value = parse(name, v -> switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("not true or false");
+        }, "true or false");
+        return value == null ? fallback : value;
+    }
+
     URI uri(String name) {
         return parse(name, URI::create, "a URI");
     }

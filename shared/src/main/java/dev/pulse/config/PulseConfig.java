@@ -196,7 +196,13 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
      *                            Requests without an Origin header (servers, mobile apps) are not affected.
      * @param clientEventPrefixes event names clients may publish to rooms must start with one of these (default {@code client.})
      */
-    public record Connections(Duration ttl, int maxFrameBytes, List<String> allowedOrigins, List<String> clientEventPrefixes) {
+    /**
+     * @param connectAuthorizer whether API Gateway's REQUEST authorizer checks tokens at {@code $connect}: then every
+     *                          route gets the identity in {@code requestContext.authorizer}, and {@code $default} reads no
+     *                          connection record per frame (PROTOCOL §1.5)
+     */
+    public record Connections(Duration ttl, int maxFrameBytes, List<String> allowedOrigins, List<String> clientEventPrefixes,
+                              boolean connectAuthorizer) {
         public Connections {
             allowedOrigins = List.copyOf(allowedOrigins);
             clientEventPrefixes = List.copyOf(clientEventPrefixes);
@@ -252,7 +258,8 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
                 env.seconds(Env.EVENT_RETENTION_SECONDS, DEFAULT_EVENT_RETENTION));
         var connections = new Connections(env.seconds(Env.CONNECTION_TTL_SECONDS, DEFAULT_CONNECTION_TTL),
                 env.integer(Env.MAX_FRAME_BYTES, DEFAULT_MAX_FRAME_BYTES, 1),
-                env.list(Env.ALLOWED_ORIGINS, ""), env.list(Env.CLIENT_EVENT_PREFIXES, "client."));
+                env.list(Env.ALLOWED_ORIGINS, ""), env.list(Env.CLIENT_EVENT_PREFIXES, "client."),
+                env.flag(Env.CONNECT_AUTHORIZER, false));
         var rateLimits = env.text(Env.RATE_LIMITS) == null ? RateLimits.defaults()
                 : env.parse(Env.RATE_LIMITS, RateLimits::parse, "a list of <action>=<max>/<window>");
         var presence = new Presence(Set.copyOf(env.list(Env.PRESENCE_NAMESPACES, DEFAULT_PRESENCE_NAMESPACES)),

@@ -2,6 +2,7 @@ package dev.pulse.connection;
 
 import dev.pulse.auth.AuthenticationException;
 import dev.pulse.auth.Authenticator;
+import dev.pulse.auth.AuthorizerContext;
 import dev.pulse.auth.ConnectCredentials;
 import dev.pulse.model.Connection;
 import dev.pulse.model.Identity;
@@ -43,6 +44,15 @@ public final class ConnectionLifecycle {
     }
 
     public ConnectOutcome connect(String connectionId, Map<String, String> queryParameters, Map<String, String> headers) {
+        var checked = authenticate(connectionId, queryParameters, headers);
+        return checked.isAccepted() ? open(connectionId, checked.identity(), checked.subprotocol()) : checked;
+    }
+
+    /**
+     * Checks a {@code $connect} request without recording anything: the origin, then the token. What the REQUEST
+     * authorizer runs (before API Gateway invokes {@code $connect}); {@link #connect} runs it too when there is none.
+     */
+    public ConnectOutcome authenticate(String connectionId, Map<String, String> queryParameters, Map<String, String> headers) {
         if (authenticator == null) {
             throw new IllegalStateException("no way to authenticate: set PULSE_JWT_SECRET, PULSE_JWT_JWKS_URL or "
                     + "PULSE_AUTH_INTROSPECTION_URL");
@@ -57,13 +67,33 @@ public final class ConnectionLifecycle {
         if (credentials.isEmpty()) {
             return ConnectOutcome.refused(401, "token_missing");
         }
-        Identity identity;
         try {
-            identity = authenticator.authenticate(credentials.get().token());
+            return ConnectOutcome.accepted(authenticator.authenticate(credentials.get().token()),
+                    credentials.get().subprotocol());
         } catch (AuthenticationException e) {
             LOG.info("connect refused connectionId={} status={} reason={}", connectionId, e.status(), e.reason());
             return ConnectOutcome.refused(e.status(), e.reason());
         }
+    }
+
+    /**
+     * {@code $connect} behind the REQUEST authorizer: the identity it accepted ({@code requestContext.authorizer}) is
+     * recorded as it is, without checking the token a second time.
+     */
+    public ConnectOutcome connectAuthorized(String connectionId, Map<String, Object> authorizer,
+                                            Map<String, String> queryParameters, Map<String, String> headers) {
+        var identity = AuthorizerContext.identity(authorizer);
+        if (identity.isEmpty()) {
+            // Grants too many for the context (or no context at all): the token is read here, for its grants.
+            return connect(connectionId, queryParameters, headers);
+        }
+        // The authorizer found the token, so the request has one; only the subprotocol to answer is wanted from it.
+        String subprotocol = ConnectCredentials.locate(queryParameters, headers).map(ConnectCredentials::subprotocol)
+                .orElse(null);
+        return open(connectionId, identity.get(), subprotocol);
+    }
+
+    private ConnectOutcome open(String connectionId, Identity identity, String subprotocol) {
         Instant now = clock.instant();
         var connection = Connection.builder()
                 .connectionId(connectionId)
@@ -82,7 +112,7 @@ public final class ConnectionLifecycle {
             notify(() -> listener.joined(connection, room), connectionId);
         }
         LOG.info("connected connectionId={} userId={} workspaceId={}", connectionId, identity.userId(), identity.workspaceId());
-        return ConnectOutcome.accepted(identity, credentials.get().subprotocol());
+        return ConnectOutcome.accepted(identity, subprotocol);
     }
 
     private static String header(Map<String, String> headers, String name) {

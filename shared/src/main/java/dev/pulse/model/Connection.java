@@ -35,6 +35,12 @@ public record Connection(String connectionId, String userId, String workspaceId,
                 grants);
     }
 
+    /** The connection after {@code auth.refresh} moved its token's expiry. */
+    public Connection withTokenExpiresAt(Instant at) {
+        return new Connection(connectionId, userId, workspaceId, connectedAt, expiresAt, at, presenceStatus, presenceRenewedAt,
+                grants);
+    }
+
     /** Who the connection is, as its token said (room grants included). */
     public Identity identity() {
         return new Identity(userId, workspaceId, tokenExpiresAt, grants);

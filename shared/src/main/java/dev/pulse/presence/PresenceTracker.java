@@ -18,7 +18,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +50,7 @@ public final class PresenceTracker implements MembershipListener {
 
 
     private static final Logger LOG = LoggerFactory.getLogger(PresenceTracker.class);
+    private static final int REMEMBERED_RENEWALS = 10_000;
 
     private final PresenceStore store;
     private final MembershipStore memberships;
@@ -55,6 +59,17 @@ public final class PresenceTracker implements MembershipListener {
     private final Set<String> namespaces;
     private final Clock clock;
     private final int signalLimit;
+    /**
+     * When this container last renewed each connection's leases. A connection known only from its authorizer's context
+     * carries the lease start of its {@code $connect}, never a later renewal: without this, every frame after the first
+     * {@link #RENEW_AFTER} would renew again. Bounded; a forgotten entry costs one early renewal.
+     */
+    private final Map<String, Instant> recentRenewals = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+            return size() > REMEMBERED_RENEWALS;
+        }
+    });
 
     /**
      * @param namespaces  room namespaces with presence; empty turns presence off
@@ -140,9 +155,10 @@ public final class PresenceTracker implements MembershipListener {
      */
     public boolean setStatus(Connection connection, PresenceStatus status, String correlationId) {
         Instant now = clock.instant();
-        if (!connections.recordPresence(connection.connectionId(), status.wireName(), now)) {
+        if (connections.recordPresence(connection.connectionId(), status.wireName(), now).isEmpty()) {
             return false;
         }
+        recentRenewals.put(connection.connectionId(), now);
         for (Room room : presenceRooms(connection)) {
             var change = store.update(connection, room, status, leaseFrom(now))
                     .orElseGet(() -> store.enter(connection, room, status, leaseFrom(now)));
@@ -154,20 +170,26 @@ public final class PresenceTracker implements MembershipListener {
     /** Renews the connection's leases when {@link #RENEW_AFTER} has passed since the last renewal. */
     public void renewIfDue(Connection connection) {
         Instant now = clock.instant();
-        if (namespaces.isEmpty() || (connection.presenceRenewedAt() != null
-                && now.isBefore(connection.presenceRenewedAt().plus(RENEW_AFTER)))) {
+        Instant last = latest(connection.presenceRenewedAt(), recentRenewals.get(connection.connectionId()));
+        if (namespaces.isEmpty() || (last != null && now.isBefore(last.plus(RENEW_AFTER)))) {
             return;
         }
-        if (!connections.recordPresence(connection.connectionId(), null, now)) {
+        var recorded = connections.recordPresence(connection.connectionId(), null, now);
+        if (recorded.isEmpty()) {
             return;
         }
-        var status = status(connection);
+        recentRenewals.put(connection.connectionId(), now);
+        var status = PresenceStatus.parse(recorded.get()).orElse(PresenceStatus.ONLINE);
         for (Room room : presenceRooms(connection)) {
             // A lease that lapsed anyway (a very quiet client) comes back, with a join for the others.
             var change = store.update(connection, room, status, leaseFrom(now))
                     .orElseGet(() -> store.enter(connection, room, status, leaseFrom(now)));
             settle(announce(connection, room, change, null));
         }
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
     /** The room's present users; lapsed users found on the way are removed and announced as gone. */

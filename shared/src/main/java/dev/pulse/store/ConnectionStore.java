@@ -261,9 +261,9 @@ public final class ConnectionStore {
      *
      * @param status    the new status, or null to keep it
      * @param renewedAt when its presence leases were renewed, or null to keep it
-     * @return false when the connection is gone or expired
+     * @return the connection's status after the change; empty when the connection is gone or expired
      */
-    public boolean recordPresence(String connectionId, String status, Instant renewedAt) {
+    public Optional<String> recordPresence(String connectionId, String status, Instant renewedAt) {
         var sets = new ArrayList<String>();
         var names = new java.util.HashMap<String, String>(Map.of(
                 "#pk", ConnectionTable.PARTITION_KEY, "#ttl", ConnectionTable.TTL_ATTRIBUTE));
@@ -279,18 +279,22 @@ public final class ConnectionStore {
             values.put(":renewed", AttributeValue.fromN(Long.toString(renewedAt.toEpochMilli())));
         }
         if (sets.isEmpty()) {
-            return find(connectionId).isPresent();
+            return find(connectionId).map(Connection::presenceStatus);
         }
         try {
-            dynamo.updateItem(u -> u.tableName(tableName)
+            var updated = dynamo.updateItem(u -> u.tableName(tableName)
                     .key(ConnectionTable.metaKey(connectionId))
                     .updateExpression("SET " + String.join(", ", sets))
                     .conditionExpression(Conditions.LIVE)
                     .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
-            return true;
+                    .expressionAttributeValues(values)
+                    // The status comes back with the write: a connection known only from its authorizer's context
+                    // renews its leases with the status it really has, at no extra read.
+                    .returnValues(ReturnValue.ALL_NEW));
+            var stored = updated.attributes().get(ConnectionTable.PRESENCE_STATUS);
+            return Optional.of(stored == null || stored.s() == null ? Connection.INITIAL_PRESENCE_STATUS : stored.s());
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return Optional.empty();
         }
     }
 

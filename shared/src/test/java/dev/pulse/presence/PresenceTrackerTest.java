@@ -128,6 +128,26 @@ class PresenceTrackerTest {
     }
 
     @Test
+    void aConnectionKnownFromItsAuthorizerContextRenewsOncePerDueTimeWithItsRealStatus() {
+        // Behind the REQUEST authorizer $default builds the connection from its context on every frame: it always
+        // carries the lease start of its $connect and the default status, never what happened since.
+        var fromContext = connect("c1", "u1");
+        connect("c2", "u2");
+        tracker.setStatus(connections.find("c1").orElseThrow(), PresenceStatus.BUSY, null);
+        clock.advance(PresenceTracker.RENEW_AFTER.plusSeconds(1));
+        tracker.renewIfDue(fromContext);
+        var renewed = connections.find("c1").orElseThrow().presenceRenewedAt();
+        assertEquals(clock.instant().toEpochMilli(), renewed.toEpochMilli());
+
+        clock.advance(Duration.ofSeconds(30));
+        tracker.renewIfDue(fromContext);
+        assertEquals(renewed, connections.find("c1").orElseThrow().presenceRenewedAt(),
+                "renewed again only once due, however stale the context's lease start");
+        var listed = tracker.list(connections.find("c2").orElseThrow(), workspace).users();
+        assertTrue(listed.contains(new UserPresence("u1", PresenceStatus.BUSY, 1)), "the renewal kept the real status: " + listed);
+    }
+
+    @Test
     void aStatusChangeGoesToTheOthersAndSticksForLaterRooms() {
         var c1 = connect("c1", "u1");
         connect("c2", "u2");

@@ -232,13 +232,16 @@ class ConnectionStoreTest {
         assertEquals("online", connections.find("c1").orElseThrow().presenceStatus());
 
         var renewed = clock.instant().plusSeconds(5);
-        assertTrue(connections.recordPresence("c1", "busy", renewed));
+        assertEquals(Optional.of("busy"), connections.recordPresence("c1", "busy", renewed));
+        assertEquals(Optional.of("busy"), connections.recordPresence("c1", null, renewed.plusSeconds(1)),
+                "a renewal alone answers the status it keeps");
+        renewed = renewed.plusSeconds(1);
         var found = connections.find("c1").orElseThrow();
         assertEquals("busy", found.presenceStatus());
         assertEquals(renewed.toEpochMilli(), found.presenceRenewedAt().toEpochMilli());
 
         connections.close("c1");
-        assertFalse(connections.recordPresence("c1", "away", null), "a closed connection is not brought back");
+        assertTrue(connections.recordPresence("c1", "away", null).isEmpty(), "a closed connection is not brought back");
         assertTrue(connections.find("c1").isEmpty());
     }
 }

@@ -36,9 +36,18 @@ final class ConnectUpgrade implements WebSocketCreator {
     private final Supplier<String> connectionIds;
     private final BooleanSupplier closing;
     private final int maxFrameBytes;
+    private final ConnectAuthorizer authorizer;
+    private final String connectArn;
 
+    /**
+     * @param authorizer the {@code $connect} route's REQUEST authorizer, or null for none
+     * @param connectArn the {@code $connect} route's ARN, as the authorizer's {@code methodArn}
+     */
     ConnectUpgrade(Routes routes, WebSocketEvents events, Connections connections, RouteInvoker invoker,
-                   Supplier<String> connectionIds, BooleanSupplier closing, int maxFrameBytes) {
+                   Supplier<String> connectionIds, BooleanSupplier closing, int maxFrameBytes,
+                   ConnectAuthorizer authorizer, String connectArn) {
+        this.authorizer = authorizer;
+        this.connectArn = connectArn;
         this.routes = routes;
         this.events = events;
         this.connections = connections;
@@ -68,11 +77,19 @@ final class ConnectUpgrade implements WebSocketCreator {
         // API Gateway negotiates no extensions (no permessage-deflate), so neither do we.
         response.setExtensions(List.of());
 
+        var connectRequest = ConnectRequest.of(request, sourceIp);
+        if (authorizer != null) {
+            var verdict = authorize(connectRequest);
+            if (!verdict.allowed()) {
+                return refuse(response, callback, verdict.status(), verdict.body(), "application/json");
+            }
+            connection.authorizer(verdict.authorizer());
+        }
         WebSocketIntegration integration = routes.connect();
         if (integration != null) {
             APIGatewayV2WebSocketResponse result;
             try {
-                result = integration.handle(events.connect(connection, ConnectRequest.of(request, sourceIp), now));
+                result = integration.handle(events.connect(connection, connectRequest, now));
             } catch (Exception | LinkageError e) {
                 LOG.warn("$connect integration failed", e);
                 return refuse(response, callback, 500, INTERNAL_ERROR, "application/json");
@@ -98,6 +115,18 @@ final class ConnectUpgrade implements WebSocketCreator {
             }
         });
         return new ConnectionEndpoint(connection, invoker);
+    }
+
+    private AuthorizerVerdict authorize(ConnectRequest request) {
+        long started = System.nanoTime();
+        Map<String, Object> answer;
+        try {
+            answer = authorizer.authorize(events.authorizer(request, connectArn));
+        } catch (Exception | LinkageError e) {
+            return AuthorizerVerdict.UNAUTHORIZED.equals(e.getMessage()) ? AuthorizerVerdict.unauthorized()
+                    : AuthorizerVerdict.failed(e.toString());
+        }
+        return AuthorizerVerdict.of(answer, connectArn, (System.nanoTime() - started) / 1_000_000);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.pulse.local.gateway;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -30,6 +31,8 @@ final class GatewayConnection {
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile long lastActiveAt;
+    /** What the REQUEST authorizer said at $connect, passed to every route; null without an authorizer. */
+    private volatile Map<String, Object> authorizer;
     private Session session;
     private List<PendingSend> pendingSends = new ArrayList<>(0);
     private PendingClose pendingClose;
@@ -60,6 +63,14 @@ final class GatewayConnection {
 
     String userAgent() {
         return userAgent;
+    }
+
+    Map<String, Object> authorizer() {
+        return authorizer;
+    }
+
+    void authorizer(Map<String, Object> authorizer) {
+        this.authorizer = authorizer;
     }
 
     long lastActiveAt() {

@@ -1,5 +1,6 @@
 package dev.pulse.local.gateway;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent.RequestContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent.RequestIdentity;
@@ -42,6 +43,21 @@ final class WebSocketEvents {
         return event;
     }
 
+    /** The REQUEST authorizer's input: the {@code $connect} request's headers and query string, and the route's ARN. */
+    APIGatewayCustomAuthorizerEvent authorizer(ConnectRequest request, String methodArn) {
+        var event = new APIGatewayCustomAuthorizerEvent();
+        event.setType("REQUEST");
+        event.setMethodArn(methodArn);
+        event.setHeaders(lastValues(request.headers()));
+        event.setQueryStringParameters(lastValues(request.query()));
+        var context = new APIGatewayCustomAuthorizerEvent.RequestContext();
+        context.setApiId(apiId);
+        context.setStage(stage);
+        context.setRequestId(ConnectionIds.requestId());
+        event.setRequestContext(context);
+        return event;
+    }
+
     APIGatewayV2WebSocketEvent message(GatewayConnection connection, String routeKey, String body, long now) {
         var event = new APIGatewayV2WebSocketEvent();
         RequestContext context = context(connection, routeKey, "MESSAGE", now, new RequestContext());
@@ -76,6 +92,8 @@ final class WebSocketEvents {
         context.setDomainName(domainName);
         context.setApiId(apiId);
         context.setMessageDirection("IN");
+        // As API Gateway does: the authorizer's answer at $connect goes with every route of the connection.
+        context.setAuthorizer(connection.authorizer());
         var identity = new RequestIdentity();
         identity.setSourceIp(connection.sourceIp());
         identity.setUserAgent(connection.userAgent());

@@ -66,10 +66,12 @@ public final class WebSocketGateway implements AutoCloseable {
                             AwsCredentialsIdentity credentials, Clock clock,
                             Duration idleTimeout, Duration maxConnectionDuration, int maxMessageBytes, int maxFrameBytes,
                             Map<String, WebSocketIntegration> routes, Map<String, Handler> httpHandlers,
-                            Supplier<String> connectionIds) {
+                            Supplier<String> connectionIds, ConnectAuthorizer authorizer,
+                            Map<String, Handler> iamHttpHandlers) {
         Settings {
             routes = Map.copyOf(routes);
             httpHandlers = Collections.unmodifiableMap(new LinkedHashMap<>(httpHandlers));
+            iamHttpHandlers = Collections.unmodifiableMap(new LinkedHashMap<>(iamHttpHandlers));
         }
     }
 
@@ -100,8 +102,11 @@ public final class WebSocketGateway implements AutoCloseable {
         server.addConnector(connector);
 
         int maxFrameBytes = Math.min(settings.maxFrameBytes(), settings.maxMessageBytes());
+        // The account id is a placeholder: nothing local checks it, and a policy for "*" or this ARN both match.
+        String connectArn = "arn:aws:execute-api:" + settings.region() + ":000000000000:" + settings.apiId() + "/"
+                + settings.stage() + "/$connect";
         var upgrade = new ConnectUpgrade(routes, events, connections, invoker, settings.connectionIds(), () -> closing,
-                maxFrameBytes);
+                maxFrameBytes, settings.authorizer(), connectArn);
         var context = new ContextHandler("/");
         var webSockets = WebSocketUpgradeHandler.from(server, context, container -> {
             // Our reaper enforces API Gateway's idle rule (client frames only). Jetty's own timeout counts any
@@ -118,8 +123,10 @@ public final class WebSocketGateway implements AutoCloseable {
             container.addMapping("/" + settings.stage(), upgrade);
         });
         List<Handler> handlers = new ArrayList<>();
-        handlers.add(new ManagementApi(settings.stage(), settings.maxMessageBytes(), connections,
-                new SigV4Verifier(settings.credentials(), settings.region(), settings.clock())));
+        var signatures = new SigV4Verifier(settings.credentials(), settings.region(), settings.clock());
+        handlers.add(new ManagementApi(settings.stage(), settings.maxMessageBytes(), connections, signatures));
+        settings.iamHttpHandlers().forEach((prefix, handler) ->
+                handlers.add(new PathPrefixHandler(prefix, new IamAuthorizedHandler(signatures, handler))));
         settings.httpHandlers().forEach((prefix, handler) -> handlers.add(new PathPrefixHandler(prefix, handler)));
         handlers.add(new UpgradeRequired("/" + settings.stage()));
         webSockets.setHandler(new Handler.Sequence(handlers));
@@ -260,6 +267,8 @@ public final class WebSocketGateway implements AutoCloseable {
         private final Map<String, WebSocketIntegration> routes = new LinkedHashMap<>();
         private final Map<String, Handler> httpHandlers = new LinkedHashMap<>();
         private Supplier<String> connectionIds = ConnectionIds.secure();
+        private ConnectAuthorizer authorizer;
+        private final Map<String, Handler> iamHttpHandlers = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -367,6 +376,24 @@ public final class WebSocketGateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A plain HTTP route under {@code pathPrefix} behind IAM authorization, as an API Gateway route with
+         * {@code AWS_IAM}: only requests SigV4-signed with the gateway's credentials reach the handler. For GETs.
+         */
+        public Builder iamHttpHandler(String pathPrefix, Handler handler) {
+            if (pathPrefix == null || !pathPrefix.startsWith("/")) {
+                throw new IllegalArgumentException("pathPrefix must start with '/', was " + pathPrefix);
+            }
+            iamHttpHandlers.put(pathPrefix, Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /** A REQUEST authorizer on {@code $connect}, as the construct's {@code connectAuthorizer} adds on AWS. */
+        public Builder authorizer(ConnectAuthorizer authorizer) {
+            this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+            return this;
+        }
+
         /** Tests pin ids to ones containing '+', '/' and '='. */
         Builder connectionIds(Supplier<String> connectionIds) {
             this.connectionIds = Objects.requireNonNull(connectionIds, "connectionIds");
@@ -375,7 +402,8 @@ public final class WebSocketGateway implements AutoCloseable {
 
         public WebSocketGateway build() {
             return new WebSocketGateway(new Settings(port, bindAddress, stage, apiId, region, credentials, clock, idleTimeout,
-                    maxConnectionDuration, maxMessageBytes, maxFrameBytes, routes, httpHandlers, connectionIds));
+                    maxConnectionDuration, maxMessageBytes, maxFrameBytes, routes, httpHandlers, connectionIds, authorizer,
+                    iamHttpHandlers));
         }
 
         private static Duration positive(Duration duration, String name) {
