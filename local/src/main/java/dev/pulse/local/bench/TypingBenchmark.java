@@ -1,5 +1,6 @@
 package dev.pulse.local.bench;
 
+import dev.pulse.config.Env;
 import dev.pulse.local.LocalSettings;
 import dev.pulse.local.LocalSystem;
 import java.net.URI;
@@ -27,7 +28,9 @@ public final class TypingBenchmark {
         int members = args.length == 0 ? 100 : Integer.parseInt(args[0]);
         int status = 0;
         try {
-            run(members);
+            // Side by side in one run: without the $connect authorizer, then behind it (PROTOCOL §1.5).
+            run(members, false);
+            run(members, true);
         } catch (Exception | Error e) {
             e.printStackTrace();
             status = 1;
@@ -35,9 +38,13 @@ public final class TypingBenchmark {
         System.exit(status);
     }
 
-    static void run(int members) throws Exception {
+    static void run(int members, boolean behindAuthorizer) throws Exception {
         var counter = new CallCounter();
-        try (var system = LocalSystem.start(LocalSettings.ephemeral(), List.of(counter))) {
+        var settings = behindAuthorizer
+                ? LocalSettings.ephemeral().withHandlerSetting(Env.CONNECT_AUTHORIZER, "true") : LocalSettings.ephemeral();
+        System.out.printf("%n######## %s ########%n", behindAuthorizer
+                ? "behind the $connect authorizer (PULSE_CONNECT_AUTHORIZER=true)" : "without the $connect authorizer");
+        try (var system = LocalSystem.start(settings, List.of(counter))) {
             var http = HttpClient.newHttpClient();
             var clients = new ArrayList<BenchSocket>();
             for (int i = 0; i < members; i++) {
@@ -51,9 +58,22 @@ public final class TypingBenchmark {
             for (int i = 0; i < warmup; i++) {
                 clients.get(i).request(typing("w" + i), "w" + i);
             }
-            counter.reset();
             int measured = members - warmup;
             double[] millis = new double[measured];
+            // ping: the cheapest frame, so what it costs is what every frame costs before its own work.
+            counter.reset();
+            for (int i = 0; i < measured; i++) {
+                long start = System.nanoTime();
+                clients.get(warmup + i).request("{\"action\":\"ping\",\"id\":\"g" + i + "\"}", "g" + i);
+                millis[i] = (System.nanoTime() - start) / 1e6;
+            }
+            var pings = counter.snapshot();
+            Arrays.sort(millis);
+            System.out.printf("== ping, %d messages ==%n", measured);
+            System.out.printf("send→reply  p50 %.1f ms  p99 %.1f ms%n", millis[measured / 2],
+                    millis[Math.min(measured - 1, (int) Math.ceil(measured * 0.99) - 1)]);
+            pings.forEach((op, count) -> System.out.printf("calls per message %-45s %8.1f%n", op, count / (double) measured));
+            counter.reset();
             for (int i = 0; i < measured; i++) {
                 long start = System.nanoTime();
                 clients.get(warmup + i).request(typing("t" + i), "t" + i);
