@@ -78,7 +78,7 @@ export class PulseClient {
       maxHeld: this.options.orderedMaxHeld,
       onDue: (room, reason) => this._release(room, reason),
     });
-    this._sinceSyncing = false; // a sync.request with since is in flight: it decides where rooms without a position start
+    this._sinceSyncing = false; // a since replay is due or in flight: it decides where rooms without a position start
     this._refusals = 0; // consecutive connects whose token the server refused
     this._seen = new SeenIds(this.options.dedupeSize);
     this._limiter = new RateLimiter(this.options.rateLimits || null);
@@ -333,6 +333,8 @@ export class PulseClient {
   /** After each open: learn the connection, rejoin rooms, restore presence, flush the outbox, then catch up. */
   async _resume(gen) {
     const direct = { direct: true, rateLimit: 'queue' };
+    // Ordered rooms without a position hold their live events from the rejoin on, until the since replay below.
+    if (this._resumeFrom !== null) this._sinceSyncing = true;
     try {
       this._info = await this._call('connection.info', undefined, direct);
     } catch (e) {
