@@ -10,8 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { chromium } from 'playwright-core';
+import { closedPort, launchBrowser, required } from './support.mjs';
 
 const WS = required('PULSE_WS_URL');
 const HTTP = required('PULSE_HTTP_URL').replace(/\/$/, '');
@@ -19,12 +18,6 @@ const MANAGEMENT = required('PULSE_MANAGEMENT_URL').replace(/\/$/, '');
 const SECRET = required('PULSE_JWT_SECRET');
 const WAIT = 20_000;
 const WORKSPACE = `client-${randomUUID().slice(0, 8)}`;
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (see the header of this file)`);
-  return value;
-}
 
 let browser;
 let page;
@@ -50,14 +43,6 @@ function signedToken(user, expiresIn) {
   const claims = { sub: user, workspaceId: WORKSPACE, iss: 'pulse-local', aud: 'pulse', exp: Math.floor(Date.now() / 1000) + expiresIn };
   const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
   return `${unsigned}.${createHmac('sha256', SECRET).update(unsigned).digest('base64url')}`;
-}
-
-async function closedPort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**
@@ -92,11 +77,7 @@ const state = (name) => page.evaluate((n) => window.pulse[n].client.state, name)
 const until = (name, predicate, arg) => page.waitForFunction(predicate, { name, arg }, { timeout: WAIT, polling: 50 });
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.PULSE_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   page = await browser.newPage();
   page.on('pageerror', (e) => problems.push(e.message));
   // A page of the local system's origin: Chrome lets only pages from a local address reach local WebSockets.
