@@ -685,8 +685,12 @@ export class PulseClient {
       const seen = ahead?.delete(next);
       if (!frame && !seen) break;
       p.seq = next;
-      if (frame) this._deliver(frame);
+      if (frame) {
+        p.epoch ??= frame.epoch; // a room that had no history when it was synced
+        this._deliver(frame);
+      }
     }
+    this._held.takeUpTo(room, p.seq); // held copies of what a sync delivered meanwhile: repeats
     this._absorb(room);
   }
 
@@ -702,6 +706,7 @@ export class PulseClient {
         this._positions.set(room, p);
       } else {
         if (frame.seq <= p.seq) continue;
+        p.epoch ??= frame.epoch;
         if (frame.seq > p.seq + 1) {
           this._events.emit('gap', { room, from: p.seq + 1, to: frame.seq - 1, epoch: p.epoch, reason });
         }
@@ -782,13 +787,15 @@ export class PulseClient {
       if (!s.epoch) {
         if (s.status === 'lost') this._positions.delete(room);
         else if (!p) this._positions.set(room, { seq: 0, epoch: undefined });
+        if (this._positions.has(room) && this._held.has(room)) this._drain(room); // held while the room was empty
         continue;
       }
       // lost: continue from the server's position, whatever ours was (it may even be beyond the log).
       const reset = !p || p.epoch !== s.epoch || s.status === 'lost';
       if (reset || s.seq > p.seq) this._positions.set(room, { seq: s.seq, epoch: s.epoch });
       if (reset) this._ahead.delete(room);
-      this._absorb(room);
+      if (this._held.has(room)) this._drain(room);
+      else this._absorb(room);
     }
     this._events.emit('sync', { rooms, more: !!more });
   }
