@@ -39,6 +39,17 @@ test('io(url, { auth: { token } }) connects: connect fires, connected and id are
   assert.equal(socket.active, true);
 });
 
+test("socket.io-client's auth(cb) form, and autoConnect: false waits for connect()", async () => {
+  const ws = workspace();
+  const minted = await token('amy', ws);
+  const socket = socketFor((cb) => cb({ token: minted }), { autoConnect: false });
+  assert.equal(socket.pulse.state, 'disconnected');
+  assert.equal(socket.active, false);
+  socket.connect();
+  await connected(socket);
+  assert.equal(socket.pulse.userId, 'amy');
+});
+
 test('on / once / off / onAny for server events', async () => {
   const ws = workspace();
   const socket = socketFor({ token: () => token('bo', ws) }); // a token function, as auth.token
