@@ -11,8 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
-import { connect as netConnect, createServer } from 'node:net';
-import { chromium } from 'playwright-core';
+import { connect as netConnect } from 'node:net';
+import { closedPort, launchBrowser, required } from './support.mjs';
 
 const DEMO = required('PULSE_DEMO_URL');
 const WS = required('PULSE_WS_URL');
@@ -21,12 +21,6 @@ const SCREENSHOTS = process.env.PULSE_SCREENSHOTS;
 const WAIT = 20_000;
 // Every run in its own workspace: the local system may be shared with other tests.
 const WORKSPACE = `demo-${randomUUID().slice(0, 8)}`;
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (see the header of this file)`);
-  return value;
-}
 
 const tid = (id) => `[data-testid="${id}"]`;
 
@@ -39,15 +33,6 @@ async function publish(event, targets, data) {
   const body = await res.text();
   assert.equal(res.status, 200, `publish ${event}: ${body}`);
   return JSON.parse(body).eventId;
-}
-
-/** A port nothing listens on (bound, then released): a WebSocket endpoint that refuses connections. */
-async function closedPort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**
@@ -154,11 +139,7 @@ async function open(params, { viewport = { width: 1440, height: 900 }, base = DE
 const background = (page, id) => page.locator(tid(id)).evaluate((e) => getComputedStyle(e).backgroundColor);
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.PULSE_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {

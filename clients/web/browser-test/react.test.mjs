@@ -10,19 +10,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { launchBrowser, required } from './support.mjs';
 
 const WS = required('PULSE_WS_URL');
 const HTTP = required('PULSE_HTTP_URL').replace(/\/$/, '');
 const WAIT = 20_000;
 const WORKSPACE = `react-${randomUUID().slice(0, 8)}`;
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (see the header of this file)`);
-  return value;
-}
 
 // One PulseProvider (options form) per user: its state, a component with the event hook (its handler calls are
 // recorded in window.calls with the label it was rendered with), a log that is always mounted, and presence.
@@ -113,11 +107,7 @@ const calls = () => page.evaluate(() => window.calls);
 
 before(async () => {
   const code = await bundle();
-  browser = await chromium.launch({
-    executablePath: process.env.PULSE_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   page = await browser.newPage();
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => {

@@ -32,7 +32,8 @@ export interface PulseClientOptions {
   since?: string | Date;
   /** 'query' (default): ?token=…; 'subprotocol': offers ['pulse.v1', 'bearer.<jwt>'] (PROTOCOL §1.2). */
   tokenTransport?: 'query' | 'subprotocol';
-  /** A WebSocket constructor (default globalThis.WebSocket; Node 20 needs --experimental-websocket). */
+  /** A WebSocket constructor (default globalThis.WebSocket; Node 20 needs --experimental-websocket, or pass the ws
+   *  package's: `import WebSocket from 'ws'`, then `{ WebSocket }`). */
   WebSocket?: unknown;
   /** A fetch function for polling (default globalThis.fetch). */
   fetch?: typeof fetch;
@@ -56,6 +57,16 @@ export interface PulseClientOptions {
   dedupeSize?: number;
   /** How long a gap (seq > last + 1) may stay open before a sync.request for its room (default 1000). */
   gapGraceMs?: number;
+  /** Ordered mode: which rooms hand their events over in seq order, holding those past a gap until sync fills it.
+   *  true (every room), rooms and namespaces ('chat:' matches chat:*), or a function. Default false. */
+  ordered?: boolean | string[] | ((room: string) => boolean);
+  /** Ordered mode: a room's held events are delivered (the gap reported) this long after the first was held (default 10000). */
+  orderedHoldMs?: number;
+  /** Ordered mode: one held event more than this in a room delivers them at once, the gap reported (default 100). */
+  orderedMaxHeld?: number;
+  /** Where a socket that failed to open asks why (POST, the polling endpoint of PROTOCOL §8.4; default pollUrl):
+   *  a refused token is then told from a network failure (connect_error unauthorized / forbidden / unreachable). */
+  authCheckUrl?: string;
   /** typing.start is re-sent at most this often per room while typing (default 3000). */
   typingRepeatMs?: number;
   /** Client-side limits: action -> [max, windowMs], '*' the shared bucket; false disables. Default: the server's defaults. */
@@ -77,13 +88,22 @@ export interface PulseClientOptions {
   positions?: Record<string, Position>;
 }
 
+/** The codes the client raises itself (clients/web/README.md, "Error codes"); server codes are PROTOCOL §7's. */
+export type ClientErrorCode =
+  | 'timeout' | 'disconnected' | 'not_connected' | 'outbox_full' | 'polling_only' | 'rate_limited' | 'send_failed'
+  | 'reconnect_failed' | 'connect_failed' | 'unreachable' | 'unauthorized' | 'forbidden' | 'auth_unavailable'
+  | 'token_error' | 'no_websocket' | 'invalid_url' | 'invalid_frame' | 'malformed_frame' | 'handler_error'
+  | 'listener_error' | 'client_error' | 'unknown_error' | 'error';
+
 export declare class PulseError extends Error {
-  /** A protocol error code (forbidden, rate_limited, …) or a client one: timeout, disconnected, not_connected,
-   *  outbox_full, polling_only, reconnect_failed, handler_error, listener_error, token_error, send_failed. */
-  code: string;
+  /** A protocol error code (PROTOCOL §7: forbidden, rate_limited, …), a ClientErrorCode, or http_<status> for a poll
+   *  answered without an error code. */
+  code: ClientErrorCode | (string & {});
   retryAfterMs?: number;
   /** Why access was refused: not_granted, room_token_missing, room_token_invalid, room_token_expired,
-   *  room_token_mismatch, hook_denied, hook_unavailable, own_rooms_only (PROTOCOL §5.1). */
+   *  room_token_mismatch, hook_denied, hook_unavailable, own_rooms_only (PROTOCOL §5.1). For unauthorized / forbidden
+   *  connects the server's reason (token_expired, signature_invalid, claims_invalid, … PROTOCOL §1.3); for
+   *  unreachable 'network', 'websocket' or 'server_error'; for reconnect_failed and state 'error' the cause's code. */
   reason?: string;
   action?: string;
   /** true when the client raised it without sending anything (e.g. its own rate limit). */
@@ -99,6 +119,14 @@ export interface ClientEvents {
   lost: (info: { room: string; reason: 'lost' | 'epoch'; seq?: number; epoch?: string }) => void;
   sync: (info: { rooms: Record<string, RoomSyncState>; more: boolean }) => void;
   reconnect: (info: { attempt: number; delayMs: number }) => void;
+  /** A connect that failed before the socket opened, with its cause: unauthorized, forbidden (the client then stops,
+   *  after asking a token function once more), unreachable, auth_unavailable, connect_failed (no authCheckUrl/pollUrl
+   *  to tell), token_error, no_websocket, invalid_url. */
+  connect_error: (error: PulseError) => void;
+  /** An open socket ended: by the client (disconnect, retry), the server (a close frame), the network or a ping timeout. */
+  closed: (info: { by: 'client' | 'server' | 'network' | 'ping_timeout'; code: number }) => void;
+  /** Ordered mode: events from..to (inclusive) of room were skipped; the events after them are delivered next. */
+  gap: (info: { room: string; from: number; to: number; epoch?: string; reason: 'timeout' | 'overflow' | 'lost' | 'epoch' | 'sync' }) => void;
   transport: (transport: Transport) => void;
   token: (info: { expiresAt?: string }) => void;
   typing: (room: string, userIds: string[]) => void;
@@ -118,8 +146,12 @@ export declare class PulseClient {
   readonly workspaceId: string | null;
   /** Rooms joined with join() (rejoined after every reconnect). */
   readonly rooms: string[];
-  /** A copy of the last contiguous position per room. */
+  /** A copy of the last contiguous position per room (in ordered rooms: of the last event delivered). */
   readonly positions: Record<string, Position>;
+  /** Ordered mode: events held past a gap, per room. */
+  readonly held: Record<string, number>;
+  /** What put the client in state 'error' (e.g. code 'unauthorized', reason 'token_expired'), else null. */
+  readonly lastError: PulseError | null;
 
   on<K extends keyof ClientEvents>(type: K, fn: ClientEvents[K]): Unsubscribe;
   subscribe<T = any>(eventName: string, handler: (data: T, frame: EventFrame<T>) => void): Unsubscribe;
@@ -136,7 +168,8 @@ export declare class PulseClient {
   join(room: string, options?: { token?: string | ((room: string) => string | Promise<string>) }): Promise<{ room: string; expiresAt?: string }>;
   leave(room: string): Promise<{ room: string }>;
   publish(room: string, event: string, data?: unknown): Promise<{ room: string; eventId: string }>;
-  sync(rooms?: string[]): Promise<{ events: number }>;
+  /** Over the client-side sync.request limit: rejects at once with rate_limited in 'reject' mode, waits in 'queue'. */
+  sync(rooms?: string[], options?: { rateLimit?: 'reject' | 'queue' }): Promise<{ events: number }>;
 
   readonly presence: {
     update(status: 'online' | 'away' | 'busy'): Promise<{ status: string }>;
@@ -158,6 +191,7 @@ export declare const DEFAULT_RATE_LIMITS: Readonly<Record<string, [number, numbe
 export declare class RateLimiter {
   constructor(limits?: Record<string, [number, number]> | null, now?: () => number);
   take(action: string): number;
+  peek(action: string): number;
   reset(): void;
 }
 export declare class SeenIds {

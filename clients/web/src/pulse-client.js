@@ -1,9 +1,11 @@
 // Pulse web client: one WebSocket to a Pulse endpoint (protocol pulse.v1, events-schema/PROTOCOL.md), with
 // reconnection, room rejoin, gap-free recovery (sync.request), deduplication, client-side rate limits, an
-// outbox, heartbeats, token refresh and an HTTP polling fallback. Zero dependencies; browsers and Node >= 20.
+// outbox, heartbeats, token refresh, an ordered mode, auth failures told from network ones and an HTTP polling
+// fallback. Zero dependencies; browsers and Node >= 20.
 import {
   PulseError, Emitter, backoffDelay, decodeJwt, SeenIds, RateLimiter, DEFAULT_RATE_LIMITS, TypingTracker,
 } from './support.js';
+import { HeldEvents, orderedRooms } from './held-events.js';
 
 export { PulseError, backoffDelay, decodeJwt, DEFAULT_RATE_LIMITS, RateLimiter, SeenIds, TypingTracker };
 
@@ -23,6 +25,9 @@ const DEFAULTS = {
   outboxLimit: 100,
   dedupeSize: 5000,
   gapGraceMs: 1000,
+  ordered: false,
+  orderedHoldMs: 10000,
+  orderedMaxHeld: 100,
   typingRepeatMs: 3000,
   pollIntervalMs: 3000,
   pollAfterFailures: 3,
@@ -67,6 +72,14 @@ export class PulseClient {
     this._positions = new Map(); // room -> {seq, epoch}: last contiguous position processed
     this._ahead = new Map(); // room -> Set of seqs received past a gap
     this._gapTimers = new Map();
+    this._isOrdered = orderedRooms(this.options.ordered);
+    this._held = new HeldEvents({
+      holdMs: this.options.orderedHoldMs,
+      maxHeld: this.options.orderedMaxHeld,
+      onDue: (room, reason) => this._release(room, reason),
+    });
+    this._sinceSyncing = false; // a since replay is due or in flight: it decides where rooms without a position start
+    this._refusals = 0; // consecutive connects whose token the server refused
     this._seen = new SeenIds(this.options.dedupeSize);
     this._limiter = new RateLimiter(this.options.rateLimits || null);
     this._timers = {};
@@ -111,6 +124,12 @@ export class PulseClient {
   get userId() { return this._info?.userId ?? this._claims()?.[this.options.userClaim] ?? null; }
   get workspaceId() { return this._info?.workspaceId ?? this._claims()?.[this.options.workspaceClaim] ?? null; }
   get rooms() { return [...this._rooms]; }
+  /** Ordered mode: how many events each room holds past a gap (rooms holding none are left out). */
+  get held() {
+    return Object.fromEntries(this._held.roomNames().map((room) => [room, this._held.count(room)]));
+  }
+  /** What put the client in state 'error' (e.g. code 'unauthorized'), until the next connect() or retry(). */
+  get lastError() { return this._lastError ?? null; }
   get positions() {
     return Object.fromEntries([...this._positions].map(([room, p]) => [room, { ...p }]));
   }
@@ -126,6 +145,8 @@ export class PulseClient {
     this._wanted = true;
     this._attempt = 0;
     this._failures = 0;
+    this._refusals = 0;
+    this._lastError = null;
     this._setState('connecting');
     if (this.options.transport === 'polling') this._startPolling();
     else this._open();
@@ -146,6 +167,9 @@ export class PulseClient {
     this._clearTimer('reconnect');
     this._stopPolling();
     if (this._ws) this._drop(null);
+    // Gaps are synced at the next connect; held events keep their own (bounded) timers.
+    for (const timer of this._gapTimers.values()) clearTimeout(timer);
+    this._gapTimers.clear();
     this._failOutbox(new PulseError('disconnected', 'client disconnected'));
     for (const waiters of this._joinWaiters.values()) {
       waiters.forEach((w) => w.reject(new PulseError('disconnected', 'client disconnected')));
@@ -155,14 +179,21 @@ export class PulseClient {
     this._setState('disconnected');
   }
 
-  /** Resolves once state is 'connected'; rejects on 'error', 'disconnected' or after timeoutMs. */
+  /**
+   * Resolves once state is 'connected'; rejects on 'error' (code 'error', reason and cause: what stopped the client,
+   * e.g. reason 'unauthorized'), 'disconnected' or after timeoutMs.
+   */
   whenConnected(timeoutMs = 30000) {
     if (this._state === 'connected') return Promise.resolve();
     return handled(new Promise((resolve, reject) => {
       const timer = setTimeout(() => done(new PulseError('timeout', 'not connected in time')), timeoutMs);
       const off = this.on('state', (state) => {
         if (state === 'connected') done();
-        else if (state === 'error' || state === 'disconnected') done(new PulseError(state, `client is ${state}`));
+        else if (state === 'error' || state === 'disconnected') {
+          const cause = state === 'error' ? this._lastError : null;
+          done(new PulseError(state, cause ? `client is ${state}: ${cause.message}` : `client is ${state}`,
+            cause ? { reason: cause.code, cause } : {}));
+        }
       });
       const done = (err) => { clearTimeout(timer); off(); err ? reject(err) : resolve(); };
     }));
@@ -216,8 +247,18 @@ export class PulseClient {
     }));
   }
 
-  /** Replays what was missed in the given rooms (default: all with a known position). */
-  sync(rooms) { return this._syncRooms(rooms ?? [...this._positions.keys()]); }
+  /**
+   * Replays what was missed in the given rooms (default: all with a known position). Over the client-side
+   * sync.request limit it rejects at once with rate_limited in rateLimitMode 'reject', and waits in 'queue'.
+   */
+  sync(rooms, { rateLimit = this.options.rateLimitMode } = {}) {
+    const wait = this._limiter.peek('sync.request');
+    if (rateLimit !== 'queue' && wait > 0) {
+      return handled(Promise.reject(new PulseError('rate_limited', 'client-side limit for sync.request reached',
+        { retryAfterMs: wait, action: 'sync.request', local: true })));
+    }
+    return this._syncRooms(rooms ?? [...this._positions.keys()]);
+  }
 
   // ---- connection lifecycle ---------------------------------------------------------------------------
 
@@ -227,30 +268,42 @@ export class PulseClient {
     try {
       token = await this._readToken();
     } catch (e) {
-      this._report(e, 'token_error', 'the token function failed');
-      if (gen === this._gen) this._failed(gen, false);
+      const err = e instanceof PulseError ? e : new PulseError('token_error', `the token function failed: ${e?.message ?? e}`, { cause: e });
+      this._report(err);
+      if (gen === this._gen) this._failed(gen, false, err);
       return;
     }
     if (gen !== this._gen || !this._wanted) return;
     const WS = this.options.WebSocket ?? globalThis.WebSocket;
     let ws;
     try {
-      if (!WS) throw new PulseError('no_websocket', 'no WebSocket (on Node 20 run with --experimental-websocket or pass WebSocket)');
+      // Mistakes no retry can mend: state 'error' at once.
+      if (!WS) {
+        this._fatal(new PulseError('no_websocket',
+          'no WebSocket constructor: on Node 20 run with --experimental-websocket, or pass options.WebSocket (e.g. the ws package)'));
+        return;
+      }
+      let url;
+      try {
+        url = new URL(this.options.url);
+        if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new TypeError(`protocol ${url.protocol} is not ws: or wss:`);
+      } catch (e) {
+        this._fatal(new PulseError('invalid_url', `url ${JSON.stringify(this.options.url)} is not a ws:// or wss:// URL: ${e.message}`, { cause: e }));
+        return;
+      }
       if (this.options.tokenTransport === 'subprotocol') {
-        ws = new WS(this.options.url, ['pulse.v1', `bearer.${token}`]);
+        ws = new WS(url.toString(), ['pulse.v1', `bearer.${token}`]);
       } else {
-        const url = new URL(this.options.url);
         url.searchParams.set('token', token);
         ws = new WS(url.toString());
       }
     } catch (e) {
-      this._report(e, e.code ?? 'connect_failed', 'could not create the WebSocket');
-      this._failed(gen, false);
+      this._failed(gen, false, new PulseError('connect_failed', `could not create the WebSocket: ${e.message}`, { cause: e }));
       return;
     }
     this._ws = ws;
     let opened = false;
-    this._setTimer('open', this.options.openTimeoutMs, () => { if (gen === this._gen && !opened) this._drop(gen, false); });
+    this._setTimer('open', this.options.openTimeoutMs, () => { if (gen === this._gen && !opened) this._drop(gen, false, 'timeout'); });
     ws.onopen = () => {
       if (gen !== this._gen) return;
       opened = true;
@@ -259,12 +312,16 @@ export class PulseClient {
     };
     ws.onmessage = (msg) => { if (gen === this._gen) this._onMessage(msg.data); };
     // Browsers follow an error with a close; Node 20's WebSocket may not after a refused upgrade.
-    ws.onerror = () => { if (gen === this._gen) this._drop(gen, opened); };
-    ws.onclose = () => { if (gen === this._gen) this._drop(gen, opened); };
+    ws.onerror = () => { if (gen === this._gen) this._drop(gen, opened, 'network', 1006); };
+    ws.onclose = (ev) => {
+      const code = ev?.code ?? 1006;
+      if (gen === this._gen) this._drop(gen, opened, code === 1006 ? 'network' : 'server', code);
+    };
   }
 
   _onOpen(gen) {
     this._failures = 0;
+    this._refusals = 0;
     this._limiter.reset(); // the server's limits are per connection
     this._stopPolling();
     this._setTransport('websocket');
@@ -276,6 +333,8 @@ export class PulseClient {
   /** After each open: learn the connection, rejoin rooms, restore presence, flush the outbox, then catch up. */
   async _resume(gen) {
     const direct = { direct: true, rateLimit: 'queue' };
+    // Ordered rooms without a position hold their live events from the rejoin on, until the since replay below.
+    if (this._resumeFrom !== null) this._sinceSyncing = true;
     try {
       this._info = await this._call('connection.info', undefined, direct);
     } catch (e) {
@@ -359,11 +418,17 @@ export class PulseClient {
     return p;
   }
 
-  /** The socket is gone (closed, failed to open, or dropped by us). gen null: we closed it on purpose. */
-  _drop(gen, wasOpen) {
+  /**
+   * The socket is gone (closed, failed to open, or dropped by us). gen null: we closed it on purpose. An open socket's
+   * end is announced with on('closed', {by, code}): by 'client' (disconnect, retry), 'server' (a close frame: the
+   * server or @connections DELETE closed it, a token_expired close, the platform's limits), 'network' (no close frame)
+   * or 'ping_timeout' (a heartbeat got no reply).
+   */
+  _drop(gen, wasOpen, by = 'client', code = 1000) {
     if (this._lastUp !== null) this._resumeFrom = this._lastUp;
     const ws = this._ws;
     this._ws = null;
+    if (ws && (gen === null ? ws.readyState === 1 : wasOpen)) this._events.emit('closed', { by, code });
     if (ws) {
       ws.onopen = ws.onmessage = ws.onclose = null;
       ws.onerror = () => {};
@@ -380,16 +445,92 @@ export class PulseClient {
     this._failed(gen, wasOpen);
   }
 
-  _failed(gen, wasOpen) {
+  /**
+   * A socket failed. One that never opened is diagnosed first (unless the cause is known): a refused token is
+   * retried once with a fresh one from a token function, then the client stops in state 'error'; anything else
+   * is retried with backoff.
+   */
+  _failed(gen, wasOpen, known = null) {
     if (gen !== this._gen || !this._wanted) return;
-    if (!wasOpen) this._failures++;
+    if (wasOpen) { this._scheduleReconnect(null); return; }
+    this._failures++;
+    const diagnosis = known ? Promise.resolve(known) : this._diagnose();
+    diagnosis.then((err) => {
+      if (gen !== this._gen || !this._wanted) return;
+      this._events.emit('connect_error', err);
+      if (err.code === 'unauthorized' || err.code === 'forbidden') {
+        this._refusals++;
+        // A token function may hand out a fresh token (the old one expired): ask it once more, then stop.
+        if (typeof this.options.token !== 'function' || this._refusals > 1) { this._stop(err); return; }
+      }
+      this._scheduleReconnect(err);
+    });
+  }
+
+  /**
+   * Why a socket did not open. Browsers hide the status of a refused upgrade (a 1006 close), so the same token is
+   * shown to the polling endpoint (PROTOCOL §8.4), which refuses it with the same status and a reason.
+   */
+  async _diagnose() {
+    const url = this.options.authCheckUrl ?? this.options.pollUrl;
+    if (!url) {
+      return new PulseError('connect_failed',
+        'the WebSocket did not open (a refused token and an unreachable server look alike: set pollUrl or authCheckUrl to tell them apart)');
+    }
+    const fetchFn = this.options.fetch ?? globalThis.fetch;
+    let res;
+    try {
+      const signal = globalThis.AbortSignal?.timeout?.(this.options.openTimeoutMs);
+      res = await fetchFn(url, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${this._token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ positions: {} }),
+        signal,
+      });
+    } catch (e) {
+      return new PulseError('unreachable', `the server cannot be reached: ${e?.message ?? e}`, { reason: 'network', cause: e });
+    }
+    const body = await res.json().catch(() => null);
+    const error = body?.error ?? {};
+    if (res.status === 401 || res.status === 403) {
+      return new PulseError(res.status === 401 ? 'unauthorized' : 'forbidden', error.message ?? `the token was refused (${res.status})`,
+        { reason: error.reason ?? error.code });
+    }
+    if (res.status === 503) {
+      return new PulseError('auth_unavailable', error.message ?? 'the token could not be checked now', { reason: error.reason ?? error.code });
+    }
+    if (res.status >= 500) {
+      return new PulseError('unreachable', `the server answered ${res.status}`, { reason: 'server_error' });
+    }
+    // The token is good (any other answer came after the token check): the WebSocket itself failed.
+    return new PulseError('unreachable',
+      'the server accepts the token but the WebSocket did not open (a proxy blocking WebSockets, an Origin the deployment does not allow, or the WebSocket endpoint is down)',
+      { reason: 'websocket' });
+  }
+
+  /** A connect that no retry can mend: announced like any failed connect, then state 'error'. */
+  _fatal(err) {
+    this._events.emit('connect_error', err);
+    this._stop(err);
+  }
+
+  /** Gives up until retry(): state 'error', and the error reported. */
+  _stop(err) {
+    this._clearTimer('reconnect');
+    this._stopPolling();
+    this._lastError = err;
+    this._setState('error');
+    this._report(err);
+  }
+
+  _scheduleReconnect(cause) {
     const { pollUrl, pollAfterFailures, transport } = this.options;
     if (pollUrl && transport === 'auto' && this._failures >= pollAfterFailures) this._startPolling();
     const { attempts } = this.options.backoff;
     if (this._attempt >= attempts && !this._pollHealthy) {
-      this._stopPolling();
-      this._setState('error');
-      this._report(new PulseError('reconnect_failed', `no connection after ${attempts} attempts; call retry()`));
+      const why = cause ? ` (last: ${cause.code}: ${cause.message})` : '';
+      this._stop(new PulseError('reconnect_failed', `no connection after ${attempts} attempts${why}; call retry()`,
+        { reason: cause?.code, cause: cause ?? undefined }));
       return;
     }
     // While polling works the WebSocket is retried in the background, at most every maxMs.
@@ -406,7 +547,7 @@ export class PulseClient {
     const beat = () => {
       // A ping that gets no reply means a dead socket the browser has not noticed yet.
       this._call('ping', undefined, { direct: true, rateLimit: 'queue', timeoutMs: this.options.requestTimeoutMs })
-        .catch((e) => { if (gen === this._gen && e.code === 'timeout') this._drop(gen, true); });
+        .catch((e) => { if (gen === this._gen && e.code === 'timeout') this._drop(gen, true, 'ping_timeout', 1006); });
       this._setTimer('ping', pingIntervalMs, beat);
     };
     this._setTimer('ping', pingIntervalMs, beat);
@@ -482,11 +623,98 @@ export class PulseClient {
     } else if (live && frame.event === 'room.joined' && frame.data?.room) {
       this._rooms.add(frame.data.room);
     }
-    if (typeof frame.seq === 'number' && frame.room) this._advance(frame.room, frame.seq, frame.epoch, live);
+    const positioned = typeof frame.seq === 'number' && frame.room;
+    if (positioned && this._isOrdered(frame.room)) {
+      this._order(frame, live);
+      return;
+    }
+    if (positioned) this._advance(frame.room, frame.seq, frame.epoch, live);
+    this._deliver(frame);
+  }
+
+  /** Hands an event to the app: once per eventId, after moving the other rooms it was logged in. */
+  _deliver(frame) {
     for (const [room, p] of Object.entries(frame.positions ?? {})) this._advance(room, p.seq, p.epoch, false);
     if (frame.eventId && this._seen.check(frame.eventId)) return;
     this._handlers.emit(frame.event, frame.data, frame);
     this._handlers.emit('*', frame.data, frame);
+  }
+
+  /**
+   * Ordered mode (options.ordered): a room's events reach the app in seq order. One past a gap is held until the
+   * gap fills (live, or by the sync that follows gapGraceMs), or until orderedHoldMs / orderedMaxHeld: then the
+   * held events are delivered in order, each gap reported with on('gap'). An event at or below the delivered
+   * position is a repeat, or belongs to a gap already reported: it is not delivered (that would break the order).
+   */
+  _order(frame, live) {
+    const { room, seq, epoch } = frame;
+    const p = this._positions.get(room);
+    if (!p) {
+      // A reconnect's since replay decides where such a room starts: live events wait for it.
+      if (live && this._sinceSyncing) { this._held.hold(room, frame); return; }
+      this._positions.set(room, { seq, epoch });
+      this._deliver(frame);
+      this._drain(room);
+      return;
+    }
+    if (p.epoch === undefined && p.seq === 0) p.epoch = epoch; // the room had no history when we last synced
+    if (p.epoch !== epoch) {
+      this._release(room, 'epoch'); // the old stream's held events first, then the new stream
+      this._advance(room, seq, epoch, live);
+      this._deliver(frame);
+      return;
+    }
+    if (seq <= p.seq) return;
+    if (seq === p.seq + 1) {
+      p.seq = seq;
+      this._deliver(frame);
+      this._drain(room);
+      return;
+    }
+    this._held.hold(room, frame);
+    this._markAhead(room, seq, live);
+  }
+
+  /** Delivers the held events the position has reached, in order. */
+  _drain(room) {
+    const p = this._positions.get(room);
+    const ahead = this._ahead.get(room);
+    for (;;) {
+      const next = p.seq + 1;
+      const frame = this._held.take(room, next);
+      const seen = ahead?.delete(next);
+      if (!frame && !seen) break;
+      p.seq = next;
+      if (frame) {
+        p.epoch ??= frame.epoch; // a room that had no history when it was synced
+        this._deliver(frame);
+      }
+    }
+    this._held.takeUpTo(room, p.seq); // held copies of what a sync delivered meanwhile: repeats
+    this._absorb(room);
+  }
+
+  /**
+   * Delivers a room's held events up to upTo in seq order, reporting each gap before the event after it
+   * (reason 'timeout', 'overflow', 'lost', 'epoch' or 'sync').
+   */
+  _release(room, reason, upTo = Infinity) {
+    for (const frame of this._held.takeUpTo(room, upTo)) {
+      let p = this._positions.get(room);
+      if (!p) {
+        p = { seq: frame.seq, epoch: frame.epoch };
+        this._positions.set(room, p);
+      } else {
+        if (frame.seq <= p.seq) continue;
+        p.epoch ??= frame.epoch;
+        if (frame.seq > p.seq + 1) {
+          this._events.emit('gap', { room, from: p.seq + 1, to: frame.seq - 1, epoch: p.epoch, reason });
+        }
+        p.seq = frame.seq;
+      }
+      this._deliver(frame);
+    }
+    if (this._positions.has(room)) this._drain(room);
   }
 
   /** Moves a room's position; a seq past last + 1 is a gap, synced after gapGraceMs unless it fills itself. */
@@ -506,9 +734,16 @@ export class PulseClient {
     if (seq <= p.seq) return;
     if (seq === p.seq + 1) {
       p.seq = seq;
-      this._absorb(room);
+      // An ordered room may hold the events this one unblocks.
+      if (this._held.has(room)) this._drain(room);
+      else this._absorb(room);
       return;
     }
+    this._markAhead(room, seq, detectGaps);
+  }
+
+  /** Notes a seq past a gap; while connected, the room is synced if the gap is still open after gapGraceMs. */
+  _markAhead(room, seq, detectGaps) {
     if (!this._ahead.has(room)) this._ahead.set(room, new Set());
     this._ahead.get(room).add(seq);
     if (detectGaps && !this._gapTimers.has(room)) {
@@ -516,11 +751,12 @@ export class PulseClient {
         this._gapTimers.delete(room);
         if (this._ahead.get(room)?.size && this._canSend()) this._syncRooms([room]).catch((e) => this._report(e));
       }, this.options.gapGraceMs);
+      timer?.unref?.(); // Node: a pending gap check does not keep the process alive
       this._gapTimers.set(room, timer);
     }
   }
 
-  /** Takes in the seqs held past a gap once the gap is filled. */
+  /** Takes in the seqs seen past a gap once the gap is filled. */
   _absorb(room) {
     const p = this._positions.get(room);
     const ahead = this._ahead.get(room);
@@ -539,18 +775,27 @@ export class PulseClient {
     for (const [room, s] of Object.entries(rooms)) {
       if (s.status === 'lost') this._events.emit('lost', { room, reason: 'lost', seq: s.seq, epoch: s.epoch });
       if (s.status === 'not_joined' || s.status === 'forbidden') continue;
+      // Ordered mode: what is held at or below the position the server gives is delivered first, in order.
+      if (this._held.has(room)) {
+        const mine = this._positions.get(room);
+        const sameStream = mine && s.epoch && mine.epoch === s.epoch;
+        if (s.status === 'lost' || (mine && s.epoch && !sameStream)) this._release(room, s.status === 'lost' ? 'lost' : 'epoch');
+        else if (sameStream && s.seq > mine.seq) this._release(room, 'sync', s.seq);
+      }
       if (s.status === 'partial' && this._syncing) this._syncQueue.add(room);
       const p = this._positions.get(room);
       if (!s.epoch) {
         if (s.status === 'lost') this._positions.delete(room);
         else if (!p) this._positions.set(room, { seq: 0, epoch: undefined });
+        if (this._positions.has(room) && this._held.has(room)) this._drain(room); // held while the room was empty
         continue;
       }
       // lost: continue from the server's position, whatever ours was (it may even be beyond the log).
       const reset = !p || p.epoch !== s.epoch || s.status === 'lost';
       if (reset || s.seq > p.seq) this._positions.set(room, { seq: s.seq, epoch: s.epoch });
       if (reset) this._ahead.delete(room);
-      this._absorb(room);
+      if (this._held.has(room)) this._drain(room);
+      else this._absorb(room);
     }
     this._events.emit('sync', { rooms, more: !!more });
   }
@@ -571,11 +816,16 @@ export class PulseClient {
             // A little earlier than the last frame: events in flight then are replayed (and deduplicated), not lost.
             data.since = new Date(this._syncSince - SINCE_MARGIN_MS).toISOString();
             this._syncSince = null;
+            this._sinceSyncing = true;
           }
           if (!batch.length && !data.since) { this._syncQueue.clear(); break; }
           // Rooms left 'partial' by sync.state go back into the queue (see _applyRoomStates).
-          const reply = await this._call('sync.request', data, { direct: true, rateLimit: 'queue', timeoutMs: 60000 });
-          replayed += reply?.events ?? 0;
+          try {
+            const reply = await this._call('sync.request', data, { direct: true, rateLimit: 'queue', timeoutMs: 60000 });
+            replayed += reply?.events ?? 0;
+          } finally {
+            if (data.since) this._endSinceSync();
+          }
         }
       } finally {
         this._syncing = null;
@@ -583,6 +833,12 @@ export class PulseClient {
       return { events: replayed };
     })();
     return this._syncing;
+  }
+
+  /** Ordered rooms whose live events waited for a since replay that gave them no position start from those events. */
+  _endSinceSync() {
+    this._sinceSyncing = false;
+    for (const room of this._held.roomNames()) if (!this._positions.has(room)) this._release(room, 'sync');
   }
 
   _inRoom(room) {
@@ -593,6 +849,7 @@ export class PulseClient {
 
   _forget(room) {
     this._positions.delete(room);
+    this._held.clear(room);
     this._ahead.delete(room);
     clearTimeout(this._gapTimers.get(room));
     this._gapTimers.delete(room);

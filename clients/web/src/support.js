@@ -119,6 +119,15 @@ export class RateLimiter {
 
   /** 0 when action may be sent now (and records it), else milliseconds until it may. */
   take(action) {
+    return this.check(action, true);
+  }
+
+  /** Like take, without recording a send: whether action could be sent now. */
+  peek(action) {
+    return this.check(action, false);
+  }
+
+  check(action, record) {
     if (!this.limits) return 0;
     const key = this.bucket(action);
     const limit = this.limits[key];
@@ -128,7 +137,7 @@ export class RateLimiter {
     const log = (this.sent.get(key) ?? []).filter((s) => s > t - windowMs);
     this.sent.set(key, log);
     if (log.length >= max) return Math.max(1, log[0] + windowMs - t);
-    log.push(t);
+    if (record) log.push(t);
     return 0;
   }
 

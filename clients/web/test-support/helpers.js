@@ -1,5 +1,6 @@
 // Shared by the tests: the real local stack's URLs (from the JUnit runner's environment) and small tools.
 import { createServer } from 'node:net';
+import { createHmac } from 'node:crypto';
 import { createClient } from '../src/pulse-client.js';
 
 export const WS_URL = need('PULSE_WS_URL'); // ws://127.0.0.1:PORT/local
@@ -23,6 +24,23 @@ export async function token(user, ws, ttlSeconds = 3600) {
   const res = await fetch(`${HTTP_URL}/dev/token?user=${encodeURIComponent(user)}&workspace=${encodeURIComponent(ws)}&ttl=${ttlSeconds}`);
   if (!res.ok) throw new Error(`dev token: ${res.status}`);
   return (await res.json()).token;
+}
+
+/**
+ * A token the dev endpoint will not mint (it refuses expired ones): signed with the stack's secret, issuer and
+ * audience, expiring expiresIn seconds from now (negative: already expired).
+ */
+export function signedToken(user, ws, expiresIn) {
+  const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const claims = { sub: user, workspaceId: ws, iss: 'pulse-local', aud: 'pulse', exp: Math.floor(Date.now() / 1000) + expiresIn };
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
+  const signature = createHmac('sha256', need('PULSE_JWT_SECRET')).update(unsigned).digest('base64url');
+  return `${unsigned}.${signature}`;
+}
+
+/** The rooms the server has this client's connection in: connection.info answers from the server's records. */
+export async function serverRooms(c) {
+  return (await c.request('connection.info')).rooms;
 }
 
 /** Publishes like a domain service, through the dev endpoint (stock SDK behind it). Resolves with the eventId. */

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
  * {@code PULSE_CATALOG=hyvve ./pulse local} runs. The Node script holds the scenarios (connect, a published event in the
  * queue, a second user's presence and typing, a forced disconnect recovered through sync, the HTTP polling
  * fallback), and {@code react.test.mjs} those of the React binding ({@code clients/web/src/react.js}: a small app
- * bundled with esbuild connects, renders events, stops on unmount); this test gives them the URLs, streams their
+ * bundled with esbuild connects, renders events, stops on unmount), and {@code client.test.mjs} those of the client
+ * itself (a reconnect without loss in six rooms, in ordered mode; a refused token told from a server that is down,
+ * where the browser sees the same bare 1006 close); this test gives them the URLs, streams their
  * output and requires them to pass, and then that the fan-out refused nothing: every event they published matched
  * the catalog. A machine without chromium or the script's
  * node_modules fails here with the command that installs them: a missing browser must not look like a passing test.
@@ -50,7 +52,7 @@ class DemoPageBrowserTest {
         Files.createDirectories(screenshots);
 
         var process = new ProcessBuilder(List.of("node", "--test", "--test-reporter=spec", "--test-concurrency=1",
-                "demo.test.mjs", "react.test.mjs"))
+                "demo.test.mjs", "react.test.mjs", "client.test.mjs"))
                 .directory(scripts.toFile())
                 .redirectErrorStream(true);
         process.environment().put("PULSE_DEMO_URL", page);
@@ -60,6 +62,8 @@ class DemoPageBrowserTest {
         var signing = SigningProxy.start(system);
         process.environment().put("PULSE_MANAGEMENT_URL", signing.managementEndpoint().toString());
         process.environment().put("PULSE_CHROMIUM", CHROMIUM.toString());
+        // client.test.mjs signs an expired token (which /dev/token will not mint) with the system's secret.
+        process.environment().put("PULSE_JWT_SECRET", LocalSettings.DEVELOPMENT_SECRET);
         process.environment().put("PULSE_SCREENSHOTS", screenshots.toString());
         Process node = process.start();
         // Streamed as it comes, so a hanging scenario shows how far it got.

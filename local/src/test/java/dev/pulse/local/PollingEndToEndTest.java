@@ -80,6 +80,10 @@ class PollingEndToEndTest {
         var answer = post(forged, positions("chat:1", 0));
         assertEquals(401, answer.statusCode());
         assertEquals("unauthorized", Json.MAPPER.readTree(answer.body()).path("error").path("code").asText());
+        assertEquals("signature_invalid", Json.MAPPER.readTree(answer.body()).path("error").path("reason").asText());
+        var expired = post("Bearer " + ExpiredTokens.signedExpired("u1", "wp1"), positions("chat:1", 0));
+        assertEquals(401, expired.statusCode());
+        assertEquals("token_expired", Json.MAPPER.readTree(expired.body()).path("error").path("reason").asText());
     }
 
     @Test
@@ -88,6 +92,7 @@ class PollingEndToEndTest {
             var answer = post(token("u1", workspace), positions("chat:1", 0));
             assertEquals(403, answer.statusCode(), workspace);
             assertEquals("forbidden", Json.MAPPER.readTree(answer.body()).path("error").path("code").asText());
+            assertEquals("claims_invalid", Json.MAPPER.readTree(answer.body()).path("error").path("reason").asText(), workspace);
         }
     }
 

@@ -56,11 +56,13 @@ public final class PollingEndpoint {
         try {
             identity = authenticator.authenticate(bearer(authorization));
         } catch (AuthenticationException e) {
+            // With its reason (token_expired, signature_invalid, claims_invalid…): a client whose WebSocket upgrade
+            // failed asks here why, since browsers hide the upgrade's status (PROTOCOL §1.3).
             return error(e.status(), switch (e.status()) {
                 case 401 -> "unauthorized";
                 case 503 -> "auth_unavailable";
                 default -> "forbidden";
-            }, e.getMessage());
+            }, e.getMessage(), e.reason());
         }
         JsonNode data;
         try {
