@@ -9,8 +9,9 @@ export class EventIdGenerator {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  next(): string {
-    const stamp = BigInt(this.now()) << 12n;
+  /** @param now the clock's reading, when the caller needs the same one for something else (publishedAt) */
+  next(now: number = this.now()): string {
+    const stamp = BigInt(now) << 12n;
     this.last = stamp > this.last ? stamp : this.last + 1n;
     const millis = this.last >> 12n;
     const counter = this.last & 0xfffn;

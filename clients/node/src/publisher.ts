@@ -78,7 +78,8 @@ export class Publisher {
     if (!isText(name) || name.length > MAX_EVENT_NAME_LENGTH) {
       throw new PublishRefusedError(String(name), 'detail-type', `the event name must be 1 to ${MAX_EVENT_NAME_LENGTH} characters`);
     }
-    return new PublishRequest(this.context, name, this.ids.next(), new Date(this.now()));
+    const now = this.now(); // one reading: publishedAt and the id's time agree
+    return new PublishRequest(this.context, name, this.ids.next(now), new Date(now));
   }
 
   /**
