@@ -54,3 +54,12 @@ export function closeAll() {
 
 /** The event frames of one name a socket got. */
 export const named = (socket, event) => socket.events.filter((f) => f.event === event);
+
+/**
+ * Points `new EventBridgeClient({})` at the local bus the way the guides tell teams to (the SDK reads
+ * AWS_ENDPOINT_URL_EVENTBRIDGE, a region and credentials from the environment), so their samples run unchanged.
+ */
+export function useLocalBus() {
+  Object.assign(process.env, { AWS_ENDPOINT_URL_EVENTBRIDGE: EVENTS_URL, AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+}

@@ -4,11 +4,16 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventCatalog, Publisher } from '../../dist/index.js';
 import { devToken, emitWithAck, waitForEvent, waitForFrame } from '../../dist/testing.js';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createClient } from '../../../web/src/pulse-client.js';
-import { HTTP_URL, WS_URL, closeAll, connected, eventBridge, workspace } from '../../test-support/support.js';
+import { HTTP_URL, WS_URL, closeAll, connected, useLocalBus, workspace } from '../../test-support/support.js';
 
 after(closeAll);
-const publisher = new Publisher(eventBridge(), 'default', 'eva.api').withCatalog(EventCatalog.load('eva'));
+useLocalBus();
+// #region publisher
+const publisher = new Publisher(new EventBridgeClient({}), 'default', 'eva.api')
+  .withCatalog(EventCatalog.load('eva'));
+// #endregion
 
 // #region backend
 // useRealtimeUpdates' sendUpdate('create', task) becomes a call to your API, which saves and then publishes:

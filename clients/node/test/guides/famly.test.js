@@ -4,10 +4,15 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventCatalog, Publisher } from '../../dist/index.js';
 import { connect, devToken, disconnect, emitWithAck, waitForEvent } from '../../dist/testing.js';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createClient } from '../../../web/src/pulse-client.js';
-import { HTTP_URL, WS_URL, eventBridge, workspace } from '../../test-support/support.js';
+import { HTTP_URL, WS_URL, useLocalBus, workspace } from '../../test-support/support.js';
 
-const publisher = new Publisher(eventBridge(), 'default', 'famly.tasks').withCatalog(EventCatalog.load('famly'));
+useLocalBus();
+// #region publisher
+const publisher = new Publisher(new EventBridgeClient({}), 'default', 'famly.tasks')
+  .withCatalog(EventCatalog.load('famly'));
+// #endregion
 const open = [];
 after(() => open.forEach((c) => c.disconnect()));
 

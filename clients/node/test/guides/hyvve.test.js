@@ -5,13 +5,14 @@ import assert from 'node:assert/strict';
 import { EventCatalog, Publisher } from '../../dist/index.js';
 import { devToken, emitWithAck, waitForEvent } from '../../dist/testing.js';
 import { createClient } from '../../../web/src/pulse-client.js';
-import { HTTP_URL, WS_URL, closeAll, connected, eventBridge as localEventBridge, workspace } from '../../test-support/support.js';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { HTTP_URL, WS_URL, closeAll, connected, useLocalBus, workspace } from '../../test-support/support.js';
 
 after(closeAll);
-const eventBridge = localEventBridge(); // the guide's `new EventBridgeClient({})`, here on the local bus
+useLocalBus(); // AWS_ENDPOINT_URL_EVENTBRIDGE and dummy credentials, as the guide says for ./pulse local
 
 // #region publisher
-const publisher = new Publisher(eventBridge, 'default', 'com.hyvve.api')
+const publisher = new Publisher(new EventBridgeClient({}), 'default', 'com.hyvve.api')
   .withCatalog(EventCatalog.load('hyvve')); // optional: refuse what the catalog refuses, before sending
 
 export function emitToWorkspace(workspaceId, event, data) {

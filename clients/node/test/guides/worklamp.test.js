@@ -4,11 +4,16 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventCatalog, Publisher } from '../../dist/index.js';
 import { devToken, emitWithAck, waitForEvent, waitForFrame } from '../../dist/testing.js';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createClient } from '../../../web/src/pulse-client.js';
-import { HTTP_URL, WS_URL, closeAll, connected, eventBridge, workspace } from '../../test-support/support.js';
+import { HTTP_URL, WS_URL, closeAll, connected, useLocalBus, workspace } from '../../test-support/support.js';
 
 after(closeAll);
-const publisher = new Publisher(eventBridge(), 'default', 'worklamp.backend').withCatalog(EventCatalog.load('worklamp'));
+useLocalBus();
+// #region publisher
+const publisher = new Publisher(new EventBridgeClient({}), 'default', 'worklamp.backend')
+  .withCatalog(EventCatalog.load('worklamp'));
+// #endregion
 
 // #region emitters
 // Rooms lose their tenant prefix: every room is inside the connection's workspace, which is the tenant.
