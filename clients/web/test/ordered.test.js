@@ -6,6 +6,8 @@ after(closeAll);
 
 // Ordered mode (issue 18, item 5). Gaps are made for real: an event logged in the room but not delivered to this
 // connection (exceptConnectionId), or events published while the server has dropped the connection.
+// Fan-outs run concurrently, so two events published one after the other may be logged (and numbered) the other
+// way round: each test event is sent only once a watcher in the room has the previous one, so event n has seq n.
 
 async function connected(user, ws, options = {}) {
   const c = client({ token: await token(user, ws), ...options });
@@ -15,17 +17,31 @@ async function connected(user, ws, options = {}) {
   return c;
 }
 
-const numbers = (c) => named(c, 'chat.message').map((f) => f.data.n);
+/** The n of each chat.message c got, in delivery order; in chat:o each n is its seq (see sender). */
+const numbers = (c) => named(c, 'chat.message').map((f) => {
+  if (f.room === 'chat:o') assert.equal(f.seq, f.data.n, 'event n has seq n');
+  return f.data.n;
+});
 
-/** Room chat:o with event 1 delivered; then the events of `skipped` are logged but not sent to c, the others are. */
+/** send(room, n, {except}): publishes event n (not to connection except) once the room's log has every earlier one. */
+async function sender(ws) {
+  const watcher = client({ token: await token('watcher', ws) });
+  await watcher.connect().whenConnected();
+  return async (room, n, { except } = {}) => {
+    if (!watcher.rooms.includes(room)) await watcher.join(room);
+    if (except) await putEvent(ws, 'chat.message', { rooms: [room] }, { n }, { exceptConnectionId: except });
+    else await publish(ws, 'chat.message', { rooms: [room] }, { n });
+    await until(() => named(watcher, 'chat.message').some((f) => f.room === room && f.data.n === n), `event ${n} logged`);
+  };
+}
+
+/** Room chat:o with event 1 delivered; then events 2..upTo, those in `skipped` logged but not sent to c. */
 async function withGaps(c, ws, skipped, upTo) {
+  const send = await sender(ws);
   await c.join('chat:o');
-  await publish(ws, 'chat.message', { rooms: ['chat:o'] }, { n: 1 });
+  await send('chat:o', 1);
   await until(() => numbers(c).length === 1, 'event 1');
-  for (let n = 2; n <= upTo; n++) {
-    if (skipped.includes(n)) await putEvent(ws, 'chat.message', { rooms: ['chat:o'] }, { n }, { exceptConnectionId: c.connectionId });
-    else await publish(ws, 'chat.message', { rooms: ['chat:o'] }, { n });
-  }
+  for (let n = 2; n <= upTo; n++) await send('chat:o', n, skipped.includes(n) ? { except: c.connectionId } : {});
 }
 
 test('ordered: an event past a gap is held until sync fills the gap, then both are delivered in seq order', async () => {
@@ -88,20 +104,21 @@ test('ordered: more than orderedMaxHeld held events release the room at once, ea
 
 test('ordered: after the server drops the connection, missed and new events arrive in seq order, in rooms with and without a position', async () => {
   const ws = workspace();
-  const c = await connected('ori', ws, { ordered: true, backoff: { baseMs: 300, maxMs: 300 } });
+  // A slow retry, so that the events below are published while the client is down.
+  const c = await connected('ori', ws, { ordered: true, backoff: { baseMs: 2500, maxMs: 2500 } });
+  const send = await sender(ws);
   await c.join('chat:o');
   await c.join('chat:fresh'); // no event yet: no position, replayed by time
-  await publish(ws, 'chat.message', { rooms: ['chat:o'] }, { n: 1 });
+  await send('chat:o', 1);
   await until(() => numbers(c).length === 1, 'event 1');
   await kick(c.connectionId);
   await until(() => c.state === 'reconnecting', 'reconnecting');
-  await publish(ws, 'chat.message', { rooms: ['chat:o'] }, { n: 2 });
-  await publish(ws, 'chat.message', { rooms: ['chat:o'] }, { n: 3 });
-  await publish(ws, 'chat.message', { rooms: ['chat:fresh'] }, { n: 101 });
+  await send('chat:o', 2);
+  await send('chat:o', 3);
+  await send('chat:fresh', 101);
   await c.whenConnected();
-  // Published as soon as the client is back: live, possibly before the reconnect's sync has replayed 2, 3 and 101.
-  await publish(ws, 'chat.message', { rooms: ['chat:o'] }, { n: 4 });
-  await publish(ws, 'chat.message', { rooms: ['chat:fresh'] }, { n: 102 });
+  // Sent as soon as the client is back: live, possibly before the reconnect's sync has replayed 2, 3 and 101.
+  await Promise.all([send('chat:o', 4), send('chat:fresh', 102)]);
   await until(() => numbers(c).length === 6, 'every event');
   assert.deepEqual(numbers(c).filter((n) => n < 100), [1, 2, 3, 4]);
   assert.deepEqual(numbers(c).filter((n) => n > 100), [101, 102]);
