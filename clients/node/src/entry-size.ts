@@ -24,13 +24,13 @@ function utf8(s: string | undefined): number {
   return s === undefined ? 0 : Buffer.byteLength(s, 'utf8');
 }
 
-/** Splits entries, in order, into PutEvents calls of at most 10 entries and 256 KB (a single larger entry is alone). */
-export function batches<T extends SizedEntry>(entries: readonly T[]): T[][] {
+/** Splits items, in order, into PutEvents calls of at most 10 entries and 256 KB (a single larger one is alone). */
+export function batches<T>(items: readonly T[], sizeOf: (item: T) => number): T[][] {
   const calls: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
-  for (const entry of entries) {
-    const size = entrySize(entry);
+  for (const entry of items) {
+    const size = sizeOf(entry);
     if (current.length > 0 && (current.length === MAX_ENTRIES_PER_CALL || bytes + size > MAX_ENTRY_BYTES)) {
       calls.push(current);
       current = [];

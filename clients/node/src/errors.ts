@@ -8,8 +8,8 @@ export class PublishRefusedError extends Error {
   readonly event: string;
   readonly field: string;
 
-  constructor(event: string, field: string, message: string) {
-    super(`event ${event}: ${field}: ${message}`);
+  constructor(event: string, field: string, message: string, text = `event ${event}: ${field}: ${message}`) {
+    super(text);
     this.name = 'PublishRefusedError';
     this.event = event;
     this.field = field;
@@ -31,8 +31,8 @@ export class InvalidEventError extends PublishRefusedError {
   readonly violations: readonly Violation[];
 
   constructor(event: string, violations: readonly Violation[]) {
-    super(event, 'data', violations.map((v) => `${v.path}: ${v.message}`).join('; '));
-    this.message = `event ${event}: ${violations.map((v) => `${v.path}: ${v.message}`).join('; ')}`;
+    const paths = violations.map((v) => `${v.path}: ${v.message}`).join('; ');
+    super(event, 'data', paths, `event ${event}: ${paths}`);
     this.name = 'InvalidEventError';
     this.violations = violations;
   }

@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import type { EventCatalog } from './catalog.js';
 import { type ControlCommand, controlDetail } from './control.js';
-import { batches } from './entry-size.js';
+import { batches, entrySize } from './entry-size.js';
 import { PublishError, PublishRefusedError, type Failure } from './errors.js';
 import { EventIdGenerator } from './event-id.js';
 import { type PulseEntry, PublishRequest, type RequestContext } from './publish-request.js';
@@ -89,11 +89,11 @@ export class Publisher {
    *         and was not published
    */
   async sendAll(requests: readonly PublishRequest[]): Promise<string[]> {
-    const entries = requests.map((request) => ({ request, entry: request.toEntry() }));
+    const prepared = requests.map((request) => ({ request, entry: request.toEntry() }));
     const failures: Failure[] = [];
     const published: string[] = [];
-    for (const call of batches(entries.map(({ request, entry }) => ({ ...entry, request })))) {
-      const results = await this.put(call.map(({ request: _, ...entry }) => entry));
+    for (const call of batches(prepared, ({ entry }) => entrySize(entry))) {
+      const results = await this.put(call.map(({ entry }) => entry));
       call.forEach(({ request }, i) => record(request.eventId(), results[i], failures, published));
     }
     if (failures.length > 0) throw new PublishError(failures, published);
