@@ -68,8 +68,10 @@ class ServicesRoomAccessTest {
     }
 
     private static Map<String, String> withHook() {
+        // The longest timeout allowed: this tests which namespaces ask the hook, not how fast it must be, and a loaded
+        // machine can take over the default second for a first local request.
         return Map.of(Env.JWT_SECRET, JWT_SECRET, Env.ACCESS_HOOK_URL, hook.uri().toString(),
-                Env.ACCESS_HOOK_SECRET, HOOK_SECRET);
+                Env.ACCESS_HOOK_SECRET, HOOK_SECRET, Env.ACCESS_HOOK_TIMEOUT_MS, "10000");
     }
 
     /** Polls one room as ann of workspace acme: the HTTP status and the error's reason, if any. */

@@ -54,6 +54,8 @@ class ConnectAuthorizerEndToEndTest {
         authorized = LocalSystem.start(LocalSettings.ephemeral()
                 .withHandlerSetting(Env.CONNECT_AUTHORIZER, "true")
                 .withHandlerSetting(Env.AUTH_INTROSPECTION_URL, sessions.uri().toString())
+                // What the answers do is under test, not the endpoint's speed: a loaded machine may pass the default 2 s.
+                .withHandlerSetting(Env.AUTH_INTROSPECTION_TIMEOUT_MS, "10000")
                 .withHandlerSetting(Env.AUTH_INTROSPECTION_CLIENT_ID, "pulse")
                 .withHandlerSetting(Env.AUTH_INTROSPECTION_CLIENT_SECRET, "local-introspection-secret")
                 .withHandlerSetting(Env.RATE_LIMITS, LIMITS)

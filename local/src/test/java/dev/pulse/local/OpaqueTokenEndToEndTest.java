@@ -31,6 +31,8 @@ class OpaqueTokenEndToEndTest {
                 : "{\"active\":false}"));
         system = LocalSystem.start(LocalSettings.ephemeral()
                 .withHandlerSetting(Env.AUTH_INTROSPECTION_URL, sessions.uri().toString())
+                // What the answers do is under test, not the endpoint's speed: a loaded machine may pass the default 2 s.
+                .withHandlerSetting(Env.AUTH_INTROSPECTION_TIMEOUT_MS, "10000")
                 .withHandlerSetting(Env.AUTH_INTROSPECTION_CLIENT_ID, "pulse")
                 .withHandlerSetting(Env.AUTH_INTROSPECTION_CLIENT_SECRET, "local-introspection-secret"));
     }

@@ -42,7 +42,9 @@ class RoomAccessEndToEndTest {
                 .withHandlerSetting(Env.ROOM_ACCESS, "project=grant,chat=room-token,team=hook,*=open")
                 .withHandlerSetting(Env.ACCESS_HOOK_URL, hook.uri().toString())
                 .withHandlerSetting(Env.ACCESS_HOOK_SECRET, HOOK_SECRET)
-                .withHandlerSetting(Env.ACCESS_HOOK_CACHE_SECONDS, "1"));
+                .withHandlerSetting(Env.ACCESS_HOOK_CACHE_SECONDS, "1")
+                // Which rooms the hook decides is under test, not its speed: a loaded machine may pass the default 1 s.
+                .withHandlerSetting(Env.ACCESS_HOOK_TIMEOUT_MS, "10000"));
         publisher = new Publisher(system.eventBridgeClient(), "default", "com.acme.access");
     }
 
