@@ -74,7 +74,16 @@ function startClient(name, options) {
 
 const log = (name) => page.evaluate((n) => window.pulse[n].log, name);
 const state = (name) => page.evaluate((n) => window.pulse[n].client.state, name);
-const until = (name, predicate, arg) => page.waitForFunction(predicate, { name, arg }, { timeout: WAIT, polling: 50 });
+/** Waits in the page for predicate({name, arg}); on a timeout the error shows the client's log. */
+async function until(name, predicate, arg, timeout = WAIT) {
+  try {
+    await page.waitForFunction(predicate, { name, arg }, { timeout, polling: 50 });
+  } catch (e) {
+    const seen = await page.evaluate((n) => ({ state: window.pulse[n].client.state, held: window.pulse[n].client.held,
+      positions: window.pulse[n].client.positions, ...window.pulse[n].log }), name).catch(() => null);
+    throw new Error(`${e.message}\n${name}: ${JSON.stringify(seen)}`);
+  }
+}
 
 before(async () => {
   browser = await launchBrowser();
@@ -93,7 +102,11 @@ after(async () => {
 
 test('dropped by the server, a client in 6 rooms misses events in rooms with and without a position and gets them all, in order, after one reconnect', async () => {
   const rooms = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6'].map((id) => `chat:${id}`);
-  await startClient('rita', { token: { user: 'rita' }, rooms, ordered: true, fixedJitter: true, backoff: { baseMs: 200, maxMs: 200 } });
+  // Generous socket and reply timeouts: on a loaded machine a slow upgrade must not count as a failed attempt.
+  await startClient('rita', {
+    token: { user: 'rita' }, rooms, ordered: true, fixedJitter: true, backoff: { baseMs: 200, maxMs: 200 },
+    openTimeoutMs: 60000, requestTimeoutMs: 60000,
+  });
   await until('rita', ({ name }) => window.pulse[name].client.state === 'connected');
   await chat('b1', 1);
   await until('rita', ({ name }) => window.pulse[name].log.events.length === 1);
@@ -114,7 +127,8 @@ test('dropped by the server, a client in 6 rooms misses events in rooms with and
 
   await page.unroute('**/dev/token*');
   for (const route of held) await route.continue().catch(() => {});
-  await until('rita', ({ name }) => window.pulse[name].log.events.length === 5 && window.pulse[name].client.state === 'connected');
+  await until('rita', ({ name }) => window.pulse[name].log.events.length === 5 && window.pulse[name].client.state === 'connected',
+    undefined, 3 * WAIT);
   const after = await log('rita');
   assert.deepEqual(after.reconnects.map((r) => r.attempt), [1], 'one backoff step');
   // In seq order (fan-outs run concurrently, so 2 and 3 may have been logged, and numbered, either way round).

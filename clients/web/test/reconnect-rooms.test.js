@@ -10,7 +10,11 @@ for (const count of [6, 50]) {
     const ws = workspace();
     const rooms = Array.from({ length: count }, (_, i) => `chat:n${i + 1}`);
     // random () => 1: the backoff step is exactly baseMs, so "one step" is one reconnect event.
-    const c = client({ token: async () => token('rue', ws), random: () => 1, backoff: { baseMs: 200, maxMs: 200, attempts: 10 } });
+    // Generous socket and reply timeouts: on a loaded machine a slow upgrade must not count as a failed attempt.
+    const c = client({
+      token: async () => token('rue', ws), random: () => 1, backoff: { baseMs: 200, maxMs: 200, attempts: 10 },
+      openTimeoutMs: 60000, requestTimeoutMs: 60000,
+    });
     const joined = rooms.map((room) => c.join(room)); // recorded now, joined by the connect's room.join frames
     await c.connect().whenConnected();
     await Promise.all(joined);
@@ -22,7 +26,7 @@ for (const count of [6, 50]) {
     const before = c.connectionId;
     const states = c.log.states.length;
     await kick(before);
-    await until(() => c.state === 'connected' && c.connectionId && c.connectionId !== before, 'reconnected');
+    await until(() => c.state === 'connected' && c.connectionId && c.connectionId !== before, 'reconnected', 60000);
 
     assert.deepEqual(reconnects, [{ attempt: 1, delayMs: 200 }], 'one backoff step, no further attempt');
     assert.deepEqual(c.log.states.slice(states), ['reconnecting', 'connected']);
