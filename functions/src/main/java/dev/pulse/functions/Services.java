@@ -36,6 +36,7 @@ import dev.pulse.room.RoomBroadcast;
 import dev.pulse.store.ConnectionStore;
 import dev.pulse.store.DeliveryMarks;
 import dev.pulse.store.EventLog;
+import dev.pulse.store.MembersCache;
 import dev.pulse.store.MembershipStore;
 import dev.pulse.store.PresenceStore;
 import dev.pulse.store.RateCounters;
@@ -118,8 +119,10 @@ public final class Services {
                 .build();
 
         String table = config.tables().connections();
-        var connections = new ConnectionStore(dynamo, table, clock);
-        var memberships = new MembershipStore(dynamo, table, clock);
+        // One cache of membership pages for the process, told about every membership change made here.
+        var membersCache = new MembersCache(config.tables().membersCache());
+        var connections = new ConnectionStore(dynamo, table, clock, membersCache);
+        var memberships = new MembershipStore(dynamo, table, clock, membersCache);
         var sender = new ManagementApiSender(management);
         var verifier = config.jwt() == null ? null : new TokenVerifier(config.jwt());
         this.authenticator = authenticator(config, verifier, clock);
