@@ -80,6 +80,7 @@ public final class Services {
     /** Held here: a CRaC context may keep only weak references to its resources. */
     private final Priming priming = new Priming();
     private final EventLog eventLog;
+    private final MembersCache membersCache;
     private final PollingEndpoint pollingEndpoint;
     private final EventIntake eventIntake;
     private final DeadLetterSink deadLetters;
@@ -120,7 +121,7 @@ public final class Services {
 
         String table = config.tables().connections();
         // One cache of membership pages for the process, told about every membership change made here.
-        var membersCache = new MembersCache(config.tables().membersCache());
+        this.membersCache = new MembersCache(config.tables().membersCache());
         var connections = new ConnectionStore(dynamo, table, clock, membersCache);
         var memberships = new MembershipStore(dynamo, table, clock, membersCache);
         var sender = new ManagementApiSender(management);
@@ -274,6 +275,11 @@ public final class Services {
 
     public TokenExpirySweeper tokenExpirySweeper() {
         return tokenExpirySweeper;
+    }
+
+    /** The process's membership pages ({@code PULSE_MEMBERS_CACHE_MS}), for stores made outside this wiring. */
+    public MembersCache membersCache() {
+        return membersCache;
     }
 
     public EventLog eventLog() {
