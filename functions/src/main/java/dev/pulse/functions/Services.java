@@ -39,6 +39,7 @@ import dev.pulse.room.RoomBroadcast;
 import dev.pulse.store.ConnectionStore;
 import dev.pulse.store.DeliveryMarks;
 import dev.pulse.store.EventLog;
+import dev.pulse.store.MembersCache;
 import dev.pulse.store.MembershipStore;
 import dev.pulse.store.PresenceStore;
 import dev.pulse.store.RateCounters;
@@ -83,6 +84,7 @@ public final class Services {
     /** Held here: a CRaC context may keep only weak references to its resources. */
     private final Priming priming = new Priming();
     private final EventLog eventLog;
+    private final MembersCache membersCache;
     private final PollingEndpoint pollingEndpoint;
     private final EventIntake eventIntake;
     private final DeadLetterSink deadLetters;
@@ -123,8 +125,10 @@ public final class Services {
                 .build();
 
         String table = config.tables().connections();
-        var connections = new ConnectionStore(dynamo, table, clock);
-        var memberships = new MembershipStore(dynamo, table, clock);
+        // One cache of membership pages for the process, told about every membership change made here.
+        this.membersCache = new MembersCache(config.tables().membersCache());
+        var connections = new ConnectionStore(dynamo, table, clock, membersCache);
+        var memberships = new MembershipStore(dynamo, table, clock, membersCache);
         var sender = new ManagementApiSender(management);
         var verifier = config.jwt() == null ? null : new TokenVerifier(config.jwt());
         this.authenticator = authenticator(config, verifier, clock);
@@ -280,6 +284,11 @@ public final class Services {
 
     public TokenExpirySweeper tokenExpirySweeper() {
         return tokenExpirySweeper;
+    }
+
+    /** The process's membership pages ({@code PULSE_MEMBERS_CACHE_MS}), for stores made outside this wiring. */
+    public MembersCache membersCache() {
+        return membersCache;
     }
 
     public EventLog eventLog() {

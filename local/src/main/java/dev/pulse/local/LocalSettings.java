@@ -38,7 +38,7 @@ public record LocalSettings(
     /** Handler settings the local runtime takes from its environment and hands to the handlers as they are. */
     public static final java.util.List<String> PASSED_THROUGH = java.util.List.of(
             Env.RATE_LIMITS, Env.MAX_FRAME_BYTES, Env.CLIENT_EVENT_PREFIXES, Env.ALLOWED_ORIGINS,
-            Env.EVENT_RETENTION_SECONDS, Env.JWT_USER_CLAIM, Env.JWT_WORKSPACE_CLAIM,
+            Env.EVENT_RETENTION_SECONDS, Env.MEMBERS_CACHE_MS, Env.JWT_USER_CLAIM, Env.JWT_WORKSPACE_CLAIM,
             Env.CONNECTION_TTL_SECONDS, Env.PRESENCE_NAMESPACES, Env.PRESENCE_SIGNAL_LIMIT, Env.CATALOG, Env.UNKNOWN_EVENTS,
             Env.ROOM_ACCESS, Env.ACCESS_HOOK_URL, Env.ACCESS_HOOK_SECRET, Env.ACCESS_HOOK_TIMEOUT_MS,
             Env.ACCESS_HOOK_CACHE_SECONDS, Env.ACCESS_HOOK_DENY_CACHE_SECONDS, Env.JWT_ROOMS_CLAIM,

@@ -103,6 +103,15 @@ public final class LocalSystem implements AutoCloseable {
 
     /** @param interceptors added to the handlers' SDK clients (the benchmark counts calls with one) */
     public static LocalSystem start(LocalSettings settings, List<ExecutionInterceptor> interceptors) {
+        return start(settings, interceptors, nanos -> { });
+    }
+
+    /**
+     * @param fanOutNanos told how long each fan-out invocation took, as Lambda would bill it (the throughput benchmark
+     *                    reports Lambda time per event with it)
+     */
+    public static LocalSystem start(LocalSettings settings, List<ExecutionInterceptor> interceptors,
+                                    java.util.function.LongConsumer fanOutNanos) {
         var dynamo = EmbeddedDynamoDb.start(settings.dynamoDbPort());
         dynamo.createConnectionsTable(CONNECTIONS_TABLE, Region.of(settings.region()));
         dynamo.createEventsTable(EVENTS_TABLE, Region.of(settings.region()));
@@ -130,11 +139,11 @@ public final class LocalSystem implements AutoCloseable {
         var busBuilder = LocalEventBus.builder()
                 .port(settings.eventBusPort())
                 .region(settings.region())
-                .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson));
+                .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson, fanOutNanos));
         // The catalog's routes, as on AWS: one rule taking the domain events they match to the same fan-out.
         var catalog = PulseConfig.fromEnvironment(settings.handlerSettings()).catalog().load();
         catalog.flatMap(EventCatalog::rulePattern).ifPresent(pattern ->
-                busBuilder.rule(RulePattern.RULE_NAME, pattern, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson)));
+                busBuilder.rule(RulePattern.RULE_NAME, pattern, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson, fanOutNanos)));
         var bus = busBuilder.build();
         bus.start();
         // The same origins as the handlers' (and the deployed HTTP API's), read by the same parser.
@@ -191,10 +200,16 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
-    private static void invokeFanOut(FanOutHandler handler, String eventJson) throws Exception {
+    private static void invokeFanOut(FanOutHandler handler, String eventJson, java.util.function.LongConsumer nanos)
+            throws Exception {
         var out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)), out,
-                new LocalLambdaContext("pulse-fanout", 60_000));
+        long started = System.nanoTime();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)), out,
+                    new LocalLambdaContext("pulse-fanout", 60_000));
+        } finally {
+            nanos.accept(System.nanoTime() - started);
+        }
     }
 
     private static Publisher publisherFor(URI eventBusEndpoint, String region) {

@@ -154,8 +154,10 @@ class DeliveryEndToEndTest {
 
     @Test
     void goneConnectionsArePrunedOnDelivery() throws Exception {
-        // A $disconnect that never arrived: the records exist but API Gateway no longer knows the connection.
-        var store = new ConnectionStore(system.services().dynamo(), LocalSystem.CONNECTIONS_TABLE, Clock.systemUTC());
+        // A $disconnect that never arrived: the records exist but API Gateway no longer knows the connection. Written
+        // with the runtime's membership cache, as its $connect would (the fan-out sees the ghost at the next event).
+        var store = new ConnectionStore(system.services().dynamo(), LocalSystem.CONNECTIONS_TABLE, Clock.systemUTC(),
+                system.services().membersCache());
         var live = connect("luke", "ws-g");
         var watcher = TestClient.connectWithPresence(system, system.tokens().issue("wanda", "ws-g", Duration.ofMinutes(5)));
         clients.add(watcher);

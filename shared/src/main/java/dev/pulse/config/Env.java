@@ -36,6 +36,7 @@ public final class Env {
     public static final String CONNECTIONS_TABLE = "PULSE_CONNECTIONS_TABLE";
     public static final String EVENTS_TABLE = "PULSE_EVENTS_TABLE";
     public static final String EVENT_RETENTION_SECONDS = "PULSE_EVENT_RETENTION_SECONDS";
+    public static final String MEMBERS_CACHE_MS = "PULSE_MEMBERS_CACHE_MS";
 
     public static final String DYNAMODB_ENDPOINT = "PULSE_DYNAMODB_ENDPOINT";
     public static final String EVENTBRIDGE_ENDPOINT = "PULSE_EVENTBRIDGE_ENDPOINT";

@@ -40,6 +40,7 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
     public static final String DEFAULT_PRESENCE_NAMESPACES = "workspace,chat,channel";
     public static final int DEFAULT_PRESENCE_SIGNAL_LIMIT = 1000;
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofHours(24);
+    public static final Duration DEFAULT_MEMBERS_CACHE = Duration.ofSeconds(1);
     public static final String DEFAULT_CONNECTIONS_TABLE = "pulse-connections";
     public static final String DEFAULT_EVENTS_TABLE = "pulse-events";
     /** One API Gateway WebSocket frame. */
@@ -185,8 +186,10 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
      * @param connections    connections, memberships, presence, rate-limit counters ({@link Env#CONNECTIONS_TABLE})
      * @param events         the per-room event log ({@link Env#EVENTS_TABLE})
      * @param eventRetention how long logged events stay replayable ({@link Env#EVENT_RETENTION_SECONDS}, default 24 h)
+     * @param membersCache   how long the fan-out may reuse a room's membership page ({@link Env#MEMBERS_CACHE_MS},
+     *                       default 1 s; 0 reads it for every event): a join or leave elsewhere is seen within it
      */
-    public record Tables(String connections, String events, Duration eventRetention) {
+    public record Tables(String connections, String events, Duration eventRetention, Duration membersCache) {
     }
 
     /**
@@ -255,7 +258,8 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
                 env.uri(Env.EVENTBRIDGE_ENDPOINT), env.text(Env.EVENT_BUS, "default"));
         var tables = new Tables(env.text(Env.CONNECTIONS_TABLE, DEFAULT_CONNECTIONS_TABLE),
                 env.text(Env.EVENTS_TABLE, DEFAULT_EVENTS_TABLE),
-                env.seconds(Env.EVENT_RETENTION_SECONDS, DEFAULT_EVENT_RETENTION));
+                env.seconds(Env.EVENT_RETENTION_SECONDS, DEFAULT_EVENT_RETENTION),
+                Duration.ofMillis(env.integer(Env.MEMBERS_CACHE_MS, (int) DEFAULT_MEMBERS_CACHE.toMillis(), 0)));
         var connections = new Connections(env.seconds(Env.CONNECTION_TTL_SECONDS, DEFAULT_CONNECTION_TTL),
                 env.integer(Env.MAX_FRAME_BYTES, DEFAULT_MAX_FRAME_BYTES, 1),
                 env.list(Env.ALLOWED_ORIGINS, ""), env.list(Env.CLIENT_EVENT_PREFIXES, "client."),

@@ -46,8 +46,15 @@ public final class ConnectionStore {
     private final String tableName;
     private final Clock clock;
     private final TableWriter writer;
+    private final MembersCache cache;
 
     public ConnectionStore(DynamoDbClient dynamo, String tableName, Clock clock) {
+        this(dynamo, tableName, clock, MembersCache.off());
+    }
+
+    /** @param cache the process's {@link MembersCache}, told about the memberships this store writes and removes */
+    public ConnectionStore(DynamoDbClient dynamo, String tableName, Clock clock, MembersCache cache) {
+        this.cache = Objects.requireNonNull(cache, "cache");
         this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
         this.tableName = ConnectionTable.requireText(tableName, "tableName");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -82,6 +89,7 @@ public final class ConnectionStore {
             items.add(put(ConnectionTable.tokenExpiryItem(connection.connectionId(), connection.tokenExpiresAt())));
         }
         writer.transact(items);
+        rooms.forEach(room -> cache.forget(ConnectionTable.roomKey(room)));
     }
 
     /** The connection if it is recorded and not expired. */
@@ -253,6 +261,7 @@ public final class ConnectionStore {
             deletes.add(delete(key));
         }
         writer.batchWrite(deletes);
+        rooms.forEach(room -> cache.forget(ConnectionTable.roomKey(room)));
         return new ClosedConnection(connection, List.copyOf(rooms));
     }
 

@@ -8,22 +8,28 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
- * The event log table (default name {@code pulse-events}), one partition per room:
+ * The event log table (default name {@code pulse-events}), one partition per room for its stream, one per claim:
  *
  * <pre>
- * pk               sk                         what
- * r#{ws}#{room}    #head                      the room's stream head: last (N, last sequence given out), epoch (S), ttl
- * r#{ws}#{room}    e#{seq, 20 digits}         one logged event: epoch, eventId, event, publishedAt (N, ms),
- *                                             correlationId (optional), data (S, JSON text), ttl
- * r#{ws}#{room}    id#{eventId}               the claim of an event id: seq, epoch, ttl (makes appends idempotent),
- *                                             claimedAt (N, ms), owner (S, the delivery id of the first append)
- * d#{ws}#{eventId} #done                      a published event whose delivery completed: at, ttl (once-only posts)
+ * pk                         sk              what
+ * r#{ws}#{room}              #head           the room's stream head: last (N, last sequence given out), epoch (S), ttl
+ * r#{ws}#{room}              e#{seq, 20 d.}  a run of consecutive events that one append logged together, the first at
+ *                                            seq: epoch, n (N, how many, at most {@link #MAX_EVENTS_PER_ITEM}), ttl and
+ *                                            events (L of M: id, ev, at (N, ms), cid (optional), d (S, JSON text)).
+ *                                            Items written before runs existed hold one event in eventId, event,
+ *                                            publishedAt, correlationId, data, and are still read
+ * id#r#{ws}#{room}#{eventId} #claim          the claim of an event id in a room: seq, epoch, ttl (makes appends
+ *                                            idempotent), claimedAt (N, ms), owner (S, the delivery id of the first append)
+ * d#{ws}#{eventId}           #done           a published event whose delivery completed: at, ttl (once-only posts)
  * </pre>
  *
- * Sequence sort keys are zero-padded so string order is numeric order and "events after n" is one key
- * range. Every item carries {@code ttl} (epoch seconds, the retention); the head's ttl is renewed on each
- * append, so when a room has been silent longer than the retention its head expires with its history and
- * the next append starts a new epoch. Reads filter on ttl (DynamoDB deletes late; DynamoDB Local never).
+ * Sequence sort keys are zero-padded so string order is numeric order; a run's key is its first sequence, so the run
+ * holding sequence s has a key in {@code [s - MAX_EVENTS_PER_ITEM + 1, s]} and "events after n" is one key range
+ * starting there. Claims have partitions of their own: they are looked up by event id only, and kept off the room's
+ * partition they would otherwise cost one write each of its 1,000 WCU/s (docs/EVENT-LOG.md). Every item carries
+ * {@code ttl} (epoch seconds, the retention); the head's ttl is renewed on each append, so when a room has been silent
+ * longer than the retention its head expires with its history and the next append starts a new epoch. Reads filter on
+ * ttl (DynamoDB deletes late; DynamoDB Local never).
  */
 public final class EventLogTable {
     public static final String PARTITION_KEY = ConnectionTable.PARTITION_KEY;
@@ -33,6 +39,9 @@ public final class EventLogTable {
     public static final String HEAD_SORT_KEY = "#head";
     public static final String EVENT_PREFIX = "e#";
     public static final String CLAIM_PREFIX = "id#";
+    public static final String CLAIM_SORT_KEY = "#claim";
+    /** The most events one run item holds: bounds how far before a sequence a read must start. */
+    public static final int MAX_EVENTS_PER_ITEM = 25;
 
     public static final String LAST = "last";
     public static final String SEQ = "seq";
@@ -44,6 +53,14 @@ public final class EventLogTable {
     public static final String DATA = "data";
     public static final String CLAIMED_AT = "claimedAt";
     public static final String OWNER = "owner";
+    /** A run item's number of events and its list of them, each a map of the short names below. */
+    public static final String COUNT = "n";
+    public static final String EVENTS = "events";
+    public static final String RUN_ID = "id";
+    public static final String RUN_EVENT = "ev";
+    public static final String RUN_PUBLISHED_AT = "at";
+    public static final String RUN_CORRELATION_ID = "cid";
+    public static final String RUN_DATA = "d";
     /** Partition prefix of a delivered event's marker ({@code d#{ws}#{eventId}}). */
     public static final String DELIVERED_PREFIX = "d#";
     public static final String DONE_SORT_KEY = "#done";
@@ -72,8 +89,10 @@ public final class EventLogTable {
         return EVENT_PREFIX + String.format("%020d", seq);
     }
 
-    public static String claimSortKey(String eventId) {
-        return CLAIM_PREFIX + Objects.requireNonNull(eventId, "eventId");
+    /** Primary key of the claim of an event id in a room: a partition of its own. */
+    public static Map<String, AttributeValue> claimKey(Room room, String eventId) {
+        return ConnectionTable.key(CLAIM_PREFIX + roomKey(room) + "#" + Objects.requireNonNull(eventId, "eventId"),
+                CLAIM_SORT_KEY);
     }
 
     /** Primary key of the marker saying the event's delivery completed (events are unique per workspace). */

@@ -15,6 +15,7 @@ import dev.pulse.model.Room;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,8 +41,15 @@ public final class MembershipStore {
     private final String tableName;
     private final Clock clock;
     private final TableWriter writer;
+    private final MembersCache cache;
 
     public MembershipStore(DynamoDbClient dynamo, String tableName, Clock clock) {
+        this(dynamo, tableName, clock, MembersCache.off());
+    }
+
+    /** @param cache reuses the fan-out's membership pages briefly; shared with the process's {@link ConnectionStore} */
+    public MembershipStore(DynamoDbClient dynamo, String tableName, Clock clock, MembersCache cache) {
+        this.cache = Objects.requireNonNull(cache, "cache");
         this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
         this.tableName = Objects.requireNonNull(tableName, "tableName");
         if (tableName.isBlank()) {
@@ -78,6 +86,7 @@ public final class MembershipStore {
                     TransactWriteItem.builder().conditionCheck(connectionIsLive).build(),
                     put(ConnectionTable.membershipItem(connection, room, lapsesAt)),
                     put(ConnectionTable.reverseItem(connection, room, lapsesAt))));
+            cache.forget(ConnectionTable.roomKey(room));
             return true;
         } catch (TransactionCanceledException e) {
             if (Conditions.failed(e, 0)) {
@@ -93,6 +102,7 @@ public final class MembershipStore {
         writer.transact(List.of(
                 delete(ConnectionTable.membershipKey(room, connectionId)),
                 delete(ConnectionTable.reverseKey(connectionId, room))));
+        cache.forget(ConnectionTable.roomKey(room));
     }
 
     /** Whether the connection is (live) in the room: one consistent GetItem on the reverse item. */
@@ -134,10 +144,57 @@ public final class MembershipStore {
      *
      * <p>Reads are eventually consistent: this is the hottest read (once per event), consistent reads cost
      * twice as much, and a member who joined within the last second and misses an event gets it back
-     * through resume.
+     * through resume. With a {@link MembersCache}, a room that fits one page is read at most once per the cache's
+     * TTL (and again at once after a join or leave through this process).
      */
     public Iterable<List<Member>> members(Room room) {
-        return members(room, 0);
+        if (!cache.enabled()) {
+            return members(room, 0);
+        }
+        var roomKey = ConnectionTable.roomKey(Objects.requireNonNull(room, "room"));
+        return () -> {
+            var kept = cache.page(roomKey);
+            if (kept != null) {
+                return List.of(kept).iterator();
+            }
+            return new KeepingPages(roomKey, members(room, 0).iterator());
+        };
+    }
+
+    /** Hands the pages on as they are read; at the end, a room that was one page is kept for the next events. */
+    private final class KeepingPages implements Iterator<List<Member>> {
+        private final String roomKey;
+        private final Iterator<List<Member>> pages;
+        private final long readAt = cache.now();
+        private final long generation = cache.generation();
+        private final List<List<Member>> seen = new ArrayList<>(2);
+        private boolean ended;
+
+        KeepingPages(String roomKey, Iterator<List<Member>> pages) {
+            this.roomKey = roomKey;
+            this.pages = pages;
+        }
+
+        @Override
+        public boolean hasNext() {
+            boolean more = pages.hasNext();
+            if (!more && !ended) {
+                ended = true;
+                if (seen.size() <= 1) {
+                    cache.keep(roomKey, seen.isEmpty() ? List.of() : seen.get(0), readAt, generation);
+                }
+            }
+            return more;
+        }
+
+        @Override
+        public List<Member> next() {
+            var page = pages.next();
+            if (seen.size() < 2) {
+                seen.add(page);
+            }
+            return page;
+        }
     }
 
     /**

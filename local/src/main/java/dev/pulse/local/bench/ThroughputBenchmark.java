@@ -1,0 +1,205 @@
+package dev.pulse.local.bench;
+
+import dev.pulse.local.LocalSettings;
+import dev.pulse.local.LocalSystem;
+import dev.pulse.protocol.Json;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+
+/**
+ * Many small events on the local stack: R rooms × C real WebSocket clients (in a separate process,
+ * {@link ThroughputClients}); a domain service puts RATE events per second for S seconds with the stock EventBridge
+ * client, ten entries per PutEvents, each event to one room, round robin. Reports the rate delivered (events until the
+ * last client has the last event), per-delivery latency, whether every event reached every client of its room exactly
+ * once with gap-free seqs and one epoch, and per event: DynamoDB and {@code @connections} calls, the read and write
+ * units DynamoDB Local reports, the fan-out's invocation time (what Lambda bills) and the server JVM's CPU time.
+ *
+ * <p>Run: {@code ./pulse bench-throughput 100 10 600 10} (rooms, clients per room, events/s, seconds; see
+ * docs/BENCHMARKS.md); {@code ./pulse bench-throughput 1 10 500 10} is one hot room.
+ */
+public final class ThroughputBenchmark {
+    private static final String WORKSPACE = "bench";
+
+    public static void main(String[] args) {
+        int rooms = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        int perRoom = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int rate = args.length > 2 ? Integer.parseInt(args[2]) : 600;
+        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        System.out.printf("machine: %d cores, max heap %d MiB, java %s, %s; load %s%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("java.version"), System.getProperty("os.name"), load());
+        int status = 0;
+        try {
+            status = run(rooms, perRoom, rate, seconds) ? 0 : 2;
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status); // DynamoDB Local leaves non-daemon threads behind
+    }
+
+    static boolean run(int rooms, int perRoom, int rate, int seconds) throws Exception {
+        var calls = new CallCounter();
+        var capacity = new CapacityCounter();
+        var fanOutNanos = new LongAdder();
+        var invocations = new LongAdder();
+        // Presence off unless PULSE_PRESENCE_NAMESPACES says otherwise: the connect phase then measures connects.
+        var settings = LocalSettings.ephemeral()
+                .withFanoutConcurrency(LocalSettings.fromEnvironment(System.getenv()).fanoutConcurrency())
+                .withHandlerSetting("PULSE_PRESENCE_NAMESPACES", System.getenv().getOrDefault("PULSE_PRESENCE_NAMESPACES", ""));
+        String membersCache = System.getenv("PULSE_MEMBERS_CACHE_MS");
+        if (membersCache != null) {
+            settings = settings.withHandlerSetting("PULSE_MEMBERS_CACHE_MS", membersCache);
+        }
+        try (var system = LocalSystem.start(settings, List.of(calls, capacity), nanos -> {
+            fanOutNanos.add(nanos);
+            invocations.increment();
+        })) {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            var process = new ProcessBuilder(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
+                    ThroughputClients.class.getName(), system.webSocketUri().toString(), Integer.toString(rooms),
+                    Integer.toString(perRoom), WORKSPACE, settings.jwtSecret(), settings.jwtIssuer(), settings.jwtAudience())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            try {
+                var fromClients = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                var toClients = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+                long opening = System.nanoTime();
+                expectLine(fromClients, "READY");
+                System.out.printf("opened and joined %,d connections in %.1f s%n", rooms * perRoom,
+                        (System.nanoTime() - opening) / 1e9);
+
+                var eventBridge = system.eventBridgeClient();
+                // Warm-up: one event per room (k = -1: counted in the clients' seq checks, not in the measurement).
+                for (int r = 0; r < rooms; r += 10) {
+                    var batch = new ArrayList<PutEventsRequestEntry>();
+                    for (int i = r; i < Math.min(rooms, r + 10); i++) {
+                        batch.add(entry(i, -1));
+                    }
+                    eventBridge.putEvents(b -> b.entries(batch));
+                }
+                if (!system.awaitDeliveries(Duration.ofSeconds(120))) {
+                    throw new IllegalStateException("the warm-up was not delivered within 120 s");
+                }
+                calls.reset();
+                capacity.reset();
+                fanOutNanos.reset();
+                invocations.reset();
+                String loadBefore = load();
+                var cpu = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                long cpuBefore = cpu.getProcessCpuTime();
+
+                int total = rate * seconds;
+                long startMicros = BenchClients.nowMicros();
+                long start = System.nanoTime();
+                try (var puts = Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (int k = 0; k < total; ) {
+                        long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L);
+                        while (k < due) {
+                            var batch = new ArrayList<PutEventsRequestEntry>(10);
+                            while (k < due && batch.size() < 10) {
+                                batch.add(entry(k % rooms, k));
+                                k++;
+                            }
+                            puts.execute(() -> eventBridge.putEvents(b -> b.entries(batch)));
+                        }
+                        Thread.sleep(5);
+                    }
+                }
+                double publishSeconds = (System.nanoTime() - start) / 1e9;
+                toClients.println("EXPECT " + total + " 180");
+                String result = expectLine(fromClients, "RESULT");
+                system.awaitDeliveries(Duration.ofSeconds(60));
+                long cpuNanos = cpu.getProcessCpuTime() - cpuBefore;
+                var r = parse(result);
+                double drainSeconds = (r.get("lastReceiptMicros") - startMicros) / 1e6;
+                long expected = (long) total * perRoom;
+                boolean once = r.get("delivered") == expected && r.get("duplicates") == 0;
+                boolean ordered = r.get("gaps") == 0 && r.get("epochChanges") == 0;
+
+                System.out.printf("%n== %d rooms × %d clients, %,d events at %d/s for %d s (published in %.1f s) ==%n",
+                        rooms, perRoom, total, rate, seconds, publishSeconds);
+                System.out.printf("delivered         %,d of %,d deliveries, duplicates %d, seqs missing %d, epoch changes %d"
+                                + " -> %s (arrived after a higher seq: %,d)%n",
+                        r.get("delivered"), expected, r.get("duplicates"), r.get("gaps"), r.get("epochChanges"),
+                        once && ordered ? "every event once, gap-free" : "FAILED", r.get("outOfOrder"));
+                System.out.printf("rate delivered    %.0f events/s (last delivery %.2f s after the first publish)%n",
+                        total / drainSeconds, drainSeconds);
+                System.out.printf("publish→receive   p50 %.1f ms   p99 %.1f ms   max %.1f ms%n",
+                        r.get("p50us") / 1000.0, r.get("p99us") / 1000.0, r.get("maxus") / 1000.0);
+                calls.snapshot().forEach((op, count) ->
+                        System.out.printf("calls per event   %-45s %8.3f%n", op, count / (double) total));
+                System.out.printf("DynamoDB units    %.2f WCU + %.2f RCU per event (as DynamoDB Local reports them; failed"
+                        + " conditional rounds not included)%n", capacity.writes() / total, capacity.reads() / total);
+                System.out.printf("fan-out time      %.2f ms per event (invocation wall time, %d invocations)%n",
+                        fanOutNanos.sum() / 1e6 / Math.max(1, invocations.sum()), invocations.sum());
+                System.out.printf("server CPU        %.2f ms per event (the whole local stack's JVM: handlers, DynamoDB"
+                        + " Local, emulator, bus)%n", cpuNanos / 1e6 / total);
+                System.out.printf("load average      before %s, after %s%n", loadBefore, load());
+                toClients.println("STOP");
+                return once && ordered;
+            } finally {
+                process.destroy();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static PutEventsRequestEntry entry(int room, int k) {
+        var detail = Json.object()
+                .put("envelope", "pulse.v1")
+                .put("eventId", UUID.randomUUID().toString())
+                .put("workspaceId", WORKSPACE)
+                .put("publishedAt", Instant.now().toString())
+                .put("correlationId", UUID.randomUUID().toString());
+        var targets = detail.putObject("targets");
+        targets.put("workspace", false);
+        targets.putArray("users");
+        targets.putArray("rooms").add("project:r" + room);
+        detail.putObject("data").put("k", k).put("t", BenchClients.nowMicros());
+        return PutEventsRequestEntry.builder().source("bench").detailType("bench.tick").eventBusName("default")
+                .detail(detail.toString()).build();
+    }
+
+    private static Map<String, Long> parse(String result) {
+        var values = new java.util.HashMap<String, Long>();
+        for (var part : result.substring("RESULT ".length()).split(" ")) {
+            var kv = part.split("=");
+            values.put(kv[0], Long.parseLong(kv[1]));
+        }
+        return values;
+    }
+
+    private static String load() {
+        try {
+            var fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static String expectLine(BufferedReader in, String prefix) throws Exception {
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+        throw new IllegalStateException("client process ended before '" + prefix + "'");
+    }
+}

@@ -1,0 +1,93 @@
+package dev.pulse.store;
+
+import dev.pulse.model.Member;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The fan-out's membership pages, reused for a short while: a hot room otherwise costs a Query per event (and its read
+ * units, in the room's partition of the connections table), where its members change far less often than it gets
+ * events. A page older than {@code ttl} is read again; a join or leave through this process forgets the room's page at
+ * once (after its write), so only changes made by other processes (other Lambda environments) can go unseen, for at
+ * most {@code ttl}. Only rooms that fit one Query page are kept: bigger ones are read page by page every time. One
+ * instance is shared by every store that writes memberships ({@link MembershipStore}, {@link ConnectionStore}).
+ */
+public final class MembersCache {
+    /** Rooms kept at once; the least recently used are dropped. */
+    static final int CAPACITY = 10_000;
+
+    private record Kept(List<Member> page, long readAt) {
+    }
+
+    private final long ttlNanos;
+    private final LongSupplier nanoTime;
+    /** Counts forgets: a read that saw one happen while it ran is not kept (it may predate the change). */
+    private long generation;
+    private final Map<String, Kept> entries = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Kept> eldest) {
+            return size() > CAPACITY;
+        }
+    };
+
+    /** @param ttl how long a room's page may be reused (zero: never, a Query per event) */
+    public MembersCache(Duration ttl) {
+        this(ttl, System::nanoTime);
+    }
+
+    MembersCache(Duration ttl, LongSupplier nanoTime) {
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("ttl must not be negative");
+        }
+        this.ttlNanos = ttl.toNanos();
+        this.nanoTime = nanoTime;
+    }
+
+    /** No reuse: a Query per event. */
+    public static MembersCache off() {
+        return new MembersCache(Duration.ZERO);
+    }
+
+    boolean enabled() {
+        return ttlNanos > 0;
+    }
+
+    /** The room's page if one younger than the TTL is kept, else null. */
+    synchronized List<Member> page(String roomKey) {
+        var entry = entries.get(roomKey);
+        if (entry == null) {
+            return null;
+        }
+        if (nanoTime.getAsLong() - entry.readAt() >= ttlNanos) {
+            entries.remove(roomKey);
+            return null;
+        }
+        return entry.page();
+    }
+
+    /** What {@link #keep} needs to know that no membership changed while the read ran. Call before reading. */
+    synchronized long generation() {
+        return generation;
+    }
+
+    /** The clock {@link #keep}'s {@code readAt} comes from. */
+    long now() {
+        return nanoTime.getAsLong();
+    }
+
+    /** Keeps a room's whole membership, read as one page starting at {@code readAt}, unless a change came since. */
+    synchronized void keep(String roomKey, List<Member> page, long readAt, long generationAtStart) {
+        if (generation == generationAtStart) {
+            entries.put(roomKey, new Kept(List.copyOf(page), readAt));
+        }
+    }
+
+    /** Drops the room's page: its members changed here. */
+    synchronized void forget(String roomKey) {
+        generation++;
+        entries.remove(roomKey);
+    }
+}
