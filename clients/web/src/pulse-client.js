@@ -364,7 +364,16 @@ export class PulseClient {
    * (forbidden, invalid) is dropped and reported; on a failure of the whole frame the rooms are kept for next time.
    */
   async _rejoinAll(opts) {
-    const rooms = [...this._rooms];
+    // A join() made while this runs (e.g. awaiting the previous join's promise, settled here) adds a room after the
+    // first snapshot and waits for a rejoin: go round again until every kept room has been asked once.
+    const asked = new Set();
+    for (let rooms = [...this._rooms]; rooms.length; rooms = [...this._rooms].filter((room) => !asked.has(room))) {
+      rooms.forEach((room) => asked.add(room));
+      await this._rejoinBatches(rooms, opts);
+    }
+  }
+
+  async _rejoinBatches(rooms, opts) {
     for (let i = 0; i < rooms.length; i += JOIN_BATCH) {
       const batch = rooms.slice(i, i + JOIN_BATCH);
       let reply;

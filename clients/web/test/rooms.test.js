@@ -28,6 +28,24 @@ test('subscribe gets published events with their frame; unsubscribe stops them; 
   assert.equal(got.length, 1, 'unsubscribed handler not called');
 });
 
+test('joins awaited one after another while connecting all settle and all hold on the server', async () => {
+  const ws = workspace();
+  const c = client({ token: await token('cy', ws) });
+  c.connect();
+  // The first join waits for the rejoin after the open and settles inside it; the second is made right then, and
+  // before the fix waited for a rejoin that never came: bounded here, so that fails instead of hanging.
+  const settled = (p, what) => Promise.race([p, new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error(`${what} never settled`)), 20000).unref();
+  })]);
+  // The second join is made in the first one's continuation, as `await join(a); await join(b)` makes it (only the
+  // outer promise is raced against the bound: a wrapper around the first would delay the second past the window).
+  const both = c.join('chat:seq-a').then((first) => c.join('chat:seq-b').then((second) => [first, second]));
+  assert.deepEqual(await settled(both, 'the second join'), [{ room: 'chat:seq-a' }, { room: 'chat:seq-b' }]);
+  await c.whenConnected();
+  const info = await c.request('connection.info');
+  assert.ok(info.rooms.includes('chat:seq-a') && info.rooms.includes('chat:seq-b'), JSON.stringify(info.rooms));
+});
+
 test('request resolves with the reply data and rejects with the server error code', async () => {
   const ws = workspace();
   const c = await connected('bo', ws);

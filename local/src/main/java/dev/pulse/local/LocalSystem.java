@@ -185,6 +185,9 @@ public final class LocalSystem implements AutoCloseable {
         env.put(Env.JWT_ISSUER, settings.jwtIssuer());
         env.put(Env.JWT_AUDIENCE, settings.jwtAudience());
         env.put(Env.FANOUT_CONCURRENCY, Integer.toString(settings.fanoutConcurrency()));
+        // One process: every join and leave goes through the stores that forget a room's member list, so reusing it
+        // for a second is exact here (deployed, the default is off: PulseConfig.DEFAULT_MEMBERS_CACHE).
+        env.put(Env.MEMBERS_CACHE_MS, "1000");
         env.putAll(settings.handlerSettings());
         return env;
     }

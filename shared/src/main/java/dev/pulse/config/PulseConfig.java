@@ -40,7 +40,13 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
     public static final String DEFAULT_PRESENCE_NAMESPACES = "workspace,chat,channel";
     public static final int DEFAULT_PRESENCE_SIGNAL_LIMIT = 1000;
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofHours(24);
-    public static final Duration DEFAULT_MEMBERS_CACHE = Duration.ofSeconds(1);
+    /**
+     * Off by default where deployed: on AWS joins, leaves and room.remove run in other Lambda environments than the
+     * fan-out, so a reused member list could miss a new member or reach a removed one for up to its TTL (revocation must
+     * take effect at once). A deployment opts in with PULSE_MEMBERS_CACHE_MS; the local runtime, one process whose
+     * stores forget a room's page on every change, turns it on (LocalSystem).
+     */
+    public static final Duration DEFAULT_MEMBERS_CACHE = Duration.ZERO;
     public static final String DEFAULT_CONNECTIONS_TABLE = "pulse-connections";
     public static final String DEFAULT_EVENTS_TABLE = "pulse-events";
     /** One API Gateway WebSocket frame. */
