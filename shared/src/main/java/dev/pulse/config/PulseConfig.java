@@ -7,6 +7,8 @@ import dev.pulse.catalog.UnknownEvents;
 import dev.pulse.ratelimit.RateLimits;
 import dev.pulse.room.AccessMode;
 import dev.pulse.room.AccessPolicy;
+import dev.pulse.delivery.PostRetries;
+import dev.pulse.support.Backoff;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -203,8 +205,16 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
         }
     }
 
-    /** @param concurrency at most this many {@code @connections} POSTs in flight per delivery */
-    public record Delivery(int concurrency) {
+    /**
+     * @param concurrency at most this many {@code @connections} POSTs in flight per delivery
+     * @param retries     how a post that may succeed later (429, 5xx, no answer) is retried before it is recorded as
+     *                    undelivered ({@code PULSE_POST_ATTEMPTS}, default 4; {@code PULSE_POST_RETRY_MS}, the first
+     *                    pause's cap, default 100, doubling up to 2 s)
+     */
+    public record Delivery(int concurrency, PostRetries retries) {
+        public Delivery(int concurrency) {
+            this(concurrency, PostRetries.DEFAULT);
+        }
     }
 
     /**
@@ -275,8 +285,22 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
                 env.seconds(Env.AUTH_NEGATIVE_CACHE_SECONDS, Introspection.DEFAULT_NEGATIVE_TTL),
                 new ClaimNames(env.text(Env.JWT_USER_CLAIM), env.text(Env.JWT_WORKSPACE_CLAIM), env.text(Env.JWT_ROOMS_CLAIM)));
         return new PulseConfig(aws, jwt(env), tables, connections, rateLimits,
-                new Delivery(env.integer(Env.FANOUT_CONCURRENCY, DEFAULT_FANOUT_CONCURRENCY, 1)), presence, catalog, access,
+                new Delivery(env.integer(Env.FANOUT_CONCURRENCY, DEFAULT_FANOUT_CONCURRENCY, 1), postRetries(env)),
+                presence, catalog, access,
                 introspection);
+    }
+
+    /** At most 10 attempts and a first pause of at most 2 s: a fan-out's retries stay well inside its 60 s timeout. */
+    private static PostRetries postRetries(EnvReader env) {
+        int attempts = env.integer(Env.POST_ATTEMPTS, PostRetries.DEFAULT.attempts(), 1);
+        int firstMillis = env.integer(Env.POST_RETRY_MS, (int) PostRetries.DEFAULT.backoff().first().toMillis(), 0);
+        if (attempts > 10) {
+            throw new ConfigException(Env.POST_ATTEMPTS + " must be at most 10, got " + attempts);
+        }
+        if (firstMillis > 2000) {
+            throw new ConfigException(Env.POST_RETRY_MS + " must be at most 2000, got " + firstMillis);
+        }
+        return new PostRetries(attempts, new Backoff(Duration.ofMillis(firstMillis), PostRetries.DEFAULT.backoff().max()));
     }
 
     private static JwtSettings jwt(EnvReader env) {
