@@ -1,8 +1,6 @@
 package dev.pulse.local.gateway;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -46,7 +44,7 @@ final class ManagementApi extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    public boolean handle(Request request, Response response, Callback callback) {
         // The raw path: the id's '=', '+' and '/' arrive percent-encoded and must be decoded exactly once, by us.
         String path = request.getHttpURI().getPath();
         String rawId;
@@ -61,24 +59,33 @@ final class ManagementApi extends Handler.Abstract {
         var random = ThreadLocalRandom.current();
         response.getHeaders().put("x-amzn-RequestId", new UUID(random.nextLong(), random.nextLong()).toString());
         // The body is read before any answer, refusals included: answering with request content still unread
-        // makes Jetty close the connection behind the back of a client that pools it (see PutEventsHandler).
-        byte[] body = readAtMost(request, maxMessageBytes + 1);
-        if (body.length > maxMessageBytes) {
-            // The rest stays unread, so this connection cannot carry another request.
-            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-            tooLarge(response, callback);
-            return true;
-        }
+        // makes Jetty close the connection behind the back of a client that pools it (see PutEventsHandler). It is
+        // read without blocking a thread: a post's small body has usually arrived with its head, and then this
+        // completes at once, on this thread.
+        Content.Source.asByteArrayAsync(request, maxMessageBytes).whenComplete((body, failure) -> {
+            if (failure != null) {
+                // Over the limit (or the client went away): the rest stays unread, so this connection cannot
+                // carry another request.
+                response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+                tooLarge(response, callback);
+                return;
+            }
+            answer(request, rawId, body, response, callback);
+        });
+        return true;
+    }
+
+    private void answer(Request request, String rawId, byte[] body, Response response, Callback callback) {
         try {
             signatures.verify(request, body);
         } catch (SignatureRefused refused) {
             error(response, callback, 403, refused.errorType(), jsonString(refused.getMessage()));
-            return true;
+            return;
         }
         String id = percentDecode(rawId);
         if (id == null || id.isEmpty()) {
             error(response, callback, 400, "BadRequestException", "\"Invalid connection id\"");
-            return true;
+            return;
         }
         switch (request.getMethod()) {
             case "POST" -> post(id, body, response, callback);
@@ -89,7 +96,6 @@ final class ManagementApi extends Handler.Abstract {
                 error(response, callback, 405, "MethodNotAllowedException", "\"Method not allowed\"");
             }
         }
-        return true;
     }
 
     private void post(String id, byte[] body, Response response, Callback callback) {
@@ -162,12 +168,6 @@ final class ManagementApi extends Handler.Abstract {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         Content.Sink.write(response, true, json, callback);
-    }
-
-    private static byte[] readAtMost(Request request, int limit) throws IOException {
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            return in.readNBytes(limit);
-        }
     }
 
     private static String iso(long epochMillis) {

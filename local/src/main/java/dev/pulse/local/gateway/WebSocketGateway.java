@@ -91,6 +91,10 @@ public final class WebSocketGateway implements AutoCloseable {
         // Jetty's default (8 KB) answered a long token in a header with 431 before $connect could refuse it with
         // the documented 401. URLs are held to API Gateway's 4,096 characters by ConnectUpgrade.
         http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES);
+        // Jetty caches header fields per connection for reuse by the next request; SigV4's Authorization and
+        // X-Amz-Date differ on every @connections call, so the cache only churned (13 % of the emulator's CPU per
+        // post in issue 14's profile). Off: each header is parsed once, and nothing is cached.
+        http.setHeaderCacheSize(0);
         // Connection ids contain '/', sent as %2F; Jetty rejects such "ambiguous" paths unless told otherwise.
         http.setUriCompliance(UriCompliance.DEFAULT.with("api-gateway-connection-ids",
                 UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
