@@ -6,7 +6,9 @@ import dev.pulse.delivery.DirectPostSender;
 import dev.pulse.delivery.ManagementApiSender;
 import dev.pulse.delivery.Poster;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +49,10 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagem
 public final class PostBenchmark {
     private static final int CONCURRENCY = 64;
     private static final int ROUNDS = 5;
-    private static final List<String> VARIANTS = List.of("before", "sdk-apache", "sdk-urlconnection", "sdk-floor", "direct");
+    private static final List<String> VARIANTS = List.of("before", "sdk-apache", "sdk-urlconnection", "sdk-floor", "direct",
+            "emulator");
+    /** Clients connected to the emulator for its figure. */
+    private static final int EMULATOR_CLIENTS = 1000;
 
     public static void main(String[] args) throws Exception {
         int posts = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
@@ -61,13 +66,14 @@ public final class PostBenchmark {
         int status = 0;
         try {
             var out = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            if (line == null || !line.startsWith("PORT ")) {
-                throw new IllegalStateException("the null gateway did not start: " + line);
-            }
+            String line = await(out, "PORT ");
             var endpoint = URI.create("http://127.0.0.1:" + line.substring(5).trim() + "/bench");
             for (String variant : variants) {
-                run(variant, endpoint, posts);
+                if (variant.equals("emulator")) {
+                    emulator(java, posts);
+                } else {
+                    run(variant, endpoint, posts);
+                }
             }
         } catch (Exception | Error e) {
             e.printStackTrace();
@@ -112,6 +118,90 @@ public final class PostBenchmark {
                     variant, median, system[at],
                     Arrays.toString(Arrays.stream(micros).map(m -> Math.round(m * 10) / 10.0).toArray()), rates[at]);
         }
+    }
+
+    /**
+     * The emulator's CPU per post: {@link EmulatorUnderLoad} (the gateway alone, in its own JVM; another build of it with
+     * {@code PULSE_BENCH_EMULATOR_CLASSPATH}) with {@value #EMULATOR_CLIENTS} real WebSocket clients ({@link BenchClients},
+     * a third JVM), posted to by the direct path from here, one frame per client per round; a round ends when every
+     * client has its frame. The emulator's CPU covers the HTTP request, the SigV4 check and the WebSocket write.
+     */
+    private static void emulator(String java, int posts) throws Exception {
+        String classpath = System.getenv().getOrDefault("PULSE_BENCH_EMULATOR_CLASSPATH", System.getProperty("java.class.path"));
+        var gateway = new ProcessBuilder(java, "-Xmx2g", "-cp", classpath + File.pathSeparator
+                + System.getProperty("java.class.path"), EmulatorUnderLoad.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process clients = null;
+        try {
+            var fromGateway = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
+            var toGateway = new PrintWriter(gateway.getOutputStream(), true, StandardCharsets.UTF_8);
+            String port = await(fromGateway, "PORT ").substring(5).trim();
+            clients = new ProcessBuilder(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
+                    BenchClients.class.getName(), "ws://127.0.0.1:" + port + "/local", Integer.toString(EMULATOR_CLIENTS),
+                    "bench", "bench-secret-that-is-at-least-32-bytes-long", "bench", "bench")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            var fromClients = new BufferedReader(new InputStreamReader(clients.getInputStream(), StandardCharsets.UTF_8));
+            var toClients = new PrintWriter(clients.getOutputStream(), true, StandardCharsets.UTF_8);
+            await(fromClients, "READY");
+            toGateway.println("ids");
+            List<String> ids = List.of(await(fromGateway, "IDS ").substring(4).split(","));
+            var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+            try (var sender = new DirectPostSender(URI.create("http://127.0.0.1:" + port + "/local"), "us-east-1",
+                    credentials, new DirectPostSender.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(10)), CONCURRENCY,
+                    Clock.systemUTC()); var poster = new Poster(sender, CONCURRENCY)) {
+                int rounds = Math.max(1, posts / ids.size());
+                var cpu = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                double[] emulatorMicros = new double[ROUNDS];
+                double[] handlerMicros = new double[ROUNDS];
+                for (int measured = -2; measured < ROUNDS; measured++) { // two rounds of warm-up
+                    toGateway.println("cpu");
+                    long emulatorBefore = Long.parseLong(await(fromGateway, "CPU ").substring(4));
+                    long handlerBefore = cpu.getProcessCpuTime();
+                    for (int r = 0; r < rounds; r++) {
+                        String marker = "m" + measured + "-" + r;
+                        toClients.println("EXPECT " + marker);
+                        await(fromClients, "ARMED");
+                        var batch = poster.batch();
+                        String frame = frame().replace("bench-42", marker);
+                        ids.forEach(id -> batch.post(id, frame));
+                        if (batch.finish().delivered() != ids.size()) {
+                            throw new IllegalStateException("posts to the emulator not delivered");
+                        }
+                        await(fromClients, "GOT " + marker);
+                    }
+                    long handler = cpu.getProcessCpuTime() - handlerBefore;
+                    toGateway.println("cpu");
+                    long emulator = Long.parseLong(await(fromGateway, "CPU ").substring(4)) - emulatorBefore;
+                    if (measured >= 0) {
+                        emulatorMicros[measured] = emulator / 1e3 / (rounds * ids.size());
+                        handlerMicros[measured] = handler / 1e3 / (rounds * ids.size());
+                    }
+                }
+                Arrays.sort(emulatorMicros);
+                Arrays.sort(handlerMicros);
+                System.out.printf("%-18s emulator CPU per post: median %6.1f µs (min %.1f, max %.1f); posting side %.1f µs "
+                                + "(%d clients, %d posts per round)%n", "emulator", emulatorMicros[ROUNDS / 2],
+                        emulatorMicros[0], emulatorMicros[ROUNDS - 1], handlerMicros[ROUNDS / 2], ids.size(),
+                        rounds * ids.size());
+            }
+        } finally {
+            gateway.getOutputStream().close();
+            gateway.destroy();
+            if (clients != null) {
+                clients.getOutputStream().close();
+                clients.destroy();
+            }
+        }
+    }
+
+    /** The next line of a child's output that starts with {@code prefix} (others, e.g. JVM notices, are skipped). */
+    private static String await(BufferedReader from, String prefix) throws java.io.IOException {
+        for (String line; (line = from.readLine()) != null; ) {
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+        throw new IllegalStateException("a child process ended before printing " + prefix);
     }
 
     /** This process's CPU time in the kernel so far, in clock ticks (Linux: /proc/self/stat, field 15); 0 elsewhere. */

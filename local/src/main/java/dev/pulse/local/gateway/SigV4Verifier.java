@@ -139,7 +139,8 @@ final class SigV4Verifier {
             }
             canonical.append(name).append(':');
             for (int i = 0; i < values.size(); i++) {
-                canonical.append(i == 0 ? "" : ",").append(values.get(i).strip().replaceAll(" +", " "));
+                String value = values.get(i).strip();
+                canonical.append(i == 0 ? "" : ",").append(value.contains("  ") ? value.replaceAll(" +", " ") : value);
             }
             canonical.append('\n');
         }
@@ -147,29 +148,61 @@ final class SigV4Verifier {
         String scope = header.scopeDate() + "/" + region + "/" + SERVICE + "/aws4_request";
         String toSign = SigV4Header.ALGORITHM + "\n" + amzDate + "\n" + scope + "\n"
                 + hex(sha256(canonical.toString().getBytes(StandardCharsets.UTF_8)));
-        return hex(hmac(signingKey(header.scopeDate()), toSign));
+        try {
+            // A clone of the day's initialised MAC: no provider look-up and no key set-up per call.
+            Mac mac = (Mac) dayMac(header.scopeDate()).mac().clone();
+            return hex(mac.doFinal(toSign.getBytes(StandardCharsets.UTF_8)));
+        } catch (CloneNotSupportedException e) {
+            return hex(hmac(dayMac(header.scopeDate()).key(), toSign));
+        }
     }
 
-    /** The key of one day (it depends on the secret, the date, the region and the service only): derived once a day. */
-    private byte[] signingKey(String date) {
+    /**
+     * The MAC under the key of one day (the key depends on the secret, the date, the region and the service only):
+     * derived once a day, and cloned per call.
+     */
+    private DayKey dayMac(String date) {
         DayKey current = dayKey;
         if (current != null && current.date().equals(date)) {
-            return current.key();
+            return current;
         }
         byte[] key = hmac(("AWS4" + credentials.secretAccessKey()).getBytes(StandardCharsets.UTF_8), date);
         key = hmac(key, region);
         key = hmac(key, SERVICE);
         key = hmac(key, "aws4_request");
-        dayKey = new DayKey(date, key);
-        return key;
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            current = new DayKey(date, key, mac);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        dayKey = current;
+        return current;
     }
 
-    private record DayKey(String date, byte[] key) {
+    /** The day's key, and a MAC initialised with it that is only ever cloned, never used itself. */
+    private record DayKey(String date, byte[] key, Mac mac) {
     }
 
     private static byte[] sha256(byte[] data) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            return ((MessageDigest) SHA256.clone()).digest(data);
+        } catch (CloneNotSupportedException e) {
+            try {
+                return MessageDigest.getInstance("SHA-256").digest(data);
+            } catch (java.security.NoSuchAlgorithmException missing) {
+                throw new IllegalStateException(missing);
+            }
+        }
+    }
+
+    /** Cloned per use (cheaper than a provider look-up); never used itself. */
+    private static final MessageDigest SHA256;
+
+    static {
+        try {
+            SHA256 = MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
