@@ -34,6 +34,7 @@ final class ManagementApi extends Handler.Abstract {
     private final int maxMessageBytes;
     private final Connections connections;
     private final SigV4Verifier signatures;
+    private volatile PostFaults faults = PostFaults.NONE;
 
     ManagementApi(String stage, int maxMessageBytes, Connections connections, SigV4Verifier signatures) {
         this.pathPrefix = "/" + stage + "/@connections/";
@@ -98,7 +99,21 @@ final class ManagementApi extends Handler.Abstract {
         }
     }
 
+    /** Test-only: see {@link PostFaults}. */
+    void failPosts(PostFaults faults) {
+        this.faults = faults == null ? PostFaults.NONE : faults;
+    }
+
     private void post(String id, byte[] body, Response response, Callback callback) {
+        int fault = faults.statusFor(id);
+        if (fault == 429) {
+            error(response, callback, 429, "LimitExceededException", "\"Rate exceeded\"");
+            return;
+        }
+        if (fault >= 500 && fault <= 599) {
+            error(response, callback, fault, "InternalServerErrorException", "\"Internal server error\"");
+            return;
+        }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()

@@ -58,6 +58,7 @@ public final class WebSocketGateway implements AutoCloseable {
     private final ConnectionReaper reaper;
     private final Server server;
     private final ServerConnector connector;
+    private final ManagementApi managementApi;
     private volatile boolean closing;
     private boolean started;
 
@@ -122,8 +123,9 @@ public final class WebSocketGateway implements AutoCloseable {
             container.addMapping("/" + settings.stage(), upgrade);
         });
         List<Handler> handlers = new ArrayList<>();
-        handlers.add(new ManagementApi(settings.stage(), settings.maxMessageBytes(), connections,
-                new SigV4Verifier(settings.credentials(), settings.region(), settings.clock())));
+        this.managementApi = new ManagementApi(settings.stage(), settings.maxMessageBytes(), connections,
+                new SigV4Verifier(settings.credentials(), settings.region(), settings.clock()));
+        handlers.add(managementApi);
         settings.httpHandlers().forEach((prefix, handler) -> handlers.add(new PathPrefixHandler(prefix, handler)));
         handlers.add(new UpgradeRequired("/" + settings.stage()));
         webSockets.setHandler(new Handler.Sequence(handlers));
@@ -178,6 +180,15 @@ public final class WebSocketGateway implements AutoCloseable {
     /** The region {@code @connections} calls must be signed for. */
     public String region() {
         return settings.region();
+    }
+
+    /**
+     * Test-only fault switch: from now on, POSTs to {@code @connections} are answered as {@code faults} says (429 or
+     * 5xx instead of delivering); null switches it off. For tests of what callers do when API Gateway throttles or
+     * fails; the local runtime never sets one.
+     */
+    public void failPosts(PostFaults faults) {
+        managementApi.failPosts(faults);
     }
 
     public int connectionCount() {
