@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
 
@@ -69,7 +70,8 @@ public final class DirectPostSender implements AsyncConnectionSender, AutoClosea
     public void sendAsync(String connectionId, String frame, Consumer<SendResult> done) {
         String path = basePath + "/@connections/" + encodeId(connectionId);
         byte[] body = frame.getBytes(StandardCharsets.UTF_8);
-        var signature = signer.sign(credentials.resolveIdentity().join(), path, body);
+        var signature = signer.sign(credentials instanceof AwsCredentialsProvider classic ? classic.resolveCredentials()
+                : credentials.resolveIdentity().join(), path, body);
         var head = new StringBuilder(256 + signature.authorization().length())
                 .append("POST ").append(path).append(" HTTP/1.1\r\nHost: ").append(host)
                 .append("\r\nX-Amz-Date: ").append(signature.amzDate())

@@ -350,6 +350,8 @@ final class KeepAliveConnections implements AutoCloseable {
         private ByteBuffer output = EMPTY;
         private final ByteBuffer input = ByteBuffer.allocate(READ_BUFFER);
         private ByteBuffer tlsInput;
+        private ByteBuffer tlsOutput;
+        private ByteBuffer tlsPlain;
         byte[] plain = new byte[READ_BUFFER];
         int plainLength;
 
@@ -368,17 +370,23 @@ final class KeepAliveConnections implements AutoCloseable {
                 output = ByteBuffer.wrap(request);
                 return;
             }
+            // One buffer per connection, grown when a request needs more: no 30 KB allocation per post.
+            int packet = engine.getSession().getPacketBufferSize();
+            int needed = request.length + 2 * packet;
+            if (tlsOutput == null || tlsOutput.capacity() < needed) {
+                tlsOutput = ByteBuffer.allocate(needed);
+            }
+            tlsOutput.clear();
             var source = ByteBuffer.wrap(request);
-            var wrapped = ByteBuffer.allocate(request.length + 2 * engine.getSession().getPacketBufferSize());
             while (source.hasRemaining()) {
-                SSLEngineResult result = engine.wrap(source, wrapped);
+                SSLEngineResult result = engine.wrap(source, tlsOutput);
                 if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    wrapped = grow(wrapped, engine.getSession().getPacketBufferSize());
+                    tlsOutput = grow(tlsOutput, packet);
                 } else if (result.getStatus() != SSLEngineResult.Status.OK) {
                     throw new SSLException("TLS wrap: " + result.getStatus());
                 }
             }
-            output = wrapped.flip();
+            output = tlsOutput.flip();
         }
 
         boolean hasOutput() {
@@ -411,7 +419,10 @@ final class KeepAliveConnections implements AutoCloseable {
 
         private void unwrap() throws IOException {
             tlsInput.flip();
-            var out = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+            if (tlsPlain == null) {
+                tlsPlain = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+            }
+            var out = tlsPlain.clear();
             while (tlsInput.hasRemaining()) {
                 SSLEngineResult result = engine.unwrap(tlsInput, out);
                 switch (result.getStatus()) {
@@ -430,7 +441,10 @@ final class KeepAliveConnections implements AutoCloseable {
                             }
                         }
                     }
-                    case BUFFER_OVERFLOW -> out = grow(out, engine.getSession().getApplicationBufferSize());
+                    case BUFFER_OVERFLOW -> {
+                        out = grow(out, engine.getSession().getApplicationBufferSize());
+                        tlsPlain = out;
+                    }
                     case BUFFER_UNDERFLOW -> {
                         if (tlsInput.limit() == tlsInput.capacity() && tlsInput.position() == 0) {
                             tlsInput = grow(tlsInput.compact().flip(), engine.getSession().getPacketBufferSize());
