@@ -21,6 +21,7 @@ import dev.pulse.delivery.FanOut;
 import dev.pulse.delivery.DirectPostSender;
 import dev.pulse.delivery.InMemoryUndelivered;
 import dev.pulse.delivery.ManagementApiSender;
+import dev.pulse.delivery.PostRetries;
 import dev.pulse.delivery.Poster;
 import dev.pulse.delivery.RetryingSender;
 import dev.pulse.delivery.Undelivered;
@@ -46,6 +47,7 @@ import dev.pulse.store.MembershipStore;
 import dev.pulse.store.PresenceStore;
 import dev.pulse.store.RateCounters;
 import dev.pulse.sync.PollingEndpoint;
+import dev.pulse.support.Backoff;
 import dev.pulse.sync.SyncActions;
 import java.time.Clock;
 import java.time.Duration;
@@ -136,7 +138,9 @@ public final class Services {
                 clock);
         var closer = new ManagementApiSender(management);
         // Single posts (replies, sync pages, signals) retry one by one; the fan-out retries its posts in rounds.
-        var sender = new RetryingSender(directSender, config.delivery().retries());
+        var retries = new PostRetries(config.delivery().postAttempts(),
+                new Backoff(config.delivery().firstRetryPause(), PulseConfig.Delivery.MAX_RETRY_PAUSE));
+        var sender = new RetryingSender(directSender, retries);
         var verifier = config.jwt() == null ? null : new TokenVerifier(config.jwt());
         this.authenticator = authenticator(config, verifier, clock);
 
@@ -148,8 +152,8 @@ public final class Services {
                 : new SqsDeadLetters(SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
                         .overrideConfiguration(overrides).build(), deadLetterQueue);
         this.undelivered = queue == null ? new InMemoryUndelivered() : queue;
-        this.fanOut = new FanOut(memberships, new Poster(directSender, config.delivery().concurrency()),
-                config.delivery().retries(), undelivered);
+        this.fanOut = new FanOut(memberships, new Poster(directSender, config.delivery().concurrency()), retries,
+                undelivered);
         var broadcast = new Broadcast(eventLog, marks, fanOut, connections, clock);
         var roomBroadcast = new RoomBroadcast(broadcast, clock);
         // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.

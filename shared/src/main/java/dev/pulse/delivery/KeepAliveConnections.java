@@ -105,6 +105,7 @@ final class KeepAliveConnections implements AutoCloseable {
         }
         try {
             opened.add(connect());
+            selector.wakeup(); // the I/O thread takes it on
         } catch (IOException | RuntimeException e) {
             open.decrementAndGet();
             // The request stays queued: an open connection takes it, or the next opening fails it.
@@ -163,10 +164,12 @@ final class KeepAliveConnections implements AutoCloseable {
                     start(idle.pop(), x, busy, idle);
                 }
                 selecting.set(true);
-                if (submitted.isEmpty() || idle.isEmpty()) {
-                    selector.select(TICK_MILLIS);
-                } else {
+                if (!submitted.isEmpty() && !idle.isEmpty()) {
                     selector.selectNow();
+                } else if (busy.isEmpty() && opened.isEmpty()) {
+                    selector.select(); // nothing in flight, no deadline to watch: sleep until told
+                } else {
+                    selector.select(TICK_MILLIS);
                 }
                 selecting.set(false);
                 var keys = selector.selectedKeys();

@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param backoff  the pause before each round of retries
  */
 public record PostRetries(int attempts, Backoff backoff) {
-    /** 4 attempts, pauses of at most 100, 200 and 400 ms: at most 0.7 s of waiting per delivery. */
+    /** 4 attempts, pauses of at most 100, 200 and 400 ms: at most 0.7 s of waiting per delivery (the configuration's default). */
     public static final PostRetries DEFAULT = new PostRetries(4, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)));
 
     public PostRetries {

@@ -38,6 +38,7 @@ public final class TypingBenchmark {
     static void run(int members) throws Exception {
         var counter = new CallCounter();
         try (var system = LocalSystem.start(LocalSettings.ephemeral(), List.of(counter))) {
+            counter.countingPostsAt(system.gateway());
             var http = HttpClient.newHttpClient();
             var clients = new ArrayList<BenchSocket>();
             for (int i = 0; i < members; i++) {

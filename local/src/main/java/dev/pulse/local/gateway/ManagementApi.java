@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
@@ -35,6 +36,7 @@ final class ManagementApi extends Handler.Abstract {
     private final Connections connections;
     private final SigV4Verifier signatures;
     private volatile PostFaults faults = PostFaults.NONE;
+    private final LongAdder posts = new LongAdder();
 
     ManagementApi(String stage, int maxMessageBytes, Connections connections, SigV4Verifier signatures) {
         this.pathPrefix = "/" + stage + "/@connections/";
@@ -104,7 +106,13 @@ final class ManagementApi extends Handler.Abstract {
         this.faults = faults == null ? PostFaults.NONE : faults;
     }
 
+    /** POSTs signed correctly so far, whatever became of them (what a benchmark counts as PostToConnection calls). */
+    long posts() {
+        return posts.sum();
+    }
+
     private void post(String id, byte[] body, Response response, Callback callback) {
+        posts.increment();
         int fault = faults.statusFor(id);
         if (fault == 429) {
             error(response, callback, 429, "LimitExceededException", "\"Rate exceeded\"");

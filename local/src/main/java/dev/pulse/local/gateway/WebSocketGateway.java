@@ -191,6 +191,11 @@ public final class WebSocketGateway implements AutoCloseable {
         managementApi.failPosts(faults);
     }
 
+    /** {@code @connections} POSTs received with a valid signature so far (benchmarks count calls with it). */
+    public long postRequests() {
+        return managementApi.posts();
+    }
+
     public int connectionCount() {
         return connections.size();
     }
