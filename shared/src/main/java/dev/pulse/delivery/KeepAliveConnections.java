@@ -186,7 +186,8 @@ final class KeepAliveConnections implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 // The selector itself failed: nothing more can be sent through it.
                 closed = true;
-                busy.forEach(c -> fail(c, e instanceof IOException io ? io : new IOException(e), busy));
+                var why = e instanceof IOException io ? io : new IOException(e);
+                List.copyOf(busy).forEach(c -> fail(c, why, busy));
                 failQueued(new IOException("the post I/O loop stopped", e));
             }
         }
