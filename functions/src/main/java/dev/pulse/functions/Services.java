@@ -18,7 +18,14 @@ import dev.pulse.connection.ConnectionLifecycle;
 import dev.pulse.connection.TokenExpirySweeper;
 import dev.pulse.delivery.Broadcast;
 import dev.pulse.delivery.FanOut;
+import dev.pulse.delivery.DirectPostSender;
+import dev.pulse.delivery.InMemoryUndelivered;
 import dev.pulse.delivery.ManagementApiSender;
+import dev.pulse.delivery.PostRetries;
+import dev.pulse.delivery.Poster;
+import dev.pulse.delivery.RetryingSender;
+import dev.pulse.delivery.Undelivered;
+import dev.pulse.delivery.UndeliveredSink;
 import dev.pulse.presence.PresenceActions;
 import dev.pulse.presence.PresenceTracker;
 import dev.pulse.presence.QueryEndpoint;
@@ -44,6 +51,7 @@ import dev.pulse.store.MembershipStore;
 import dev.pulse.store.PresenceStore;
 import dev.pulse.store.RateCounters;
 import dev.pulse.sync.PollingEndpoint;
+import dev.pulse.support.Backoff;
 import dev.pulse.sync.SyncActions;
 import java.time.Clock;
 import java.time.Duration;
@@ -89,6 +97,9 @@ public final class Services {
     private final EventIntake eventIntake;
     private final DeadLetterSink deadLetters;
     private final QueryEndpoint queryEndpoint;
+    private final DirectPostSender directSender;
+    private final UndeliveredSink undelivered;
+    private final FanOut fanOut;
 
     public Services(PulseConfig config, AwsCredentialsProvider credentials) {
         this(config, credentials, List.of());
@@ -129,34 +140,46 @@ public final class Services {
         this.membersCache = new MembersCache(config.tables().membersCache());
         var connections = new ConnectionStore(dynamo, table, clock, membersCache);
         var memberships = new MembershipStore(dynamo, table, clock, membersCache);
-        var sender = new ManagementApiSender(management);
+        // Posts go out through the direct path (one signed HTTP/1.1 request each, no SDK pipeline: ./pulse bench-post);
+        // closing a connection (DELETE) is rare and stays on the SDK client.
+        this.directSender = new DirectPostSender(aws.managementEndpoint(), aws.region(), credentials,
+                new DirectPostSender.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(10)), config.delivery().concurrency(),
+                clock);
+        var closer = new ManagementApiSender(management);
+        // Single posts (replies, sync pages, signals) retry one by one; the fan-out retries its posts in rounds.
+        var retries = new PostRetries(config.delivery().postAttempts(),
+                new Backoff(config.delivery().firstRetryPause(), PulseConfig.Delivery.MAX_RETRY_PAUSE));
+        var sender = new RetryingSender(directSender, retries);
         var verifier = config.jwt() == null ? null : new TokenVerifier(config.jwt());
         this.authenticator = authenticator(config, verifier, clock);
 
         this.eventLog = new EventLog(dynamo, config.tables().events(), config.tables().eventRetention(), clock);
         // Every event is logged per target room before it is posted, so frames carry seq/epoch and sync can replay.
         var marks = new DeliveryMarks(dynamo, config.tables().events(), config.tables().eventRetention(), clock);
-        var broadcast = new Broadcast(eventLog, marks, new FanOut(memberships, sender, config.delivery().concurrency()),
-                connections, clock);
+        String deadLetterQueue = config.catalog().deadLetterQueueUrl();
+        var queue = deadLetterQueue == null ? null
+                : new SqsDeadLetters(SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
+                        .overrideConfiguration(overrides).build(), deadLetterQueue);
+        this.undelivered = queue == null ? new InMemoryUndelivered() : queue;
+        this.fanOut = new FanOut(memberships, new Poster(directSender, config.delivery().concurrency()), retries,
+                undelivered);
+        var broadcast = new Broadcast(eventLog, marks, fanOut, connections, clock);
         var roomBroadcast = new RoomBroadcast(broadcast, clock);
         // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
-        this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));
+        this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, closer, clock, Duration.ofMinutes(5));
         var presenceStore = new PresenceStore(dynamo, table, clock);
         var presence = new PresenceTracker(new PresenceTracker.Stores(presenceStore, memberships, connections),
                 roomBroadcast, config.presence().namespaces(), config.presence().signalLimit(), clock);
         // Published events: connections found gone on the way leave presence once the delivery is over.
         this.eventDelivery = new EventDelivery(broadcast, presence);
         this.queryEndpoint = new QueryEndpoint(new RoomQueries(memberships, presenceStore, presence));
-        this.controlCommands = new ControlCommands(connections, memberships, sender, sender, presence, clock);
+        this.controlCommands = new ControlCommands(connections, memberships, sender, closer, presence, clock);
         this.lifecycle = new ConnectionLifecycle(authenticator, connections, clock, config.connections().ttl(),
                 config.connections().allowedOrigins(), presence);
         // A bad catalog fails here, at start, before any event is delivered.
         EventCatalog catalog = config.catalog().load().orElse(null);
         this.eventIntake = new EventIntake(catalog);
-        String deadLetterQueue = config.catalog().deadLetterQueueUrl();
-        this.deadLetters = deadLetterQueue == null ? new InMemoryDeadLetters()
-                : new SqsDeadLetters(SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
-                        .overrideConfiguration(overrides).build(), deadLetterQueue);
+        this.deadLetters = queue == null ? new InMemoryDeadLetters() : queue;
 
         var access = roomAccess(config, catalog, verifier, authenticator != null, clock);
         var actions = new HashMap<String, ActionHandler>();
@@ -176,7 +199,7 @@ public final class Services {
                 .actions(actions)
                 .connections(connections)
                 .sender(sender)
-                .closer(sender)
+                .closer(closer)
                 .rateLimiter(new RateLimiter(new RateCounters(dynamo, table), clock, config.rateLimits()))
                 .maxFrameBytes(config.connections().maxFrameBytes())
                 .clock(clock)
@@ -308,6 +331,22 @@ public final class Services {
     /** The query API (room members, presence), served behind IAM authorization. */
     public QueryEndpoint queryEndpoint() {
         return queryEndpoint;
+    }
+
+    /**
+     * Where posts still failing after their retries are recorded, one entry per event: the dead-letter queue when
+     * PULSE_DEAD_LETTER_QUEUE_URL is set, else an {@link InMemoryUndelivered}.
+     */
+    public UndeliveredSink undelivered() {
+        return undelivered;
+    }
+
+    /**
+     * Posts an undelivered entry's frames again (e.g. a dead-letter message's body read with
+     * {@link Undelivered#fromJson}); what still fails is recorded again.
+     */
+    public FanOut.Posted replay(Undelivered entry) {
+        return fanOut.replay(entry);
     }
 
     /** The HTTP polling endpoint; empty when no token key source is configured. */

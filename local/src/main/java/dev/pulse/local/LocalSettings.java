@@ -44,7 +44,7 @@ public record LocalSettings(
             Env.ACCESS_HOOK_CACHE_SECONDS, Env.ACCESS_HOOK_DENY_CACHE_SECONDS, Env.JWT_ROOMS_CLAIM,
             Env.AUTH_INTROSPECTION_URL, Env.AUTH_INTROSPECTION_CLIENT_ID, Env.AUTH_INTROSPECTION_CLIENT_SECRET,
             Env.AUTH_INTROSPECTION_TIMEOUT_MS, Env.AUTH_CACHE_SECONDS, Env.AUTH_NEGATIVE_CACHE_SECONDS,
-            Env.CONNECT_AUTHORIZER);
+            Env.CONNECT_AUTHORIZER, Env.POST_ATTEMPTS, Env.POST_RETRY_MS);
 
     /**
      * The demo's private rooms: {@code private:} rooms need a room token ({@code GET /dev/room-token}), so the demo

@@ -10,6 +10,9 @@ import dev.pulse.catalog.Rejection;
 import dev.pulse.catalog.RulePattern;
 import dev.pulse.config.Env;
 import dev.pulse.config.PulseConfig;
+import dev.pulse.delivery.FanOut;
+import dev.pulse.delivery.InMemoryUndelivered;
+import dev.pulse.delivery.Undelivered;
 import dev.pulse.envelope.FanOutRule;
 import dev.pulse.functions.AuthorizerHandler;
 import dev.pulse.functions.ConnectHandler;
@@ -273,6 +276,19 @@ public final class LocalSystem implements AutoCloseable {
     /** Events the fan-out refused (invalid, unknown or unroutable), oldest first: the local dead-letter path. */
     public List<Rejection> rejectedEvents() {
         return services.deadLetters() instanceof InMemoryDeadLetters list ? list.all() : List.of();
+    }
+
+    /**
+     * Posts that failed after their retries, one entry per event, oldest first: the local dead-letter path of
+     * undelivered posts (on AWS the fan-out's dead-letter queue).
+     */
+    public List<Undelivered> undeliveredPosts() {
+        return services.undelivered() instanceof InMemoryUndelivered list ? list.all() : List.of();
+    }
+
+    /** Posts an undelivered entry's frames again; what still fails is recorded again. */
+    public FanOut.Posted replay(Undelivered entry) {
+        return services.replay(entry);
     }
 
     /** Waits until every published event has been delivered (or dead-lettered). */

@@ -52,6 +52,8 @@ public final class Env {
     public static final String RATE_LIMITS = "PULSE_RATE_LIMITS";
 
     public static final String FANOUT_CONCURRENCY = "PULSE_FANOUT_CONCURRENCY";
+    public static final String POST_ATTEMPTS = "PULSE_POST_ATTEMPTS";
+    public static final String POST_RETRY_MS = "PULSE_POST_RETRY_MS";
 
     public static final String PRESENCE_NAMESPACES = "PULSE_PRESENCE_NAMESPACES";
     public static final String PRESENCE_SIGNAL_LIMIT = "PULSE_PRESENCE_SIGNAL_LIMIT";

@@ -218,8 +218,23 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
         }
     }
 
-    /** @param concurrency at most this many {@code @connections} POSTs in flight per delivery */
-    public record Delivery(int concurrency) {
+    /**
+     * @param concurrency     at most this many {@code @connections} POSTs in flight per delivery
+     * @param postAttempts    posts per connection at most when they may succeed later (429, 5xx, no answer), the first
+     *                        included ({@code PULSE_POST_ATTEMPTS}, default 4, at most 10); then they are recorded as
+     *                        undelivered
+     * @param firstRetryPause the first pause's cap between rounds of retries, doubling after ({@code PULSE_POST_RETRY_MS},
+     *                        default 100 ms, at most 2 s; 0 for no pauses)
+     */
+    public record Delivery(int concurrency, int postAttempts, Duration firstRetryPause) {
+        public static final int DEFAULT_POST_ATTEMPTS = 4;
+        public static final Duration DEFAULT_FIRST_RETRY_PAUSE = Duration.ofMillis(100);
+        /** No pause between rounds is longer. */
+        public static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(2);
+
+        public Delivery(int concurrency) {
+            this(concurrency, DEFAULT_POST_ATTEMPTS, DEFAULT_FIRST_RETRY_PAUSE);
+        }
     }
 
     /**
@@ -292,8 +307,23 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
                 env.seconds(Env.AUTH_NEGATIVE_CACHE_SECONDS, Introspection.DEFAULT_NEGATIVE_TTL),
                 new ClaimNames(env.text(Env.JWT_USER_CLAIM), env.text(Env.JWT_WORKSPACE_CLAIM), env.text(Env.JWT_ROOMS_CLAIM)));
         return new PulseConfig(aws, jwt(env), tables, connections, rateLimits,
-                new Delivery(env.integer(Env.FANOUT_CONCURRENCY, DEFAULT_FANOUT_CONCURRENCY, 1)), presence, catalog, access,
+                delivery(env), presence, catalog, access,
                 introspection);
+    }
+
+    /** At most 10 attempts and a first pause of at most 2 s: a fan-out's retries stay well inside its 60 s timeout. */
+    private static Delivery delivery(EnvReader env) {
+        int attempts = env.integer(Env.POST_ATTEMPTS, Delivery.DEFAULT_POST_ATTEMPTS, 1);
+        int firstMillis = env.integer(Env.POST_RETRY_MS, (int) Delivery.DEFAULT_FIRST_RETRY_PAUSE.toMillis(), 0);
+        if (attempts > 10) {
+            throw new ConfigException(Env.POST_ATTEMPTS + " must be at most 10, got " + attempts);
+        }
+        if (firstMillis > Delivery.MAX_RETRY_PAUSE.toMillis()) {
+            throw new ConfigException(Env.POST_RETRY_MS + " must be at most " + Delivery.MAX_RETRY_PAUSE.toMillis()
+                    + ", got " + firstMillis);
+        }
+        return new Delivery(env.integer(Env.FANOUT_CONCURRENCY, DEFAULT_FANOUT_CONCURRENCY, 1), attempts,
+                Duration.ofMillis(firstMillis));
     }
 
     private static JwtSettings jwt(EnvReader env) {

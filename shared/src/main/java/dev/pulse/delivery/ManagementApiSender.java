@@ -4,10 +4,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.LimitExceededException;
 
-/** Posts frames through API Gateway's {@code @connections} API (PostToConnection), and closes connections (DELETE). */
+/**
+ * Posts frames through API Gateway's {@code @connections} API with the SDK's {@code postToConnection}, and closes
+ * connections (DELETE). The functions post with the leaner {@link DirectPostSender} and close with this; the SDK
+ * path stays as the reference the post benchmark measures against.
+ */
 public final class ManagementApiSender implements ConnectionSender, ConnectionCloser {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementApiSender.class);
 
@@ -24,9 +30,14 @@ public final class ManagementApiSender implements ConnectionSender, ConnectionCl
             return SendResult.DELIVERED;
         } catch (GoneException gone) {
             return SendResult.GONE;
-        } catch (SdkException e) {
+        } catch (SdkServiceException e) {
             LOG.warn("post to {} failed: {}", connectionId, e.getMessage());
-            return SendResult.FAILED;
+            return e instanceof LimitExceededException || e.isThrottlingException() || e.statusCode() >= 500
+                    ? SendResult.RETRYABLE : SendResult.FAILED;
+        } catch (SdkException e) {
+            // No answer (I/O error, timeout): the same post may go through later.
+            LOG.warn("post to {} failed: {}", connectionId, e.getMessage());
+            return SendResult.RETRYABLE;
         }
     }
 

@@ -62,6 +62,7 @@ public final class AccessBenchmark {
                 .withHandlerSetting(Env.ACCESS_HOOK_SECRET, HOOK_SECRET)
                 .withHandlerSetting(Env.RATE_LIMITS, "room.join=1000000/60s");
         try (var system = LocalSystem.start(settings, List.of(counter))) {
+            counter.countingPostsAt(system.gateway());
             var http = HttpClient.newHttpClient();
             var sockets = new ArrayList<BenchSocket>();
             for (int i = 0; i < connections; i++) {

@@ -49,6 +49,7 @@ public final class FanOutBenchmark {
                 .withFanoutConcurrency(LocalSettings.fromEnvironment(System.getenv()).fanoutConcurrency())
                 .withHandlerSetting("PULSE_PRESENCE_NAMESPACES", System.getenv().getOrDefault("PULSE_PRESENCE_NAMESPACES", ""));
         try (var system = LocalSystem.start(settings, List.of(counter))) {
+            counter.countingPostsAt(system.gateway());
             String java = ProcessHandle.current().info().command().orElse("java");
             var process = new ProcessBuilder(java, "-Xmx4g", "-cp", System.getProperty("java.class.path"),
                     BenchClients.class.getName(), system.webSocketUri().toString(), Integer.toString(connections), WORKSPACE,

@@ -52,6 +52,7 @@ public final class SyncBenchmark {
         var settings = LocalSettings.ephemeral()
                 .withHandlerSetting(Env.RATE_LIMITS, "room.join=1000/60s,sync.request=1000/30s");
         try (var system = LocalSystem.start(settings, List.of(counter))) {
+            counter.countingPostsAt(system.gateway());
             var publisher = new Publisher(system.eventBridgeClient(), "default", "bench.sync");
             String token = system.tokens().issue("u1", WORKSPACE, Duration.ofMinutes(30));
             URI uri = URI.create(system.webSocketUri() + "?token=" + token);

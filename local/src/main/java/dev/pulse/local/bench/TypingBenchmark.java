@@ -45,6 +45,7 @@ public final class TypingBenchmark {
         System.out.printf("%n######## %s ########%n", behindAuthorizer
                 ? "behind the $connect authorizer (PULSE_CONNECT_AUTHORIZER=true)" : "without the $connect authorizer");
         try (var system = LocalSystem.start(settings, List.of(counter))) {
+            counter.countingPostsAt(system.gateway());
             var http = HttpClient.newHttpClient();
             var clients = new ArrayList<BenchSocket>();
             for (int i = 0; i < members; i++) {

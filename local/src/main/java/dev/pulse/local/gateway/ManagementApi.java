@@ -1,8 +1,6 @@
 package dev.pulse.local.gateway;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -11,6 +9,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
@@ -36,6 +35,8 @@ final class ManagementApi extends Handler.Abstract {
     private final int maxMessageBytes;
     private final Connections connections;
     private final SigV4Verifier signatures;
+    private volatile PostFaults faults = PostFaults.NONE;
+    private final LongAdder posts = new LongAdder();
 
     ManagementApi(String stage, int maxMessageBytes, Connections connections, SigV4Verifier signatures) {
         this.pathPrefix = "/" + stage + "/@connections/";
@@ -46,7 +47,7 @@ final class ManagementApi extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    public boolean handle(Request request, Response response, Callback callback) {
         // The raw path: the id's '=', '+' and '/' arrive percent-encoded and must be decoded exactly once, by us.
         String path = request.getHttpURI().getPath();
         String rawId;
@@ -61,24 +62,33 @@ final class ManagementApi extends Handler.Abstract {
         var random = ThreadLocalRandom.current();
         response.getHeaders().put("x-amzn-RequestId", new UUID(random.nextLong(), random.nextLong()).toString());
         // The body is read before any answer, refusals included: answering with request content still unread
-        // makes Jetty close the connection behind the back of a client that pools it (see PutEventsHandler).
-        byte[] body = readAtMost(request, maxMessageBytes + 1);
-        if (body.length > maxMessageBytes) {
-            // The rest stays unread, so this connection cannot carry another request.
-            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-            tooLarge(response, callback);
-            return true;
-        }
+        // makes Jetty close the connection behind the back of a client that pools it (see PutEventsHandler). It is
+        // read without blocking a thread: a post's small body has usually arrived with its head, and then this
+        // completes at once, on this thread.
+        Content.Source.asByteArrayAsync(request, maxMessageBytes).whenComplete((body, failure) -> {
+            if (failure != null) {
+                // Over the limit (or the client went away): the rest stays unread, so this connection cannot
+                // carry another request.
+                response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+                tooLarge(response, callback);
+                return;
+            }
+            answer(request, rawId, body, response, callback);
+        });
+        return true;
+    }
+
+    private void answer(Request request, String rawId, byte[] body, Response response, Callback callback) {
         try {
             signatures.verify(request, body);
         } catch (SignatureRefused refused) {
             error(response, callback, 403, refused.errorType(), jsonString(refused.getMessage()));
-            return true;
+            return;
         }
         String id = percentDecode(rawId);
         if (id == null || id.isEmpty()) {
             error(response, callback, 400, "BadRequestException", "\"Invalid connection id\"");
-            return true;
+            return;
         }
         switch (request.getMethod()) {
             case "POST" -> post(id, body, response, callback);
@@ -89,10 +99,29 @@ final class ManagementApi extends Handler.Abstract {
                 error(response, callback, 405, "MethodNotAllowedException", "\"Method not allowed\"");
             }
         }
-        return true;
+    }
+
+    /** Test-only: see {@link PostFaults}. */
+    void failPosts(PostFaults faults) {
+        this.faults = faults == null ? PostFaults.NONE : faults;
+    }
+
+    /** POSTs signed correctly so far, whatever became of them (what a benchmark counts as PostToConnection calls). */
+    long posts() {
+        return posts.sum();
     }
 
     private void post(String id, byte[] body, Response response, Callback callback) {
+        posts.increment();
+        int fault = faults.statusFor(id);
+        if (fault == 429) {
+            error(response, callback, 429, "LimitExceededException", "\"Rate exceeded\"");
+            return;
+        }
+        if (fault >= 500 && fault <= 599) {
+            error(response, callback, fault, "InternalServerErrorException", "\"Internal server error\"");
+            return;
+        }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -162,12 +191,6 @@ final class ManagementApi extends Handler.Abstract {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         Content.Sink.write(response, true, json, callback);
-    }
-
-    private static byte[] readAtMost(Request request, int limit) throws IOException {
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            return in.readNBytes(limit);
-        }
     }
 
     private static String iso(long epochMillis) {

@@ -58,6 +58,7 @@ public final class WebSocketGateway implements AutoCloseable {
     private final ConnectionReaper reaper;
     private final Server server;
     private final ServerConnector connector;
+    private final ManagementApi managementApi;
     private volatile boolean closing;
     private boolean started;
 
@@ -93,6 +94,10 @@ public final class WebSocketGateway implements AutoCloseable {
         // Jetty's default (8 KB) answered a long token in a header with 431 before $connect could refuse it with
         // the documented 401. URLs are held to API Gateway's 4,096 characters by ConnectUpgrade.
         http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES);
+        // Jetty caches header fields per connection for reuse by the next request; SigV4's Authorization and
+        // X-Amz-Date differ on every @connections call, so the cache only churned (13 % of the emulator's CPU per
+        // post in issue 14's profile). Off: each header is parsed once, and nothing is cached.
+        http.setHeaderCacheSize(0);
         // Connection ids contain '/', sent as %2F; Jetty rejects such "ambiguous" paths unless told otherwise.
         http.setUriCompliance(UriCompliance.DEFAULT.with("api-gateway-connection-ids",
                 UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
@@ -124,7 +129,8 @@ public final class WebSocketGateway implements AutoCloseable {
         });
         List<Handler> handlers = new ArrayList<>();
         var signatures = new SigV4Verifier(settings.credentials(), settings.region(), settings.clock());
-        handlers.add(new ManagementApi(settings.stage(), settings.maxMessageBytes(), connections, signatures));
+        this.managementApi = new ManagementApi(settings.stage(), settings.maxMessageBytes(), connections, signatures);
+        handlers.add(managementApi);
         settings.iamHttpHandlers().forEach((prefix, handler) ->
                 handlers.add(new PathPrefixHandler(prefix, new IamAuthorizedHandler(signatures, handler))));
         settings.httpHandlers().forEach((prefix, handler) -> handlers.add(new PathPrefixHandler(prefix, handler)));
@@ -181,6 +187,20 @@ public final class WebSocketGateway implements AutoCloseable {
     /** The region {@code @connections} calls must be signed for. */
     public String region() {
         return settings.region();
+    }
+
+    /**
+     * Test-only fault switch: from now on, POSTs to {@code @connections} are answered as {@code faults} says (429 or
+     * 5xx instead of delivering); null switches it off. For tests of what callers do when API Gateway throttles or
+     * fails; the local runtime never sets one.
+     */
+    public void failPosts(PostFaults faults) {
+        managementApi.failPosts(faults);
+    }
+
+    /** {@code @connections} POSTs received with a valid signature so far (benchmarks count calls with it). */
+    public long postRequests() {
+        return managementApi.posts();
     }
 
     public int connectionCount() {
