@@ -64,6 +64,13 @@ public final class LocalSystem implements AutoCloseable {
      */
     static final int LOCAL_LAMBDA_CONCURRENCY = 48;
     /**
+     * Concurrent fan-out invocations, like the function's concurrency limit: the bus invokes each event on its own
+     * thread, and without a bound a burst of thousands of events would all post at once through the one HTTP pool the
+     * handlers share here (on Lambda each invocation has its own), timing out on it. Events beyond it wait at the bus, as
+     * throttled asynchronous invocations do; those in flight group-commit their appends.
+     */
+    static final int LOCAL_FANOUT_CONCURRENCY = 64;
+    /**
      * What every local endpoint is called with: the handlers' SDK clients sign with these, and the emulated
      * {@code @connections} API accepts no others (access key id {@code local}, secret {@code local}).
      */
@@ -123,6 +130,7 @@ public final class LocalSystem implements AutoCloseable {
         // The handlers need the gateway's callback URL, and the gateway needs the handlers: bind them late.
         var handlers = new AtomicReference<Handlers>();
         var slots = new Semaphore(LOCAL_LAMBDA_CONCURRENCY);
+        var fanOutSlots = new Semaphore(LOCAL_FANOUT_CONCURRENCY);
         var gatewayBuilder = WebSocketGateway.builder()
                 .port(settings.gatewayPort())
                 .stage(settings.stage())
@@ -142,11 +150,11 @@ public final class LocalSystem implements AutoCloseable {
         var busBuilder = LocalEventBus.builder()
                 .port(settings.eventBusPort())
                 .region(settings.region())
-                .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson, fanOutNanos));
+                .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson, fanOutNanos, fanOutSlots));
         // The catalog's routes, as on AWS: one rule taking the domain events they match to the same fan-out.
         var catalog = PulseConfig.fromEnvironment(settings.handlerSettings()).catalog().load();
         catalog.flatMap(EventCatalog::rulePattern).ifPresent(pattern ->
-                busBuilder.rule(RulePattern.RULE_NAME, pattern, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson, fanOutNanos)));
+                busBuilder.rule(RulePattern.RULE_NAME, pattern, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson, fanOutNanos, fanOutSlots)));
         var bus = busBuilder.build();
         bus.start();
         // The same origins as the handlers' (and the deployed HTTP API's), read by the same parser.
@@ -206,15 +214,17 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
-    private static void invokeFanOut(FanOutHandler handler, String eventJson, java.util.function.LongConsumer nanos)
-            throws Exception {
+    private static void invokeFanOut(FanOutHandler handler, String eventJson, java.util.function.LongConsumer nanos,
+                                     Semaphore slots) throws Exception {
         var out = new ByteArrayOutputStream();
+        slots.acquire();
         long started = System.nanoTime();
         try {
             handler.handleRequest(new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)), out,
                     new LocalLambdaContext("pulse-fanout", 60_000));
         } finally {
             nanos.accept(System.nanoTime() - started);
+            slots.release();
         }
     }
 

@@ -240,7 +240,9 @@ final class LogAppender {
         var firstSeqs = new ArrayList<Long>();
         var epochs = new ArrayList<String>();
         for (var run : open) {
-            var cached = heads.get(run.roomKey()).orElse(null);
+            // Unknown here only if just evicted: then the write assumes no head, and a head that exists fails it.
+            var known = heads.get(run.roomKey());
+            var cached = known == null ? null : known.orElse(null);
             // A missing or expired head starts a new epoch: the room's earlier history (if any) is gone.
             boolean continues = cached != null && cached.liveAt(now);
             long first = continues ? cached.last() + 1 : 1;

@@ -4,7 +4,6 @@ import dev.pulse.model.Member;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,22 +15,22 @@ import java.util.function.LongSupplier;
  * instance is shared by every store that writes memberships ({@link MembershipStore}, {@link ConnectionStore}).
  */
 public final class MembersCache {
-    /** Rooms kept at once; the least recently used are dropped. */
-    static final int CAPACITY = 10_000;
+    /**
+     * Members kept at once, over all rooms (a few tens of MB): the least recently used rooms are dropped first. A page
+     * holds up to 1 MB of items, some 8,000 members, so a count of rooms alone would not bound the memory.
+     */
+    static final int MAX_MEMBERS = 200_000;
 
     private record Kept(List<Member> page, long readAt) {
     }
 
     private final long ttlNanos;
     private final LongSupplier nanoTime;
+    private final int maxMembers;
     /** Counts forgets: a read that saw one happen while it ran is not kept (it may predate the change). */
     private long generation;
-    private final Map<String, Kept> entries = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Kept> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    private final LinkedHashMap<String, Kept> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private long members;
 
     /** @param ttl how long a room's page may be reused (zero: never, a Query per event) */
     public MembersCache(Duration ttl) {
@@ -39,11 +38,16 @@ public final class MembersCache {
     }
 
     MembersCache(Duration ttl, LongSupplier nanoTime) {
+        this(ttl, nanoTime, MAX_MEMBERS);
+    }
+
+    MembersCache(Duration ttl, LongSupplier nanoTime, int maxMembers) {
         if (ttl.isNegative()) {
             throw new IllegalArgumentException("ttl must not be negative");
         }
         this.ttlNanos = ttl.toNanos();
         this.nanoTime = nanoTime;
+        this.maxMembers = maxMembers;
     }
 
     /** No reuse: a Query per event. */
@@ -62,7 +66,7 @@ public final class MembersCache {
             return null;
         }
         if (nanoTime.getAsLong() - entry.readAt() >= ttlNanos) {
-            entries.remove(roomKey);
+            remove(roomKey);
             return null;
         }
         return entry.page();
@@ -80,14 +84,29 @@ public final class MembersCache {
 
     /** Keeps a room's whole membership, read as one page starting at {@code readAt}, unless a change came since. */
     synchronized void keep(String roomKey, List<Member> page, long readAt, long generationAtStart) {
-        if (generation == generationAtStart) {
-            entries.put(roomKey, new Kept(List.copyOf(page), readAt));
+        if (generation != generationAtStart || page.size() > maxMembers) {
+            return;
+        }
+        remove(roomKey);
+        entries.put(roomKey, new Kept(List.copyOf(page), readAt));
+        members += page.size();
+        var eldest = entries.entrySet().iterator();
+        while (members > maxMembers && eldest.hasNext()) {
+            members -= eldest.next().getValue().page().size();
+            eldest.remove();
         }
     }
 
     /** Drops the room's page: its members changed here. */
     synchronized void forget(String roomKey) {
         generation++;
-        entries.remove(roomKey);
+        remove(roomKey);
+    }
+
+    private void remove(String roomKey) {
+        var kept = entries.remove(roomKey);
+        if (kept != null) {
+            members -= kept.page().size();
+        }
     }
 }

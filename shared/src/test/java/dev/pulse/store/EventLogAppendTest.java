@@ -9,7 +9,6 @@ import dev.pulse.model.EventContent;
 import dev.pulse.model.LoggedEvent;
 import dev.pulse.model.Position;
 import dev.pulse.model.Room;
-import dev.pulse.testing.DynamoDbLocal;
 import dev.pulse.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,10 +48,7 @@ public class EventLogAppendTest {
 
     @BeforeAll
     static void client() {
-        dynamo = DynamoDbLocal.clientBuilder()
-                .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder().maxConnections(64))
-                .overrideConfiguration(c -> c.addExecutionInterceptor(CALLS))
-                .build();
+        dynamo = EventLogTest.client(List.of(CALLS));
     }
 
     @AfterAll

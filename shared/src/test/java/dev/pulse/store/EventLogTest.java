@@ -41,8 +41,14 @@ public class EventLogTest {
 
     @BeforeAll
     static void client() {
-        dynamo = DynamoDbLocal.clientBuilder()
+        dynamo = client(List.of());
+    }
+
+    /** A client with room for many concurrent writers, and the given interceptors. */
+    static DynamoDbClient client(List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors) {
+        return DynamoDbLocal.clientBuilder()
                 .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder().maxConnections(64))
+                .overrideConfiguration(c -> interceptors.forEach(c::addExecutionInterceptor))
                 .build();
     }
 

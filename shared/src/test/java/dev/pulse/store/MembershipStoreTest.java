@@ -22,9 +22,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -346,5 +348,103 @@ class MembershipStoreTest {
         assertTrue(memberships.hasMoreMembersThan(chat, 2));
         assertFalse(memberships.hasMoreMembersThan(chat, 3));
         assertFalse(memberships.hasMoreMembersThan(new Room("w1", "chat:empty"), 0));
+    }
+
+    /**
+     * The fan-out's membership pages reused for a TTL ({@link MembersCache}): a Query per TTL instead of per event,
+     * every membership change made through the process's stores seen at once, changes made by another process seen once
+     * the TTL has passed. The cache's clock is a counter the test moves, so nothing here waits.
+     */
+    @Nested
+    class WithTheMembersCache {
+        private final AtomicLong nanos = new AtomicLong();
+        private final Room chat = new Room("w1", "chat:42");
+        private ConnectionStore cachedConnections;
+        private MembershipStore cached;
+
+        @BeforeEach
+        void cachedStores() {
+            var cache = new MembersCache(Duration.ofSeconds(1), nanos::get);
+            cachedConnections = new ConnectionStore(dynamo, table, clock, cache);
+            cached = new MembershipStore(dynamo, table, clock, cache);
+        }
+
+        private void openIn(String id, String user, Room room) {
+            cachedConnections.open(Connection.builder().connectionId(id).userId(user).workspaceId("w1")
+                    .connectedAt(clock.instant()).expiresAt(clock.instant().plus(Duration.ofMinutes(130))).build(), List.of(room));
+        }
+
+        private List<Member> members() {
+            return flatten(cached.members(chat));
+        }
+
+        @Test
+        void aRoomIsReadOncePerTtlNotOncePerEvent() {
+            cached.join(open("c1", "u1", "w1"), chat);
+            QUERIES.set(0);
+            for (int event = 0; event < 5; event++) {
+                assertEquals(List.of(new Member("c1", "u1")), members());
+            }
+            assertEquals(1, QUERIES.get());
+            nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+            assertEquals(List.of(new Member("c1", "u1")), members());
+            assertEquals(2, QUERIES.get(), "read again once the TTL has passed");
+        }
+
+        @Test
+        void joinsAndLeavesThroughThisProcessAreSeenAtOnce() {
+            var c1 = open("c1", "u1", "w1");
+            cached.join(c1, chat);
+            assertEquals(List.of(new Member("c1", "u1")), members());
+            var c2 = open("c2", "u2", "w1");
+            cached.join(c2, chat);
+            assertEquals(List.of(new Member("c1", "u1"), new Member("c2", "u2")), members());
+            cached.leave("c1", chat);
+            assertEquals(List.of(new Member("c2", "u2")), members());
+            openIn("c3", "u3", chat); // joined on connect, by the connection store
+            assertEquals(List.of(new Member("c2", "u2"), new Member("c3", "u3")), members());
+            cachedConnections.close("c2");
+            assertEquals(List.of(new Member("c3", "u3")), members());
+        }
+
+        @Test
+        void aJoinByAnotherProcessIsSeenWithinTheTtl() {
+            cached.join(open("c1", "u1", "w1"), chat);
+            assertEquals(List.of(new Member("c1", "u1")), members());
+            // another Lambda environment: its own stores and cache
+            var elsewhere = new MembershipStore(dynamo, table, clock, MembersCache.off());
+            elsewhere.join(open("c2", "u2", "w1"), chat);
+            nanos.addAndGet(Duration.ofMillis(999).toNanos());
+            // c2's connection record was written through this process's connection store (no rooms): the page stands
+            assertEquals(List.of(new Member("c1", "u1")), members(), "within the TTL the kept page is used");
+            nanos.addAndGet(Duration.ofMillis(1).toNanos());
+            assertEquals(List.of(new Member("c1", "u1"), new Member("c2", "u2")), members());
+        }
+
+        @Test
+        void aReadOverlappingAChangeIsNotKept() {
+            var c1 = open("c1", "u1", "w1");
+            cached.join(c1, chat);
+            // iteration starts (the read is under way), then a member joins here before it ends
+            var pages = cached.members(chat).iterator();
+            cached.join(open("c2", "u2", "w1"), chat);
+            while (pages.hasNext()) {
+                pages.next();
+            }
+            QUERIES.set(0);
+            assertEquals(List.of(new Member("c1", "u1"), new Member("c2", "u2")), members());
+            assertEquals(1, QUERIES.get(), "the overlapping read was not kept, so this one read again");
+        }
+
+        @Test
+        void withoutACacheEveryEventReads() {
+            var plain = new MembershipStore(dynamo, table, clock);
+            plain.join(open("c1", "u1", "w1"), chat);
+            QUERIES.set(0);
+            for (int event = 0; event < 3; event++) {
+                flatten(plain.members(chat));
+            }
+            assertEquals(3, QUERIES.get());
+        }
     }
 }

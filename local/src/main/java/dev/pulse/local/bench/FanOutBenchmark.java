@@ -3,10 +3,6 @@ package dev.pulse.local.bench;
 import dev.pulse.local.LocalSettings;
 import dev.pulse.local.LocalSystem;
 import dev.pulse.publish.Publisher;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,31 +38,19 @@ public final class FanOutBenchmark {
 
     static void run(int connections, int events) throws Exception {
         var counter = new CallCounter();
-        // Free ports everywhere; the fan-out concurrency may be set as for ./pulse local (PULSE_FANOUT_CONCURRENCY).
-        // Presence off unless PULSE_PRESENCE_NAMESPACES says otherwise: this measures the fan-out, and with presence on
-        // a mass connect of 1,000 clients posts ~N² presence frames and takes minutes (the big-rooms issue's subject).
-        var settings = LocalSettings.ephemeral()
-                .withFanoutConcurrency(LocalSettings.fromEnvironment(System.getenv()).fanoutConcurrency())
-                .withHandlerSetting("PULSE_PRESENCE_NAMESPACES", System.getenv().getOrDefault("PULSE_PRESENCE_NAMESPACES", ""));
+        var settings = benchSettings();
         try (var system = LocalSystem.start(settings, List.of(counter))) {
             counter.countingPostsAt(system.gateway());
-            String java = ProcessHandle.current().info().command().orElse("java");
-            var process = new ProcessBuilder(java, "-Xmx4g", "-cp", System.getProperty("java.class.path"),
-                    BenchClients.class.getName(), system.webSocketUri().toString(), Integer.toString(connections), WORKSPACE,
-                    settings.jwtSecret(), settings.jwtIssuer(), settings.jwtAudience())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            try {
-                var fromClients = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                var toClients = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+            try (var clients = new ClientProcess("4g", BenchClients.class, List.of(system.webSocketUri().toString(),
+                    Integer.toString(connections), WORKSPACE, settings.jwtSecret(), settings.jwtIssuer(), settings.jwtAudience()))) {
                 long opening = System.nanoTime();
-                expectLine(fromClients, "READY");
+                clients.expect("READY");
                 System.out.printf("%nopened %,d connections in %.1f s%n", connections, (System.nanoTime() - opening) / 1e9);
 
                 var publisher = new Publisher(system.eventBridgeClient(), "default", "bench");
-                measure(publisher, fromClients, toClients, 5); // warm-up: JIT, connection pools
+                measure(publisher, clients, 5); // warm-up: JIT, connection pools
                 counter.reset();
-                var latencies = measure(publisher, fromClients, toClients, events);
+                var latencies = measure(publisher, clients, events);
                 Map<String, Long> calls = counter.snapshot();
 
                 System.out.printf("%n== %,d connections in one room, %d events, fan-out concurrency %d ==%n",
@@ -77,37 +61,35 @@ public final class FanOutBenchmark {
                         pct(all, 50), pct(all, 99), pct(all, 100));
                 System.out.printf("time to reach all median %7.1f ms   max %7.1f ms%n", pct(reachAll, 50), pct(reachAll, 100));
                 calls.forEach((op, count) -> System.out.printf("calls per event   %-45s %10.1f%n", op, count / (double) events));
-                toClients.println("STOP");
-            } finally {
-                process.destroy();
-                process.waitFor();
+                clients.send("STOP");
             }
         }
     }
 
-    private static List<double[]> measure(Publisher publisher, BufferedReader fromClients, PrintWriter toClients, int events)
-            throws Exception {
+    /**
+     * Free ports everywhere; the fan-out concurrency may be set as for ./pulse local (PULSE_FANOUT_CONCURRENCY).
+     * Presence off unless PULSE_PRESENCE_NAMESPACES says otherwise: the benchmarks measure deliveries, and with presence
+     * on a mass connect of 1,000 clients posts ~N² presence frames and takes minutes (the big-rooms issue's subject).
+     */
+    static LocalSettings benchSettings() {
+        return LocalSettings.ephemeral()
+                .withFanoutConcurrency(LocalSettings.fromEnvironment(System.getenv()).fanoutConcurrency())
+                .withHandlerSetting("PULSE_PRESENCE_NAMESPACES", System.getenv().getOrDefault("PULSE_PRESENCE_NAMESPACES", ""));
+    }
+
+    private static List<double[]> measure(Publisher publisher, ClientProcess clients, int events) throws Exception {
         var results = new ArrayList<double[]>();
         for (int e = 0; e < events; e++) {
             String marker = "m" + e + "x" + System.nanoTime();
-            toClients.println("EXPECT " + marker);
-            expectLine(fromClients, "ARMED " + marker);
+            clients.send("EXPECT " + marker);
+            clients.expect("ARMED " + marker);
             long publishedAt = BenchClients.nowMicros();
             publisher.event("bench.tick").toWorkspace(WORKSPACE).data(Map.of("marker", marker)).send();
-            String got = expectLine(fromClients, "GOT " + marker);
+            String got = clients.expect("GOT " + marker);
             results.add(Arrays.stream(got.substring(got.indexOf(' ', 4) + 1).split(","))
                     .mapToDouble(receivedAt -> (Long.parseLong(receivedAt) - publishedAt) / 1000.0).toArray());
         }
         return results;
-    }
-
-    private static String expectLine(BufferedReader in, String prefix) throws Exception {
-        for (String line; (line = in.readLine()) != null; ) {
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-        }
-        throw new IllegalStateException("client process ended before '" + prefix + "'");
     }
 
     private static double pct(double[] values, int percentile) {

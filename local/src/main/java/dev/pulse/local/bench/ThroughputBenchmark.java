@@ -1,13 +1,8 @@
 package dev.pulse.local.bench;
 
-import dev.pulse.local.LocalSettings;
 import dev.pulse.local.LocalSystem;
 import dev.pulse.protocol.Json;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 
@@ -58,10 +52,7 @@ public final class ThroughputBenchmark {
         var capacity = new CapacityCounter();
         var fanOutNanos = new LongAdder();
         var invocations = new LongAdder();
-        // Presence off unless PULSE_PRESENCE_NAMESPACES says otherwise: the connect phase then measures connects.
-        var settings = LocalSettings.ephemeral()
-                .withFanoutConcurrency(LocalSettings.fromEnvironment(System.getenv()).fanoutConcurrency())
-                .withHandlerSetting("PULSE_PRESENCE_NAMESPACES", System.getenv().getOrDefault("PULSE_PRESENCE_NAMESPACES", ""));
+        var settings = FanOutBenchmark.benchSettings();
         String membersCache = System.getenv("PULSE_MEMBERS_CACHE_MS");
         if (membersCache != null) {
             settings = settings.withHandlerSetting("PULSE_MEMBERS_CACHE_MS", membersCache);
@@ -70,17 +61,11 @@ public final class ThroughputBenchmark {
             fanOutNanos.add(nanos);
             invocations.increment();
         })) {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            var process = new ProcessBuilder(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
-                    ThroughputClients.class.getName(), system.webSocketUri().toString(), Integer.toString(rooms),
-                    Integer.toString(perRoom), WORKSPACE, settings.jwtSecret(), settings.jwtIssuer(), settings.jwtAudience())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            try {
-                var fromClients = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                var toClients = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+            try (var clients = new ClientProcess("2g", ThroughputClients.class, List.of(system.webSocketUri().toString(),
+                    Integer.toString(rooms), Integer.toString(perRoom), WORKSPACE, settings.jwtSecret(), settings.jwtIssuer(),
+                    settings.jwtAudience()))) {
                 long opening = System.nanoTime();
-                expectLine(fromClients, "READY");
+                clients.expect("READY");
                 System.out.printf("opened and joined %,d connections in %.1f s%n", rooms * perRoom,
                         (System.nanoTime() - opening) / 1e9);
 
@@ -122,8 +107,8 @@ public final class ThroughputBenchmark {
                     }
                 }
                 double publishSeconds = (System.nanoTime() - start) / 1e9;
-                toClients.println("EXPECT " + total + " 180");
-                String result = expectLine(fromClients, "RESULT");
+                clients.send("EXPECT " + total + " 180");
+                String result = clients.expect("RESULT");
                 system.awaitDeliveries(Duration.ofSeconds(60));
                 long cpuNanos = cpu.getProcessCpuTime() - cpuBefore;
                 var r = parse(result);
@@ -151,11 +136,8 @@ public final class ThroughputBenchmark {
                 System.out.printf("server CPU        %.2f ms per event (the whole local stack's JVM: handlers, DynamoDB"
                         + " Local, emulator, bus)%n", cpuNanos / 1e6 / total);
                 System.out.printf("load average      before %s, after %s%n", loadBefore, load());
-                toClients.println("STOP");
+                clients.send("STOP");
                 return once && ordered;
-            } finally {
-                process.destroy();
-                process.waitFor(10, TimeUnit.SECONDS);
             }
         }
     }
@@ -192,14 +174,5 @@ public final class ThroughputBenchmark {
         } catch (Exception e) {
             return "unknown";
         }
-    }
-
-    private static String expectLine(BufferedReader in, String prefix) throws Exception {
-        for (String line; (line = in.readLine()) != null; ) {
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-        }
-        throw new IllegalStateException("client process ended before '" + prefix + "'");
     }
 }
