@@ -1,5 +1,6 @@
 package dev.pulse.functions;
 
+import dev.pulse.support.log.LogContext;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
@@ -39,6 +40,14 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayCustomA
 
     @Override
     public Map<String, Object> handleRequest(APIGatewayCustomAuthorizerEvent event, Context context) {
+        var request = event.getRequestContext();
+        try (var log = LogContext.open("authorizer", request == null ? null : request.getRequestId(),
+                Invocations.id(context))) {
+            return authorize(event, context);
+        }
+    }
+
+    private Map<String, Object> authorize(APIGatewayCustomAuthorizerEvent event, Context context) {
         var outcome = lifecycle.authenticate(context == null ? null : context.getAwsRequestId(),
                 event.getQueryStringParameters(), event.getHeaders());
         if (outcome.isAccepted()) {

@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.pulse.connection.ConnectionLifecycle;
+import dev.pulse.support.log.LogField;
+import dev.pulse.support.log.LogContext;
 import java.util.Map;
 
 /** {@code $connect}: a non-2xx status refuses the upgrade; a subprotocol is accepted only if answered here. */
@@ -27,6 +29,14 @@ public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocke
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
         var request = event.getRequestContext();
+        try (var log = LogContext.open("$connect", request.getRequestId(), Invocations.id(context))) {
+            LogContext.put(LogField.CONNECTION_ID, request.getConnectionId());
+            return connect(event, request);
+        }
+    }
+
+    private APIGatewayV2WebSocketResponse connect(APIGatewayV2WebSocketEvent event,
+                                                  APIGatewayV2WebSocketEvent.RequestContext request) {
         var outcome = behindAuthorizer
                 ? lifecycle.connectAuthorized(request.getConnectionId(), request.getAuthorizer(),
                         event.getQueryStringParameters(), event.getHeaders())

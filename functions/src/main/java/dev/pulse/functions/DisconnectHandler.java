@@ -1,5 +1,7 @@
 package dev.pulse.functions;
 
+import dev.pulse.support.log.LogField;
+import dev.pulse.support.log.LogContext;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
@@ -20,7 +22,11 @@ public final class DisconnectHandler implements RequestHandler<APIGatewayV2WebSo
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-        lifecycle.disconnect(event.getRequestContext().getConnectionId());
+        var request = event.getRequestContext();
+        try (var log = LogContext.open("$disconnect", request.getRequestId(), Invocations.id(context))) {
+            LogContext.put(LogField.CONNECTION_ID, request.getConnectionId());
+            lifecycle.disconnect(request.getConnectionId());
+        }
         return Responses.ok();
     }
 }

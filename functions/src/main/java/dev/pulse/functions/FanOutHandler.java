@@ -1,5 +1,8 @@
 package dev.pulse.functions;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.support.log.LogField;
+import dev.pulse.support.log.LogContext;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.pulse.catalog.Admission;
@@ -46,13 +49,26 @@ public final class FanOutHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         var event = Json.MAPPER.readTree(input);
+        try (var log = LogContext.open("fanout", text(event, "id"), Invocations.id(context))) {
+            fanOut(event, output);
+        }
+    }
+
+    private void fanOut(JsonNode event, OutputStream output) throws IOException {
         switch (intake.admit(event)) {
-            case Admission.Deliver deliver -> Json.MAPPER.writeValue(output, delivery.deliver(deliver.envelope(), text(event, "id")));
+            case Admission.Deliver deliver -> {
+                LogContext.put(LogField.CORRELATION_ID, deliver.envelope().correlationId());
+                LogContext.put(LogField.ACTION, deliver.envelope().event());
+                Json.MAPPER.writeValue(output, delivery.deliver(deliver.envelope(), text(event, "id")));
+            }
             case Admission.Control control -> Json.MAPPER.writeValue(output, controls.run(control.command()));
             case Admission.Reject reject -> {
                 Rejection r = reject.rejection();
-                LOG.error("event refused reason={} id={} detail-type={} source={} correlationId={}: {}",
-                        r.reason().code(), r.eventId(), r.detailType(), r.source(), r.correlationId(), r.message());
+                // The publisher's mistake, not a fault here: warn, with what the dead-letter entry says.
+                LOG.atWarn().addKeyValue(LogField.CORRELATION_ID, r.correlationId())
+                        .addKeyValue(LogField.OUTCOME, "refused").addKeyValue(LogField.REASON, r.reason().code())
+                        .addKeyValue("eventId", r.eventId()).addKeyValue("detailType", r.detailType())
+                        .addKeyValue("source", r.source()).log("event refused: {}", r.message());
                 deadLetters.accept(r);
                 Json.MAPPER.writeValue(output, Json.object().put("rejected", r.reason().code()).put("error", r.message()));
             }
@@ -60,7 +76,7 @@ public final class FanOutHandler implements RequestStreamHandler {
     }
 
     /** The EventBridge event id: the same on every retry of one delivery, different for each PutEvents entry. */
-    private static String text(com.fasterxml.jackson.databind.JsonNode event, String field) {
+    private static String text(JsonNode event, String field) {
         var value = event == null ? null : event.get(field);
         return value == null || !value.isTextual() ? null : value.textValue();
     }

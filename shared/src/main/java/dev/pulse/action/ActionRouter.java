@@ -21,7 +21,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import dev.pulse.support.log.LogContext;
+import dev.pulse.support.log.LogField;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -32,6 +35,12 @@ import org.slf4j.LoggerFactory;
 public final class ActionRouter {
     private static final Logger LOG = LoggerFactory.getLogger(ActionRouter.class);
     private static final int REMEMBERED_EXPIRIES = 10_000;
+    /**
+     * Actions logged at info: what changes a connection's rooms or lifetime. The rest (ping, typing, presence, client
+     * events) arrive at message rates and are logged at debug, so the logs' cost follows connections, not traffic.
+     */
+    private static final Set<String> LIFECYCLE_ACTIONS = Set.of(Actions.ROOM_JOIN, Actions.ROOM_LEAVE,
+            Actions.AUTH_REFRESH, Actions.SYNC_REQUEST);
 
     private final Map<String, ActionHandler> actions;
     private final ConnectionStore connections;
@@ -183,6 +192,7 @@ public final class ActionRouter {
                 throw e;
             }
             requestId = frame.id();
+            LogContext.put(LogField.ACTION, frame.action());
             limit(connectionId, frame.action());
             ActionHandler handler = actions.get(frame.action());
             if (handler == null) {
@@ -202,19 +212,31 @@ public final class ActionRouter {
                 closer.close(connectionId);
                 return;
             }
+            LogContext.identity(connection.get().userId(), connection.get().workspaceId());
             renew(connection.get());
             var data = handler.handle(connection.get(), frame);
             if (requestId != null) {
                 sender.send(connectionId, ServerFrames.replyOk(requestId, data));
             }
+            LOG.atLevel(LIFECYCLE_ACTIONS.contains(frame.action()) ? Level.INFO : Level.DEBUG)
+                    .addKeyValue(LogField.OUTCOME, "ok").log("{} done", frame.action());
         } catch (ProtocolException e) {
+            refused(e.code(), null, e.getMessage());
             sender.send(connectionId, ServerFrames.failure(e.requestId(), e.code(), e.getMessage()));
         } catch (ActionException e) {
+            refused(e.code(), e.reason(), e.getMessage());
             sender.send(connectionId, ServerFrames.failure(requestId, e.code(), e.getMessage(), e.reason(), e.retryAfter()));
         } catch (RuntimeException e) {
-            LOG.error("action failed connectionId={} requestId={}", connectionId, requestId, e);
+            LOG.atError().addKeyValue(LogField.OUTCOME, "failed").addKeyValue("frameId", requestId).setCause(e)
+                    .log("action failed");
             sender.send(connectionId, ServerFrames.failure(requestId, ErrorCode.INTERNAL_ERROR, "internal error"));
         }
+    }
+
+    /** A refused frame is the client's doing: warn, with the error code the client is sent (and the detail). */
+    private static void refused(ErrorCode code, String detail, String message) {
+        LOG.atWarn().addKeyValue(LogField.OUTCOME, "refused").addKeyValue(LogField.REASON, code.wire())
+                .addKeyValue("detail", detail).log("frame refused: {}", message);
     }
 
     /** The frame's sender: from the authorizer's context while its token is valid, else from the record. */
@@ -241,7 +263,7 @@ public final class ActionRouter {
             activity.accept(connection);
         } catch (RuntimeException e) {
             // Renewal is housekeeping: the client's action goes ahead without it.
-            LOG.warn("activity hook failed connectionId={}", connection.connectionId(), e);
+            LOG.atError().addKeyValue(LogField.OUTCOME, "activity_failed").setCause(e).log("activity hook failed");
         }
     }
 
