@@ -1,5 +1,7 @@
 package dev.pulse.functions;
 
+import dev.pulse.support.metrics.Metric;
+import dev.pulse.support.metrics.Metrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
@@ -13,6 +15,7 @@ import java.util.Map;
 public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
     private final ConnectionLifecycle lifecycle;
     private final boolean behindAuthorizer;
+    private final Metrics metrics;
 
     public ConnectHandler() {
         this(Services.fromEnvironment());
@@ -23,6 +26,7 @@ public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocke
             throw new IllegalStateException("$connect needs PULSE_JWT_SECRET, PULSE_JWT_JWKS_URL or PULSE_AUTH_INTROSPECTION_URL");
         }
         this.lifecycle = services.lifecycle();
+        this.metrics = services.metrics();
         this.behindAuthorizer = services.config().connections().connectAuthorizer();
     }
 
@@ -32,6 +36,8 @@ public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocke
         try (var log = LogContext.open("$connect", request.getRequestId(), Invocations.id(context))) {
             LogContext.put(LogField.CONNECTION_ID, request.getConnectionId());
             return connect(event, request);
+        } finally {
+            metrics.flush();
         }
     }
 
@@ -41,6 +47,11 @@ public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocke
                 ? lifecycle.connectAuthorized(request.getConnectionId(), request.getAuthorizer(),
                         event.getQueryStringParameters(), event.getHeaders())
                 : lifecycle.connect(request.getConnectionId(), event.getQueryStringParameters(), event.getHeaders());
+        if (outcome.isAccepted()) {
+            metrics.count(Metric.CONNECTS);
+        } else {
+            metrics.count(Metric.CONNECTS_REFUSED, "Reason", outcome.reason());
+        }
         var response = new APIGatewayV2WebSocketResponse();
         response.setStatusCode(outcome.status());
         if (outcome.subprotocol() != null) {

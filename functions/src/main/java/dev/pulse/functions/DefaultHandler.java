@@ -1,5 +1,6 @@
 package dev.pulse.functions;
 
+import dev.pulse.support.metrics.Metrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
@@ -16,6 +17,7 @@ public final class DefaultHandler implements RequestHandler<APIGatewayV2WebSocke
     private final ActionRouter router;
     private final boolean behindAuthorizer;
     private final Duration connectionTtl;
+    private final Metrics metrics;
 
     public DefaultHandler() {
         this(Services.fromEnvironment());
@@ -23,6 +25,7 @@ public final class DefaultHandler implements RequestHandler<APIGatewayV2WebSocke
 
     public DefaultHandler(Services services) {
         this.router = services.router();
+        this.metrics = services.metrics();
         this.behindAuthorizer = services.config().connections().connectAuthorizer();
         this.connectionTtl = services.config().connections().ttl();
     }
@@ -33,6 +36,8 @@ public final class DefaultHandler implements RequestHandler<APIGatewayV2WebSocke
         try (var log = LogContext.open("$default", request.getRequestId(), Invocations.id(context))) {
             LogContext.put(LogField.CONNECTION_ID, request.getConnectionId());
             route(event, request);
+        } finally {
+            metrics.flush();
         }
         return Responses.ok();
     }

@@ -1,5 +1,7 @@
 package dev.pulse.functions;
 
+import dev.pulse.support.metrics.Metrics;
+import dev.pulse.support.metrics.EmfMetrics;
 import dev.pulse.action.ActionHandler;
 import dev.pulse.action.ActionRouter;
 import dev.pulse.auth.AuthActions;
@@ -76,6 +78,7 @@ public final class Services {
     private final ApiGatewayManagementApiClient management;
     private final ConnectionLifecycle lifecycle;
     private final ActionRouter router;
+    private final Metrics metrics;
     private final EventDelivery eventDelivery;
     private final Authenticator authenticator;
     private final ControlCommands controlCommands;
@@ -95,6 +98,7 @@ public final class Services {
     /** @param interceptors added to every SDK client (the local benchmark counts calls with one) */
     public Services(PulseConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
         this.config = config;
+        this.metrics = new EmfMetrics(config.metricsNamespace());
         var overrides = ClientOverrideConfiguration.builder().executionInterceptors(interceptors).build();
         var clock = Clock.systemUTC();
         var aws = config.aws();
@@ -170,6 +174,7 @@ public final class Services {
         this.pollingEndpoint = authenticator == null ? null : new PollingEndpoint(authenticator, access, eventLog, clock);
         this.router = ActionRouter.builder()
                 .actions(actions)
+                .metrics(metrics)
                 .connections(connections)
                 .sender(sender)
                 .closer(sender)
@@ -250,6 +255,11 @@ public final class Services {
     static AwsCredentialsProvider lambdaCredentials() {
         return AwsCredentialsProviderChain.of(ContainerCredentialsProvider.create(),
                 EnvironmentVariableCredentialsProvider.create());
+    }
+
+    /** The EMF metrics of this execution environment; each handler flushes them when its invocation ends. */
+    public Metrics metrics() {
+        return metrics;
     }
 
     public PulseConfig config() {
