@@ -85,6 +85,8 @@ public final class FanOutHandler implements RequestStreamHandler {
                         .addKeyValue(LogField.OUTCOME, "refused").addKeyValue(LogField.REASON, r.reason().code())
                         .addKeyValue("eventId", r.eventId()).addKeyValue("detailType", r.detailType())
                         .addKeyValue("source", r.source()).log("event refused: {}", r.message());
+                // Also without the reason: the series the RefusedEvents alarm watches.
+                metrics.count(Metric.EVENTS_REFUSED);
                 metrics.count(Metric.EVENTS_REFUSED, "Reason", r.reason().code());
                 deadLetters.accept(r);
                 Json.MAPPER.writeValue(output, Json.object().put("rejected", r.reason().code()).put("error", r.message()));

@@ -125,6 +125,7 @@ public class PulseRealtime extends Construct {
     private final Rule routeRule;
     private final Rule tokenExpirySchedule;
     private final PulseAlarms alarms;
+    private final PulseDashboard dashboard;
 
     public PulseRealtime(Construct scope, String id, PulseRealtimeProps props) {
         super(scope, id);
@@ -359,7 +360,9 @@ public class PulseRealtime extends Construct {
                 .maxEventAge(Duration.minutes(1))
                 .build());
 
-        this.alarms = new PulseAlarms(this, "Alarms", getFunctions(), fanOutDeadLetterQueue, props.alarmTopic());
+        var metrics = new PulseMetrics(api.getApiId(), stage.getStageName());
+        this.alarms = new PulseAlarms(this, "Alarms", getFunctions(), fanOutDeadLetterQueue, metrics, props.alarmTopic());
+        this.dashboard = new PulseDashboard(this, "Operations", metrics, fanOutDeadLetterQueue);
 
         output("WebSocketUrl", stage.getUrl(), "wss:// URL clients connect to");
         output("CallbackUrl", stage.getCallbackUrl(), "@connections management endpoint (PULSE_MANAGEMENT_ENDPOINT)");
@@ -628,5 +631,10 @@ public class PulseRealtime extends Construct {
 
     public PulseAlarms getAlarms() {
         return alarms;
+    }
+
+    /** The operations dashboard (connections, events, refusals, latency, failed posts, DLQ, API Gateway errors). */
+    public PulseDashboard getDashboard() {
+        return dashboard;
     }
 }
