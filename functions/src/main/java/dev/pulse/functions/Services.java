@@ -143,7 +143,7 @@ public final class Services {
         this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, sender, clock, Duration.ofMinutes(5));
         var presenceStore = new PresenceStore(dynamo, table, clock);
         var presence = new PresenceTracker(new PresenceTracker.Stores(presenceStore, memberships, connections),
-                roomBroadcast, config.presence().namespaces(), config.presence().signalLimit(), clock);
+                roomBroadcast, config.presence().namespaces(), config.presence().signalLimit(), clock, metrics);
         // Published events: connections found gone on the way leave presence once the delivery is over.
         this.eventDelivery = new EventDelivery(broadcast, presence);
         this.queryEndpoint = new QueryEndpoint(new RoomQueries(memberships, presenceStore, presence));
@@ -166,7 +166,7 @@ public final class Services {
         if (authenticator != null) {
             new AuthActions(authenticator, connections, config.connections().connectAuthorizer()).registerInto(actions);
         }
-        new SyncActions(memberships, access, eventLog, sender, clock).registerInto(actions);
+        new SyncActions(memberships, access, eventLog, sender, clock, metrics).registerInto(actions);
         new TypingActions(memberships, access, roomBroadcast, presence).registerInto(actions);
         new ClientEventActions(memberships, access, roomBroadcast, config.connections().clientEventPrefixes(), presence)
                 .registerInto(actions);

@@ -127,8 +127,17 @@ class ObservabilityEndToEndTest {
             assertEquals("unknown_action", client.request("no.such.action", null).path("error").path("code").asText());
             new Publisher(system.eventBridgeClient(), "default", "com.acme.metrics").event("approval.created")
                     .toRoom("ws-metrics", "project:metrics").data(Map.of("id", "m-1")).send();
-            client.awaitEvent("approval.created");
+            var event = client.awaitEvent("approval.created");
             assertTrue(system.awaitDeliveries(WAIT), "deliveries did not finish");
+            // A second device of another user: its arrival is one presence.join posted to mia.
+            var other = TestClient.connect(system, system.tokens().issue("noa", "ws-metrics", Duration.ofMinutes(10)));
+            var resumed = client.request("sync.request", Json.object().set("positions", Json.object()
+                    .set("project:metrics", Json.object().put("seq", 0).put("epoch", event.path("epoch").asText()))));
+            assertEquals(1, resumed.path("data").path("events").asInt(), resumed.toString());
+            var lost = client.request("sync.request", Json.object().set("positions", Json.object()
+                    .set("project:metrics", Json.object().put("seq", 5).put("epoch", "an-old-epoch"))));
+            assertTrue(lost.path("ok").asBoolean(), lost.toString());
+            other.closeNormally();
             client.closeNormally();
 
             awaitSum(out, "ConnectsRefused", Map.of("Reason", "token_malformed"), 1);
@@ -142,6 +151,9 @@ class ObservabilityEndToEndTest {
             awaitSum(out, "FailedPosts", Map.of(), 0);
             assertTrue(sum(out, "Connects", Map.of()) >= 1);
             awaitAtLeast(out, "Disconnects", Map.of(), 1);
+            awaitSum(out, "SyncReplayedEvents", Map.of(), 1);
+            awaitSum(out, "SyncLost", Map.of(), 1);
+            awaitAtLeast(out, "PresenceSignals", Map.of(), 1);
             var latencies = values(out, "DeliveryLatency", Map.of());
             assertEquals(1, latencies.size(), "one published event, one latency: " + latencies);
             assertTrue(latencies.getFirst() >= 0);

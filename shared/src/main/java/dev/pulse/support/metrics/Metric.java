@@ -24,6 +24,12 @@ public enum Metric {
     GONE("Gone", Unit.COUNT),
     /** Posts that failed after their retries (throttled, 5xx, timeouts). */
     FAILED_POSTS("FailedPosts", Unit.COUNT),
+    /** Events replayed by sync.request (and the polling fallback's replays are not among them: HTTP, not $default). */
+    SYNC_REPLAYED("SyncReplayedEvents", Unit.COUNT),
+    /** Rooms a sync.request answered {@code lost} for: the client must refetch (history expired or a hole). */
+    SYNC_LOST("SyncLost", Unit.COUNT),
+    /** presence.join / presence.leave / presence.update frames posted to the rooms' other members. */
+    PRESENCE_SIGNALS("PresenceSignals", Unit.COUNT),
     /** One event's fan-out: from the handler's start to the last post answered. */
     FANOUT_DURATION("FanOutDuration", Unit.MILLISECONDS),
     /** From the envelope's publishedAt to the last post of its fan-out answered. */
