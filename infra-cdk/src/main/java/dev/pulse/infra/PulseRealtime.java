@@ -1,5 +1,6 @@
 package dev.pulse.infra;
 
+import software.amazon.awscdk.services.lambda.Tracing;
 import dev.pulse.catalog.EventCatalog;
 import dev.pulse.catalog.RulePattern;
 import dev.pulse.config.Env;
@@ -126,9 +127,11 @@ public class PulseRealtime extends Construct {
     private final Rule tokenExpirySchedule;
     private final PulseAlarms alarms;
     private final PulseDashboard dashboard;
+    private final Tracing tracing;
 
     public PulseRealtime(Construct scope, String id, PulseRealtimeProps props) {
         super(scope, id);
+        this.tracing = props.tracing() ? Tracing.ACTIVE : Tracing.DISABLED;
         if (!Files.isRegularFile(Path.of(props.lambdaJarPath()))) {
             throw new IllegalArgumentException("Lambda jar not found: " + Path.of(props.lambdaJarPath()).toAbsolutePath()
                     + " (build it with `mvn -DskipTests package` at the repository root)");
@@ -346,6 +349,9 @@ public class PulseRealtime extends Construct {
 
         AwsSolutionsSuppressions.apply(this, routes, props.accessLogs(), props.jwtSigningSecret() != null,
                 props.accessHookSecret() != null);
+        if (props.tracing()) {
+            AwsSolutionsSuppressions.tracing(getFunctions());
+        }
         output("SyncUrl", syncApi.getApiEndpoint() + "/sync", "HTTP polling fallback (POST with Authorization: Bearer <jwt>)");
         output("QueryUrl", syncApi.getApiEndpoint() + "/rooms", "query API: GET /rooms/members and /rooms/presence, "
                 + "SigV4-signed (execute-api) by a principal granted with grantQuery");
@@ -426,6 +432,7 @@ public class PulseRealtime extends Construct {
                 .environment(env)
                 .logGroup(logs)
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                .tracing(tracing)
                 .build();
     }
 
