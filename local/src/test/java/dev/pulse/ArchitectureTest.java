@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering of the code, kept one-way (README, "Layout"). From the bottom:
  * <pre>
- * support      the project's small helpers (backoff)                          imports nothing of ours
+ * support      the project's small helpers (backoff, the log lines and their context)  imports nothing of ours
  * model        values: Connection, Room, Position, EventEnvelope, …           support
  * protocol     the wire: client frames, server frames, action and signal names; envelope: the EventBridge detail
  * store        the single-table layout and every DynamoDB read and write      model, support

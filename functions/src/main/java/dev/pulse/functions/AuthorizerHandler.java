@@ -1,5 +1,8 @@
 package dev.pulse.functions;
 
+import dev.pulse.support.metrics.Metrics;
+import dev.pulse.support.metrics.Metric;
+import dev.pulse.support.log.LogContext;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
@@ -23,6 +26,7 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayCustomA
 
     private final ConnectionLifecycle lifecycle;
     private final Clock clock;
+    private final Metrics metrics;
 
     public AuthorizerHandler() {
         this(Services.fromEnvironment());
@@ -35,12 +39,27 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayCustomA
         }
         this.lifecycle = services.lifecycle();
         this.clock = Clock.systemUTC();
+        this.metrics = services.metrics();
     }
 
     @Override
     public Map<String, Object> handleRequest(APIGatewayCustomAuthorizerEvent event, Context context) {
+        var request = event.getRequestContext();
+        try (var log = LogContext.open("authorizer", request == null ? null : request.getRequestId(),
+                Invocations.id(context))) {
+            return authorize(event, context);
+        } finally {
+            metrics.flush();
+        }
+    }
+
+    private Map<String, Object> authorize(APIGatewayCustomAuthorizerEvent event, Context context) {
         var outcome = lifecycle.authenticate(context == null ? null : context.getAwsRequestId(),
                 event.getQueryStringParameters(), event.getHeaders());
+        // Behind the authorizer, refused upgrades never reach $connect: they are counted here.
+        if (!outcome.isAccepted()) {
+            metrics.count(Metric.CONNECTS_REFUSED, "Reason", outcome.reason());
+        }
         if (outcome.isAccepted()) {
             return policy(outcome.identity().userId(), "Allow", event.getMethodArn(),
                     AuthorizerContext.of(outcome.identity(), clock.instant()));

@@ -1,5 +1,15 @@
 package dev.pulse.functions;
 
+import java.util.Map;
+import java.time.Instant;
+import java.time.Duration;
+import java.time.Clock;
+import dev.pulse.delivery.DeliveryReport;
+import dev.pulse.support.metrics.Metric;
+import dev.pulse.support.metrics.Metrics;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulse.support.log.LogField;
+import dev.pulse.support.log.LogContext;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.pulse.catalog.Admission;
@@ -31,6 +41,8 @@ public final class FanOutHandler implements RequestStreamHandler {
     private final ControlCommands controls;
     private final EventIntake intake;
     private final DeadLetterSink deadLetters;
+    private final Metrics metrics;
+    private final Clock clock;
 
     public FanOutHandler() {
         this(Services.fromEnvironment());
@@ -41,26 +53,64 @@ public final class FanOutHandler implements RequestStreamHandler {
         this.controls = services.controlCommands();
         this.intake = services.eventIntake();
         this.deadLetters = services.deadLetters();
+        this.metrics = services.metrics();
+        this.clock = Clock.systemUTC();
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         var event = Json.MAPPER.readTree(input);
+        try (var log = LogContext.open("fanout", text(event, "id"), Invocations.id(context))) {
+            fanOut(event, output);
+        } finally {
+            metrics.flush();
+        }
+    }
+
+    private void fanOut(JsonNode event, OutputStream output) throws IOException {
         switch (intake.admit(event)) {
-            case Admission.Deliver deliver -> Json.MAPPER.writeValue(output, delivery.deliver(deliver.envelope(), text(event, "id")));
+            case Admission.Deliver deliver -> {
+                LogContext.put(LogField.CORRELATION_ID, deliver.envelope().correlationId());
+                LogContext.put(LogField.ACTION, deliver.envelope().event());
+                metrics.count(Metric.EVENTS_ADMITTED);
+                var report = delivery.deliver(deliver.envelope(), text(event, "id"));
+                count(report, deliver.envelope().publishedAt());
+                Json.MAPPER.writeValue(output, report);
+            }
             case Admission.Control control -> Json.MAPPER.writeValue(output, controls.run(control.command()));
             case Admission.Reject reject -> {
                 Rejection r = reject.rejection();
-                LOG.error("event refused reason={} id={} detail-type={} source={} correlationId={}: {}",
-                        r.reason().code(), r.eventId(), r.detailType(), r.source(), r.correlationId(), r.message());
+                // The publisher's mistake, not a fault here: warn, with what the dead-letter entry says.
+                LOG.atWarn().addKeyValue(LogField.CORRELATION_ID, r.correlationId())
+                        .addKeyValue(LogField.OUTCOME, "refused").addKeyValue(LogField.REASON, r.reason().code())
+                        .addKeyValue("eventId", r.eventId()).addKeyValue("detailType", r.detailType())
+                        .addKeyValue("source", r.source()).log("event refused: {}", r.message());
+                // Also without the reason: the series the RefusedEvents alarm watches.
+                metrics.count(Metric.EVENTS_REFUSED);
+                metrics.count(Metric.EVENTS_REFUSED, "Reason", r.reason().code());
                 deadLetters.accept(r);
                 Json.MAPPER.writeValue(output, Json.object().put("rejected", r.reason().code()).put("error", r.message()));
             }
         }
     }
 
+    /** What one event's fan-out did; a duplicate the log had already delivered posts nothing and is not timed. */
+    private void count(DeliveryReport report, Instant publishedAt) {
+        if (report.skipped() != null) {
+            return;
+        }
+        metrics.record(Metric.DELIVERIES, report.delivered(), Map.of());
+        metrics.record(Metric.GONE, report.gone(), Map.of());
+        metrics.record(Metric.FAILED_POSTS, report.failed(), Map.of());
+        metrics.record(Metric.FANOUT_DURATION, report.totalMillis(), Map.of());
+        if (publishedAt != null && report.recipients() > 0) {
+            metrics.record(Metric.DELIVERY_LATENCY, Math.max(0, Duration.between(publishedAt, clock.instant()).toMillis()),
+                    Map.of());
+        }
+    }
+
     /** The EventBridge event id: the same on every retry of one delivery, different for each PutEvents entry. */
-    private static String text(com.fasterxml.jackson.databind.JsonNode event, String field) {
+    private static String text(JsonNode event, String field) {
         var value = event == null ? null : event.get(field);
         return value == null || !value.isTextual() ? null : value.textValue();
     }

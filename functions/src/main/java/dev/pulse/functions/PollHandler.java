@@ -1,5 +1,6 @@
 package dev.pulse.functions;
 
+import dev.pulse.support.log.LogContext;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -24,6 +25,13 @@ public final class PollHandler implements RequestHandler<APIGatewayV2HTTPEvent, 
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        String requestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
+        try (var log = LogContext.open("poll", requestId, Invocations.id(context))) {
+            return poll(event);
+        }
+    }
+
+    private APIGatewayV2HTTPResponse poll(APIGatewayV2HTTPEvent event) {
         // HTTP APIs lower-case header names in payload format 2.0.
         String authorization = event.getHeaders() == null ? null : event.getHeaders().get("authorization");
         String body = event.getBody();

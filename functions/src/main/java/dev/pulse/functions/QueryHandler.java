@@ -1,5 +1,6 @@
 package dev.pulse.functions;
 
+import dev.pulse.support.log.LogContext;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -24,6 +25,13 @@ public final class QueryHandler implements RequestHandler<APIGatewayV2HTTPEvent,
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        String requestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
+        try (var log = LogContext.open("query", requestId, Invocations.id(context))) {
+            return query(event);
+        }
+    }
+
+    private APIGatewayV2HTTPResponse query(APIGatewayV2HTTPEvent event) {
         var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
         var answer = endpoint.handle(http == null ? null : http.getMethod(), event.getRawPath(),
                 event.getQueryStringParameters());

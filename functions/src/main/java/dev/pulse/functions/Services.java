@@ -1,5 +1,7 @@
 package dev.pulse.functions;
 
+import dev.pulse.support.metrics.Metrics;
+import dev.pulse.support.metrics.EmfMetrics;
 import dev.pulse.action.ActionHandler;
 import dev.pulse.action.ActionRouter;
 import dev.pulse.auth.AuthActions;
@@ -85,6 +87,7 @@ public final class Services {
     private final ApiGatewayManagementApiClient management;
     private final ConnectionLifecycle lifecycle;
     private final ActionRouter router;
+    private final Metrics metrics;
     private final EventDelivery eventDelivery;
     private final Authenticator authenticator;
     private final ControlCommands controlCommands;
@@ -108,6 +111,7 @@ public final class Services {
     /** @param interceptors added to every SDK client (the local benchmark counts calls with one) */
     public Services(PulseConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
         this.config = config;
+        this.metrics = new EmfMetrics(config.metricsNamespace());
         var overrides = ClientOverrideConfiguration.builder().executionInterceptors(interceptors).build();
         var clock = Clock.systemUTC();
         var aws = config.aws();
@@ -169,7 +173,7 @@ public final class Services {
         this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, closer, clock, Duration.ofMinutes(5));
         var presenceStore = new PresenceStore(dynamo, table, clock);
         var presence = new PresenceTracker(new PresenceTracker.Stores(presenceStore, memberships, connections),
-                roomBroadcast, config.presence().namespaces(), config.presence().signalLimit(), clock);
+                roomBroadcast, config.presence().namespaces(), config.presence().signalLimit(), clock, metrics);
         // Published events: connections found gone on the way leave presence once the delivery is over.
         this.eventDelivery = new EventDelivery(broadcast, presence);
         this.queryEndpoint = new QueryEndpoint(new RoomQueries(memberships, presenceStore, presence));
@@ -189,7 +193,7 @@ public final class Services {
         if (authenticator != null) {
             new AuthActions(authenticator, connections, config.connections().connectAuthorizer()).registerInto(actions);
         }
-        new SyncActions(memberships, access, eventLog, sender, clock).registerInto(actions);
+        new SyncActions(memberships, access, eventLog, sender, clock, metrics).registerInto(actions);
         new TypingActions(memberships, access, roomBroadcast, presence).registerInto(actions);
         new ClientEventActions(memberships, access, roomBroadcast, config.connections().clientEventPrefixes(), presence)
                 .registerInto(actions);
@@ -197,6 +201,7 @@ public final class Services {
         this.pollingEndpoint = authenticator == null ? null : new PollingEndpoint(authenticator, access, eventLog, clock);
         this.router = ActionRouter.builder()
                 .actions(actions)
+                .metrics(metrics)
                 .connections(connections)
                 .sender(sender)
                 .closer(closer)
@@ -277,6 +282,11 @@ public final class Services {
     static AwsCredentialsProvider lambdaCredentials() {
         return AwsCredentialsProviderChain.of(ContainerCredentialsProvider.create(),
                 EnvironmentVariableCredentialsProvider.create());
+    }
+
+    /** The EMF metrics of this execution environment; each handler flushes them when its invocation ends. */
+    public Metrics metrics() {
+        return metrics;
     }
 
     public PulseConfig config() {

@@ -1,5 +1,6 @@
 package dev.pulse.functions;
 
+import dev.pulse.support.log.LogContext;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.pulse.connection.TokenExpirySweeper;
@@ -26,6 +27,8 @@ public final class TokenExpiryHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         input.readAllBytes();
-        Json.MAPPER.writeValue(output, Json.object().put("closed", sweeper.sweep()));
+        try (var log = LogContext.open("token-expiry", null, Invocations.id(context))) {
+            Json.MAPPER.writeValue(output, Json.object().put("closed", sweeper.sweep()));
+        }
     }
 }

@@ -83,6 +83,18 @@ final class AwsSolutionsSuppressions {
         }
     }
 
+    /** With tracing on: X-Ray's PutTraceSegments and PutTelemetryRecords take no resource, so their policy says "*". */
+    static void tracing(List<Function> functions) {
+        for (Function fn : functions) {
+            NagSuppressions.addResourceSuppressions(fn.getRole(), List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-IAM5")
+                    .appliesTo(List.of("Resource::*"))
+                    .reason("X-Ray's xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level "
+                            + "permissions; the CDK grants them on * when active tracing is on, and nothing else.")
+                    .build()), true);
+        }
+    }
+
     private static void suppress(IConstruct construct, String rule, String reason) {
         NagSuppressions.addResourceSuppressions(construct,
                 List.of(NagPackSuppression.builder().id(rule).reason(reason).build()));

@@ -34,6 +34,8 @@ import software.amazon.awscdk.services.sns.ITopic;
  *                          access hook's signing secret, or null
  * @param connectAuthorizer context {@code connectAuthorizer} ({@code true}/{@code false}, default false): a REQUEST
  *                          authorizer on {@code $connect}
+ * @param tracing           context {@code tracing} ({@code true}/{@code false}, default false): X-Ray active tracing
+ *                          on every function
  */
 public record DeploySettings(
         String stackName,
@@ -54,7 +56,8 @@ public record DeploySettings(
         int stageBurstLimit,
         RoomAccessSettings access,
         String accessHookSecretId,
-        boolean connectAuthorizer) {
+        boolean connectAuthorizer,
+        boolean tracing) {
 
     public static final String DEFAULT_STACK_NAME = "Pulse";
     /** Relative to infra-cdk/, where cdk runs; built by {@code mvn package} in functions/. */
@@ -100,7 +103,8 @@ public record DeploySettings(
                                 : java.time.Duration.ofSeconds(integer(context, "accessHookDenyCacheSeconds", 0)),
                         text(context, "roomsClaim", null)),
                 text(context, "accessHookSecretId", null),
-                bool(context, "connectAuthorizer"));
+                bool(context, "connectAuthorizer"),
+                bool(context, "tracing"));
     }
 
     /**
@@ -128,6 +132,7 @@ public record DeploySettings(
                 .access(access)
                 .accessHookSecret(accessHookSecret)
                 .connectAuthorizer(connectAuthorizer)
+                .tracing(tracing)
                 .build();
     }
 

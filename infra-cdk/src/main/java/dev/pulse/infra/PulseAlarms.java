@@ -1,6 +1,7 @@
 package dev.pulse.infra;
 
 import java.util.ArrayList;
+import dev.pulse.support.metrics.Metric;
 import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -15,11 +16,15 @@ import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
 /**
- * The alarms an operator needs: any error or throttle of a function, and any event waiting in the fan-out
- * dead-letter queue (an event some rooms never received). With a topic, alarms and recoveries are sent to it.
+ * The alarms an operator needs: any error or throttle of a function, any event waiting in the fan-out dead-letter
+ * queue (an event some rooms never received), slow deliveries, refused events, failed posts and API Gateway failing to
+ * invoke a route (README, "Dashboard and alarms", says what each means and what to do). With a topic, alarms and
+ * recoveries are sent to it.
  */
 public class PulseAlarms extends Construct {
-    static final Duration PERIOD = Duration.minutes(5);
+    static final Duration PERIOD = PulseMetrics.PERIOD;
+    /** p99 of publishedAt to the last post above this, over 5 minutes, is slow for a real-time layer. */
+    static final double DELIVERY_LATENCY_P99_MS = 5_000;
 
     private final List<Alarm> alarms = new ArrayList<>();
 
@@ -28,7 +33,8 @@ public class PulseAlarms extends Construct {
      * @param deadLetters    queue whose visible messages raise an alarm
      * @param topic          where alarm and OK notifications go, or null for alarms without actions
      */
-    public PulseAlarms(Construct scope, String id, List<Function> functions, IQueue deadLetters, ITopic topic) {
+    PulseAlarms(Construct scope, String id, List<Function> functions, IQueue deadLetters, PulseMetrics metrics,
+                ITopic topic) {
         super(scope, id);
         var sum = MetricOptions.builder().period(PERIOD).statistic("Sum").build();
         for (Function fn : functions) {
@@ -43,6 +49,17 @@ public class PulseAlarms extends Construct {
                         MetricOptions.builder().period(PERIOD).statistic("Maximum").build()),
                 0, ComparisonOperator.GREATER_THAN_THRESHOLD,
                 "Pulse events failed to fan out and wait in the dead-letter queue for replay", topic);
+        add("DeliveryLatency", metrics.pulse(Metric.DELIVERY_LATENCY, "p99"), DELIVERY_LATENCY_P99_MS,
+                ComparisonOperator.GREATER_THAN_THRESHOLD,
+                "Pulse p99 delivery latency (publishedAt to the last post) is above 5 s", topic);
+        add("RefusedEvents", metrics.pulse(Metric.EVENTS_REFUSED, "Sum"), 1,
+                ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                "Pulse refused published events (invalid, unknown or unroutable): they are in the dead-letter path", topic);
+        add("FailedPosts", metrics.pulse(Metric.FAILED_POSTS, "Sum"), 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                "Pulse posts to @connections failed after retries (throttled or API Gateway errors)", topic);
+        add("ApiExecutionErrors", metrics.apiGateway("ExecutionError", "Sum"), 1,
+                ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                "API Gateway could not invoke a Pulse route (Lambda throttled, failing or missing permission)", topic);
     }
 
     private void add(String id, IMetric metric, double threshold, ComparisonOperator comparison, String description,
@@ -64,7 +81,10 @@ public class PulseAlarms extends Construct {
         alarms.add(alarm);
     }
 
-    /** Errors and Throttles per function (in the order given), then the dead-letter queue alarm. */
+    /**
+     * Errors and Throttles per function (in the order given), then the dead-letter queue, delivery latency, refused
+     * events, failed posts and API Gateway execution error alarms.
+     */
     public List<Alarm> getAlarms() {
         return List.copyOf(alarms);
     }

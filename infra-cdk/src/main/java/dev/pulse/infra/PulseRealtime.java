@@ -1,5 +1,6 @@
 package dev.pulse.infra;
 
+import software.amazon.awscdk.services.lambda.Tracing;
 import dev.pulse.catalog.EventCatalog;
 import dev.pulse.catalog.RulePattern;
 import dev.pulse.config.Env;
@@ -125,9 +126,12 @@ public class PulseRealtime extends Construct {
     private final Rule routeRule;
     private final Rule tokenExpirySchedule;
     private final PulseAlarms alarms;
+    private final PulseDashboard dashboard;
+    private final Tracing tracing;
 
     public PulseRealtime(Construct scope, String id, PulseRealtimeProps props) {
         super(scope, id);
+        this.tracing = props.tracing() ? Tracing.ACTIVE : Tracing.DISABLED;
         if (!Files.isRegularFile(Path.of(props.lambdaJarPath()))) {
             throw new IllegalArgumentException("Lambda jar not found: " + Path.of(props.lambdaJarPath()).toAbsolutePath()
                     + " (build it with `mvn -DskipTests package` at the repository root)");
@@ -345,6 +349,9 @@ public class PulseRealtime extends Construct {
 
         AwsSolutionsSuppressions.apply(this, routes, props.accessLogs(), props.jwtSigningSecret() != null,
                 props.accessHookSecret() != null);
+        if (props.tracing()) {
+            AwsSolutionsSuppressions.tracing(getFunctions());
+        }
         output("SyncUrl", syncApi.getApiEndpoint() + "/sync", "HTTP polling fallback (POST with Authorization: Bearer <jwt>)");
         output("QueryUrl", syncApi.getApiEndpoint() + "/rooms", "query API: GET /rooms/members and /rooms/presence, "
                 + "SigV4-signed (execute-api) by a principal granted with grantQuery");
@@ -359,7 +366,9 @@ public class PulseRealtime extends Construct {
                 .maxEventAge(Duration.minutes(1))
                 .build());
 
-        this.alarms = new PulseAlarms(this, "Alarms", getFunctions(), fanOutDeadLetterQueue, props.alarmTopic());
+        var metrics = new PulseMetrics(api.getApiId(), stage.getStageName());
+        this.alarms = new PulseAlarms(this, "Alarms", getFunctions(), fanOutDeadLetterQueue, metrics, props.alarmTopic());
+        this.dashboard = new PulseDashboard(this, "Operations", metrics, fanOutDeadLetterQueue);
 
         output("WebSocketUrl", stage.getUrl(), "wss:// URL clients connect to");
         output("CallbackUrl", stage.getCallbackUrl(), "@connections management endpoint (PULSE_MANAGEMENT_ENDPOINT)");
@@ -423,6 +432,7 @@ public class PulseRealtime extends Construct {
                 .environment(env)
                 .logGroup(logs)
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                .tracing(tracing)
                 .build();
     }
 
@@ -628,5 +638,10 @@ public class PulseRealtime extends Construct {
 
     public PulseAlarms getAlarms() {
         return alarms;
+    }
+
+    /** The operations dashboard (connections, events, refusals, latency, failed posts, DLQ, API Gateway errors). */
+    public PulseDashboard getDashboard() {
+        return dashboard;
     }
 }

@@ -37,6 +37,8 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param connectAuthorizer a Lambda REQUEST authorizer on {@code $connect} (default off): it checks the token, and API
  *                          Gateway hands the identity to every route in {@code requestContext.authorizer}, so
  *                          {@code $default} reads no connection record per frame (PROTOCOL §1.5)
+ * @param tracing           X-Ray active tracing on every function (default off): each invocation is sampled and
+ *                          traced, continuing the trace EventBridge passes on from a PutEvents entry's TraceHeader
  */
 public record PulseRealtimeProps(
         String stageName,
@@ -56,7 +58,8 @@ public record PulseRealtimeProps(
         int stageBurstLimit,
         RoomAccessSettings access,
         ISecret accessHookSecret,
-        boolean connectAuthorizer) {
+        boolean connectAuthorizer,
+        boolean tracing) {
 
     public static final String DEFAULT_STAGE = "prod";
     public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
@@ -150,6 +153,13 @@ public record PulseRealtimeProps(
         private String roomsClaim;
         private ISecret accessHookSecret;
         private boolean connectAuthorizer;
+        private boolean tracing;
+
+        /** X-Ray active tracing on every function. */
+        public Builder tracing(boolean tracing) {
+            this.tracing = tracing;
+            return this;
+        }
 
         private Builder() {
         }
@@ -296,7 +306,7 @@ public record PulseRealtimeProps(
             return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwtSigningSecret, jwksUrl, jwtIssuer, jwtAudience,
                     eventBus, fanoutConcurrency, alarmTopic, accessLogs, runtime, catalog, stageRateLimit, stageBurstLimit,
                     new RoomAccessSettings(roomAccess, accessHookUrl, accessHookTimeout, accessHookCacheTtl,
-                            accessHookDenyCacheTtl, roomsClaim), accessHookSecret, connectAuthorizer);
+                            accessHookDenyCacheTtl, roomsClaim), accessHookSecret, connectAuthorizer, tracing);
         }
     }
 }

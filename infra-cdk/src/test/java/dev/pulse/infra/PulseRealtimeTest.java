@@ -5,6 +5,7 @@ import static dev.pulse.infra.Templates.render;
 import static dev.pulse.infra.Templates.resources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -414,9 +415,9 @@ class PulseRealtimeTest {
     }
 
     @Test
-    void errorsAndThrottlesOfEveryFunctionAndTheDeadLetterQueueDepthRaiseAlarms() {
+    void errorsThrottlesTheDeadLetterQueueDeliveryLatencyRefusedEventsFailedPostsAndApiErrorsRaiseAlarms() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(15, alarms.size());
+        assertEquals(19, alarms.size());
         var watched = new HashSet<String>();
         alarms.values().forEach(alarm -> {
             var props = alarm.get("Properties");
@@ -426,10 +427,10 @@ class PulseRealtimeTest {
             // Without a topic the alarms still exist (console, dashboards) but notify nobody.
             assertFalse(props.has("AlarmActions"));
             var dimensions = props.get("Dimensions");
-            assertEquals(1, dimensions.size());
             String metric = props.get("Namespace").asText() + "/" + props.get("MetricName").asText();
             switch (metric) {
                 case "AWS/Lambda/Errors", "AWS/Lambda/Throttles" -> {
+                    assertEquals(1, dimensions.size());
                     assertEquals("FunctionName", dimensions.get(0).get("Name").asText());
                     assertEquals("Sum", props.get("Statistic").asText());
                     assertEquals(1, props.get("Threshold").asInt());
@@ -443,6 +444,27 @@ class PulseRealtimeTest {
                     assertEquals("GreaterThanThreshold", props.get("ComparisonOperator").asText());
                     watched.add(metric + ":" + render(dimensions.get(0).get("Value")));
                 }
+                case "Pulse/DeliveryLatency" -> {
+                    assertFalse(props.has("Dimensions"), "the EMF series without dimensions");
+                    assertEquals("p99", props.get("ExtendedStatistic").asText());
+                    assertEquals(5000, props.get("Threshold").asInt());
+                    assertEquals("GreaterThanThreshold", props.get("ComparisonOperator").asText());
+                    watched.add(metric);
+                }
+                case "Pulse/EventsRefused", "Pulse/FailedPosts" -> {
+                    assertFalse(props.has("Dimensions"), "the EMF series without dimensions");
+                    assertEquals("Sum", props.get("Statistic").asText());
+                    assertEquals(1, props.get("Threshold").asInt());
+                    watched.add(metric);
+                }
+                case "AWS/ApiGateway/ExecutionError" -> {
+                    var names = new HashSet<String>();
+                    dimensions.forEach(d -> names.add(d.get("Name").asText() + "=" + render(d.get("Value"))));
+                    assertEquals(Set.of("ApiId=${" + apiId + "}", "Stage=prod"), names);
+                    assertEquals("Sum", props.get("Statistic").asText());
+                    assertEquals(1, props.get("Threshold").asInt());
+                    watched.add(metric);
+                }
                 default -> throw new AssertionError("unexpected alarm metric " + metric);
             }
         });
@@ -453,8 +475,26 @@ class PulseRealtimeTest {
         });
         expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
                 + logicalId(realtime.getFanOutDeadLetterQueue()) + ".QueueName}");
+        expected.addAll(Set.of("Pulse/DeliveryLatency", "Pulse/EventsRefused", "Pulse/FailedPosts",
+                "AWS/ApiGateway/ExecutionError"));
         assertEquals(expected, watched);
-        assertEquals(15, realtime.getAlarms().getAlarms().size());
+        assertEquals(19, realtime.getAlarms().getAlarms().size());
+    }
+
+    @Test
+    void theDashboardShowsConnectionsEventsRefusalsLatencyFailedPostsTheQueueAndApiErrors() {
+        var dashboards = resources(template, "AWS::CloudWatch::Dashboard");
+        assertEquals(1, dashboards.size());
+        String body = render(dashboards.values().iterator().next().get("Properties").get("DashboardBody"));
+        for (String wanted : List.of("\"Connects\"", "\"Disconnects\"", "\"ConnectCount\"", "\"EventsAdmitted\"",
+                "\"Deliveries\"", "MetricName=\\\"ConnectsRefused\\\"", "MetricName=\\\"ActionsRefused\\\"",
+                "MetricName=\\\"EventsRefused\\\"", "\"DeliveryLatency\"", "\"stat\":\"p99\"",
+                "\"stat\":\"p50\"", "\"FanOutDuration\"", "\"FailedPosts\"", "\"Gone\"",
+                "\"ApproximateNumberOfMessagesVisible\"", "\"ClientError\"", "\"ExecutionError\"",
+                "\"IntegrationError\"")) {
+            assertTrue(body.contains(wanted), "the dashboard lacks " + wanted + ": " + body);
+        }
+        assertNotNull(realtime.getDashboard().getDashboard());
     }
 
     @Test

@@ -124,6 +124,17 @@ class ConnectAuthorizerEndToEndTest {
     }
 
     @Test
+    void refusalsAtTheAuthorizerAreCountedByReason() {
+        try (var out = dev.pulse.support.log.StdoutLines.capture()) {
+            assertEquals(401, refusedStatus(authorized.webSocketUri().toString()));
+            // The authorizer's EMF document is written before API Gateway answers the upgrade.
+            assertTrue(out.lines().stream().anyMatch(line -> line.startsWith("{\"_aws\"")
+                            && line.contains("\"Reason\":\"token_missing\",\"ConnectsRefused\":1.0")),
+                    String.join("\n", out.lines()));
+        }
+    }
+
+    @Test
     void grantsTravelInTheContextAndRefusalsStayExplicit() throws Exception {
         try (var client = connect(authorized, List.of("project:p-9"), Duration.ofMinutes(10))) {
             assertTrue(client.join("project:p-9").path("ok").asBoolean());

@@ -51,6 +51,16 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
         return client;
     }
 
+    /** Opens a WebSocket with this token and expects the upgrade to be refused ($connect answers non-2xx). */
+    static void refusedUpgrade(LocalSystem system, String token) {
+        var upgrade = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create(system.webSocketUri() + "?token=" + token), new WebSocket.Listener() { });
+        var refusal = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+                upgrade::join);
+        org.junit.jupiter.api.Assertions.assertInstanceOf(java.net.http.WebSocketHandshakeException.class,
+                refusal.getCause());
+    }
+
     static TestClient connect(LocalSystem system, String token) {
         return connect(URI.create(system.webSocketUri() + "?token=" + token));
     }

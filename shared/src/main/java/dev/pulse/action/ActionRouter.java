@@ -21,7 +21,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import dev.pulse.support.log.LogContext;
+import dev.pulse.support.metrics.Metric;
+import dev.pulse.support.metrics.Metrics;
+import dev.pulse.support.log.LogField;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -32,6 +37,12 @@ import org.slf4j.LoggerFactory;
 public final class ActionRouter {
     private static final Logger LOG = LoggerFactory.getLogger(ActionRouter.class);
     private static final int REMEMBERED_EXPIRIES = 10_000;
+    /**
+     * Actions logged at info: what changes a connection's rooms or lifetime. The rest (ping, typing, presence, client
+     * events) arrive at message rates and are logged at debug, so the logs' cost follows connections, not traffic.
+     */
+    private static final Set<String> LIFECYCLE_ACTIONS = Set.of(Actions.ROOM_JOIN, Actions.ROOM_LEAVE,
+            Actions.AUTH_REFRESH, Actions.SYNC_REQUEST);
 
     private final Map<String, ActionHandler> actions;
     private final ConnectionStore connections;
@@ -42,6 +53,7 @@ public final class ActionRouter {
     private final Clock clock;
     private final Consumer<Connection> activity;
     private final Set<String> recordActions;
+    private final Metrics metrics;
     /** Token expiries read from records after the authorizer's had passed (bounded: one entry per connection seen). */
     private final Map<String, Instant> refreshedExpiries = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(16, 0.75f, true) {
@@ -61,6 +73,7 @@ public final class ActionRouter {
         this.clock = Objects.requireNonNull(builder.clock, "clock");
         this.activity = builder.activity;
         this.recordActions = Set.copyOf(builder.recordActions);
+        this.metrics = builder.metrics;
     }
 
     public static Builder builder() {
@@ -78,6 +91,7 @@ public final class ActionRouter {
         private Clock clock = Clock.systemUTC();
         private Consumer<Connection> activity = connection -> { };
         private Set<String> recordActions = Set.of();
+        private Metrics metrics = Metrics.NONE;
 
         private Builder() {
         }
@@ -148,6 +162,12 @@ public final class ActionRouter {
             return this;
         }
 
+        /** Where each frame's outcome is counted: Actions by action, ActionsRefused by action and reason. */
+        public Builder metrics(Metrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
         public ActionRouter build() {
             return new ActionRouter(this);
         }
@@ -165,6 +185,7 @@ public final class ActionRouter {
      */
     public void route(String connectionId, String body, Connection authorized) {
         String requestId = null;
+        String action = null;
         try {
             int size = body == null ? 0 : body.getBytes(StandardCharsets.UTF_8).length;
             if (size > maxFrameBytes) {
@@ -183,6 +204,8 @@ public final class ActionRouter {
                 throw e;
             }
             requestId = frame.id();
+            action = frame.action();
+            LogContext.put(LogField.ACTION, action);
             limit(connectionId, frame.action());
             ActionHandler handler = actions.get(frame.action());
             if (handler == null) {
@@ -202,19 +225,44 @@ public final class ActionRouter {
                 closer.close(connectionId);
                 return;
             }
+            LogContext.identity(connection.get().userId(), connection.get().workspaceId());
             renew(connection.get());
             var data = handler.handle(connection.get(), frame);
             if (requestId != null) {
                 sender.send(connectionId, ServerFrames.replyOk(requestId, data));
             }
+            LOG.atLevel(LIFECYCLE_ACTIONS.contains(frame.action()) ? Level.INFO : Level.DEBUG)
+                    .addKeyValue(LogField.OUTCOME, "ok").log("{} done", frame.action());
+            metrics.count(Metric.ACTIONS, "Action", frame.action());
         } catch (ProtocolException e) {
+            refused(e.code(), null, e.getMessage());
+            metrics.record(Metric.ACTIONS_REFUSED, 1, Map.of("Action", "none", "Reason", e.code().wire()));
             sender.send(connectionId, ServerFrames.failure(e.requestId(), e.code(), e.getMessage()));
         } catch (ActionException e) {
+            refused(e.code(), e.reason(), e.getMessage());
+            metrics.record(Metric.ACTIONS_REFUSED, 1, Map.of("Action", knownAction(action), "Reason", e.code().wire()));
             sender.send(connectionId, ServerFrames.failure(requestId, e.code(), e.getMessage(), e.reason(), e.retryAfter()));
         } catch (RuntimeException e) {
-            LOG.error("action failed connectionId={} requestId={}", connectionId, requestId, e);
+            LOG.atError().addKeyValue(LogField.OUTCOME, "failed").addKeyValue("frameId", requestId).setCause(e)
+                    .log("action failed");
+            metrics.record(Metric.ACTIONS_REFUSED, 1, Map.of("Action", knownAction(action),
+                    "Reason", ErrorCode.INTERNAL_ERROR.wire()));
             sender.send(connectionId, ServerFrames.failure(requestId, ErrorCode.INTERNAL_ERROR, "internal error"));
         }
+    }
+
+    /**
+     * The frame's action as a metric dimension: one of the registered actions, else {@code unknown} (a client can send
+     * any name; the dimension must stay bounded), or {@code none} before the frame was parsed.
+     */
+    private String knownAction(String action) {
+        return action == null ? "none" : actions.containsKey(action) ? action : "unknown";
+    }
+
+    /** A refused frame is the client's doing: warn, with the error code the client is sent (and the detail). */
+    private static void refused(ErrorCode code, String detail, String message) {
+        LOG.atWarn().addKeyValue(LogField.OUTCOME, "refused").addKeyValue(LogField.REASON, code.wire())
+                .addKeyValue("detail", detail).log("frame refused: {}", message);
     }
 
     /** The frame's sender: from the authorizer's context while its token is valid, else from the record. */
@@ -241,7 +289,7 @@ public final class ActionRouter {
             activity.accept(connection);
         } catch (RuntimeException e) {
             // Renewal is housekeeping: the client's action goes ahead without it.
-            LOG.warn("activity hook failed connectionId={}", connection.connectionId(), e);
+            LOG.atError().addKeyValue(LogField.OUTCOME, "activity_failed").setCause(e).log("activity hook failed");
         }
     }
 

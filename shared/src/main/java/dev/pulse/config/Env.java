@@ -59,6 +59,8 @@ public final class Env {
     public static final String PRESENCE_SIGNAL_LIMIT = "PULSE_PRESENCE_SIGNAL_LIMIT";
 
     public static final String CATALOG = "PULSE_CATALOG";
+    /** The CloudWatch namespace the EMF metrics are written under. */
+    public static final String METRICS_NAMESPACE = "PULSE_METRICS_NAMESPACE";
     public static final String UNKNOWN_EVENTS = "PULSE_UNKNOWN_EVENTS";
     public static final String DEAD_LETTER_QUEUE_URL = "PULSE_DEAD_LETTER_QUEUE_URL";
 

@@ -33,7 +33,8 @@ import java.util.Set;
  * @param introspection opaque session tokens checked by the app's RFC 7662 endpoint; null when not configured
  */
 public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections connections, RateLimits rateLimits,
-                          Delivery delivery, Presence presence, Catalog catalog, Access access, Introspection introspection) {
+                          Delivery delivery, Presence presence, Catalog catalog, Access access, Introspection introspection,
+                          String metricsNamespace) {
 
     /** API Gateway closes every connection after 2 h; 10 min of slack covers clock skew and late disconnects. */
     public static final Duration DEFAULT_CONNECTION_TTL = Duration.ofMinutes(130);
@@ -52,6 +53,8 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
     /** One API Gateway WebSocket frame. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 32 * 1024;
     public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
+    /** The CloudWatch namespace of the EMF metrics (README, "Metrics"). */
+    public static final String DEFAULT_METRICS_NAMESPACE = "Pulse";
 
     public PulseConfig {
         Objects.requireNonNull(aws, "aws");
@@ -308,7 +311,7 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
                 new ClaimNames(env.text(Env.JWT_USER_CLAIM), env.text(Env.JWT_WORKSPACE_CLAIM), env.text(Env.JWT_ROOMS_CLAIM)));
         return new PulseConfig(aws, jwt(env), tables, connections, rateLimits,
                 delivery(env), presence, catalog, access,
-                introspection);
+                introspection, env.text(Env.METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE));
     }
 
     /** At most 10 attempts and a first pause of at most 2 s: a fan-out's retries stay well inside its 60 s timeout. */

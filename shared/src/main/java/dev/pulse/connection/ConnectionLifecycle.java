@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import dev.pulse.support.log.LogContext;
+import dev.pulse.support.log.LogField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,19 +62,17 @@ public final class ConnectionLifecycle {
         String origin = header(headers, "Origin");
         if (!allowedOrigins.isEmpty() && origin != null && !allowedOrigins.contains(origin)) {
             // A page of another site must not ride on a user's token (cross-site WebSocket hijacking).
-            LOG.info("connect refused connectionId={} status=403 reason=origin_not_allowed origin={}", connectionId, origin);
-            return ConnectOutcome.refused(403, "origin_not_allowed");
+            return refused(ConnectOutcome.refused(403, "origin_not_allowed"), "origin", origin);
         }
         var credentials = ConnectCredentials.locate(queryParameters, headers);
         if (credentials.isEmpty()) {
-            return ConnectOutcome.refused(401, "token_missing");
+            return refused(ConnectOutcome.refused(401, "token_missing"), null, null);
         }
         try {
             return ConnectOutcome.accepted(authenticator.authenticate(credentials.get().token()),
                     credentials.get().subprotocol());
         } catch (AuthenticationException e) {
-            LOG.info("connect refused connectionId={} status={} reason={}", connectionId, e.status(), e.reason());
-            return ConnectOutcome.refused(e.status(), e.reason());
+            return refused(ConnectOutcome.refused(e.status(), e.reason()), null, null);
         }
     }
 
@@ -94,6 +94,7 @@ public final class ConnectionLifecycle {
     }
 
     private ConnectOutcome open(String connectionId, Identity identity, String subprotocol) {
+        LogContext.identity(identity.userId(), identity.workspaceId());
         Instant now = clock.instant();
         var connection = Connection.builder()
                 .connectionId(connectionId)
@@ -109,10 +110,21 @@ public final class ConnectionLifecycle {
         var rooms = autoJoinRooms(identity);
         connections.open(connection, rooms);
         for (Room room : rooms) {
-            notify(() -> listener.joined(connection, room), connectionId);
+            notify(() -> listener.joined(connection, room));
         }
-        LOG.info("connected connectionId={} userId={} workspaceId={}", connectionId, identity.userId(), identity.workspaceId());
+        LOG.atInfo().addKeyValue(LogField.OUTCOME, "connected").addKeyValue("rooms", rooms.size()).log("connected");
         return ConnectOutcome.accepted(identity, subprotocol);
+    }
+
+    /** A refusal is the client's (or its page's) doing, not a fault: warn, with the reason the client is given. */
+    private static ConnectOutcome refused(ConnectOutcome outcome, String key, String value) {
+        var line = LOG.atWarn().addKeyValue(LogField.OUTCOME, "refused").addKeyValue(LogField.REASON, outcome.reason())
+                .addKeyValue("status", outcome.status());
+        if (key != null) {
+            line = line.addKeyValue(key, value);
+        }
+        line.log("connect refused");
+        return outcome;
     }
 
     private static String header(Map<String, String> headers, String name) {
@@ -135,20 +147,22 @@ public final class ConnectionLifecycle {
     public List<Room> disconnect(String connectionId) {
         var closed = connections.closeConnection(connectionId);
         if (closed.connection() != null) {
+            LogContext.identity(closed.connection().userId(), closed.connection().workspaceId());
             for (Room room : closed.rooms()) {
-                notify(() -> listener.left(closed.connection(), room), connectionId);
+                notify(() -> listener.left(closed.connection(), room));
             }
         }
-        LOG.info("disconnected connectionId={} rooms={}", connectionId, closed.rooms().size());
+        LOG.atInfo().addKeyValue(LogField.OUTCOME, "disconnected").addKeyValue("rooms", closed.rooms().size())
+                .log("disconnected");
         return closed.rooms();
     }
 
     /** Listeners (presence) are best effort here: the connection is open or closed whatever they do. */
-    private static void notify(Runnable call, String connectionId) {
+    private static void notify(Runnable call) {
         try {
             call.run();
         } catch (RuntimeException e) {
-            LOG.warn("membership listener failed connectionId={}", connectionId, e);
+            LOG.atError().addKeyValue(LogField.OUTCOME, "listener_failed").setCause(e).log("membership listener failed");
         }
     }
 }

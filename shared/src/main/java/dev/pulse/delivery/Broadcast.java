@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import dev.pulse.support.log.LogField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,10 +121,12 @@ public final class Broadcast {
         var report = new DeliveryReport(content.eventId(), delivery.rooms().size(), posted.pages(), posted.recipients(),
                 posted.delivered(), posted.gone().size(), posted.failed(), posted.readNanos() / 1_000_000,
                 (System.nanoTime() - started) / 1_000_000, delivery.positions(), pruned, null);
-        LOG.info("fanout event={} eventId={} correlationId={} rooms={} pages={} recipients={} delivered={} gone={} failed={} readMs={} totalMs={}",
-                content.event(), content.eventId(), content.correlationId(), report.rooms(), report.pages(),
-                report.recipients(), report.delivered(), report.gone(), report.failed(), report.readMillis(),
-                report.totalMillis());
+        LOG.atInfo().addKeyValue(LogField.CORRELATION_ID, content.correlationId()).addKeyValue(LogField.OUTCOME, "delivered")
+                .addKeyValue("event", content.event()).addKeyValue("eventId", content.eventId())
+                .addKeyValue("rooms", report.rooms()).addKeyValue("pages", report.pages())
+                .addKeyValue("recipients", report.recipients()).addKeyValue("delivered", report.delivered())
+                .addKeyValue("gone", report.gone()).addKeyValue("failed", report.failed())
+                .addKeyValue("readMs", report.readMillis()).addKeyValue("totalMs", report.totalMillis()).log("fanout");
         return report;
     }
 

@@ -1,5 +1,7 @@
 package dev.pulse.presence;
 
+import dev.pulse.support.metrics.Metric;
+import dev.pulse.support.metrics.Metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.model.ClosedConnection;
 import dev.pulse.model.Connection;
@@ -59,6 +61,7 @@ public final class PresenceTracker implements MembershipListener {
     private final Set<String> namespaces;
     private final Clock clock;
     private final int signalLimit;
+    private final Metrics metrics;
     /**
      * When this container last renewed each connection's leases. A connection known only from its authorizer's context
      * carries the lease start of its {@code $connect}, never a later renewal: without this, every frame after the first
@@ -78,6 +81,13 @@ public final class PresenceTracker implements MembershipListener {
      *                    members² posts when everyone reconnects
      */
     public PresenceTracker(Stores stores, RoomBroadcast broadcast, Set<String> namespaces, int signalLimit, Clock clock) {
+        this(stores, broadcast, namespaces, signalLimit, clock, Metrics.NONE);
+    }
+
+    /** @param metrics where the presence signals posted are counted (PresenceSignals) */
+    public PresenceTracker(Stores stores, RoomBroadcast broadcast, Set<String> namespaces, int signalLimit, Clock clock,
+                           Metrics metrics) {
+        this.metrics = metrics;
         this.store = stores.presence();
         this.memberships = stores.memberships();
         this.connections = stores.connections();
@@ -228,7 +238,9 @@ public final class PresenceTracker implements MembershipListener {
             if (!signalsIn(room)) {
                 return List.of();
             }
-            return broadcast.signalToOthers(actor, room, event, correlationId, data).pruned();
+            var report = broadcast.signalToOthers(actor, room, event, correlationId, data);
+            metrics.record(Metric.PRESENCE_SIGNALS, report.delivered(), java.util.Map.of());
+            return report.pruned();
         } catch (RuntimeException e) {
             LOG.warn("presence signal failed event={} room={} userId={}", event, room.name(), actor.userId(), e);
             return List.of();

@@ -1,5 +1,7 @@
 package dev.pulse.sync;
 
+import dev.pulse.support.metrics.Metric;
+import dev.pulse.support.metrics.Metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.action.ActionException;
 import dev.pulse.action.ActionHandler;
@@ -44,12 +46,20 @@ public final class SyncActions {
 
     private final MembershipStore memberships;
     private final SyncReplay replay;
+    private final Metrics metrics;
     private final ConnectionSender sender;
 
     private final LastEventIdQuery lastEventIds;
     private final RoomAccess access;
 
     public SyncActions(MembershipStore memberships, RoomAccess access, EventLog log, ConnectionSender sender, Clock clock) {
+        this(memberships, access, log, sender, clock, Metrics.NONE);
+    }
+
+    /** @param metrics where the replayed events and the rooms answered {@code lost} are counted */
+    public SyncActions(MembershipStore memberships, RoomAccess access, EventLog log, ConnectionSender sender, Clock clock,
+                       Metrics metrics) {
+        this.metrics = metrics;
         this.memberships = memberships;
         this.access = access;
         this.replay = new SyncReplay(log, clock);
@@ -94,6 +104,12 @@ public final class SyncActions {
         var result = replay.run(connection.workspaceId(), query, readable, MAX_EVENTS, Long.MAX_VALUE, out::add);
         out.flush();
         sender.send(connection.connectionId(), ServerFrames.syncState(result.rooms(), result.more()));
+        metrics.record(Metric.SYNC_REPLAYED, result.events(), Map.of());
+        result.rooms().forEach(state -> {
+            if ("lost".equals(state.path("status").asText())) {
+                metrics.count(Metric.SYNC_LOST);
+            }
+        });
         return Json.object().put("events", result.events()).put("more", result.more());
     }
 

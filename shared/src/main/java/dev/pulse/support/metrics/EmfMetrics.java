@@ -1,0 +1,167 @@
+package dev.pulse.support.metrics;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CloudWatch Embedded Metric Format: one JSON document per line on standard output, which Lambda sends to CloudWatch
+ * Logs, which extracts the metrics (no PutMetricData call, no extra latency). One document per dimension set, each
+ * value array at most 100 long (EMF's limit). Thread-safe: the fan-out records from its posting threads.
+ *
+ * @see <a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html">the specification</a>
+ */
+public final class EmfMetrics implements Metrics {
+    private static final Logger LOG = LoggerFactory.getLogger(EmfMetrics.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final int MAX_VALUES = 100;
+
+    private final String namespace;
+    private final Clock clock;
+    private final Supplier<PrintStream> out;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private ConcurrentMap<Key, List<Double>> pending = new ConcurrentHashMap<>();
+
+    /** One metric under one set of dimension values (sorted, so equal sets are one key). */
+    private record Key(Metric metric, TreeMap<String, String> dimensions) {
+    }
+
+    /** Writes to standard output, looked up at each flush (so a redirection applies). */
+    public EmfMetrics(String namespace) {
+        this(namespace, Clock.systemUTC(), () -> System.out);
+    }
+
+    public EmfMetrics(String namespace, Clock clock, Supplier<PrintStream> out) {
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalArgumentException("a metrics namespace is required");
+        }
+        this.namespace = namespace;
+        this.clock = clock;
+        this.out = out;
+    }
+
+    @Override
+    public void record(Metric metric, double value, Map<String, String> dimensions) {
+        // The read lock lets recorders run together and keeps a flush from taking the map out from under one.
+        lock.readLock().lock();
+        try {
+            var values = pending.computeIfAbsent(new Key(metric, new TreeMap<>(dimensions)), key -> new ArrayList<>());
+            synchronized (values) {
+                if (metric.unit() == Metric.Unit.COUNT && !values.isEmpty()) {
+                    values.set(0, values.getFirst() + value);
+                } else {
+                    values.add(value);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("metric {} not recorded: {}", metric.metricName(), e.toString());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void flush() {
+        ConcurrentMap<Key, List<Double>> taken;
+        lock.writeLock().lock();
+        try {
+            taken = pending;
+            pending = new ConcurrentHashMap<>();
+        } finally {
+            lock.writeLock().unlock();
+        }
+        try {
+            var byDimensions = new LinkedHashMap<TreeMap<String, String>, Map<Metric, List<Double>>>();
+            taken.forEach((key, values) -> byDimensions.computeIfAbsent(key.dimensions(), d -> new EnumMap<>(Metric.class))
+                    .put(key.metric(), values));
+            long timestamp = clock.millis();
+            PrintStream stream = out.get();
+            for (var group : byDimensions.entrySet()) {
+                for (int from = 0; ; from += MAX_VALUES) {
+                    var slice = slice(group.getValue(), from);
+                    if (slice.isEmpty()) {
+                        break;
+                    }
+                    stream.println(document(group.getKey(), slice, timestamp));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("metrics not written: {}", e.toString());
+        }
+    }
+
+    /** Each metric's values from {@code from}, at most {@link #MAX_VALUES} of them (EMF's limit per document). */
+    private static Map<Metric, List<Double>> slice(Map<Metric, List<Double>> metrics, int from) {
+        var slice = new EnumMap<Metric, List<Double>>(Metric.class);
+        metrics.forEach((metric, values) -> {
+            if (from < values.size()) {
+                slice.put(metric, values.subList(from, Math.min(values.size(), from + MAX_VALUES)));
+            }
+        });
+        return slice;
+    }
+
+    private String document(TreeMap<String, String> dimensions, Map<Metric, List<Double>> metrics, long timestamp)
+            throws IOException {
+        var text = new StringWriter(256);
+        try (JsonGenerator json = JSON.createGenerator(text)) {
+            json.writeStartObject();
+            json.writeObjectFieldStart("_aws");
+            json.writeNumberField("Timestamp", timestamp);
+            json.writeArrayFieldStart("CloudWatchMetrics");
+            json.writeStartObject();
+            json.writeStringField("Namespace", namespace);
+            json.writeArrayFieldStart("Dimensions");
+            json.writeStartArray();
+            for (String name : dimensions.keySet()) {
+                json.writeString(name);
+            }
+            json.writeEndArray();
+            json.writeEndArray();
+            json.writeArrayFieldStart("Metrics");
+            for (Metric metric : metrics.keySet()) {
+                json.writeStartObject();
+                json.writeStringField("Name", metric.metricName());
+                json.writeStringField("Unit", metric.unit().cloudWatch());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeEndArray();
+            json.writeEndObject();
+            for (var dimension : dimensions.entrySet()) {
+                json.writeStringField(dimension.getKey(), dimension.getValue());
+            }
+            for (var metric : metrics.entrySet()) {
+                json.writeFieldName(metric.getKey().metricName());
+                if (metric.getValue().size() == 1) {
+                    json.writeNumber(metric.getValue().getFirst());
+                } else {
+                    json.writeStartArray();
+                    for (double value : metric.getValue()) {
+                        json.writeNumber(value);
+                    }
+                    json.writeEndArray();
+                }
+            }
+            json.writeEndObject();
+        }
+        return text.toString();
+    }
+}
