@@ -11,6 +11,7 @@ import dev.pulse.protocol.ProtocolException;
 import dev.pulse.protocol.ServerFrames;
 import dev.pulse.ratelimit.RateDecision;
 import dev.pulse.ratelimit.RateLimiter;
+import dev.pulse.support.LruMaps;
 import dev.pulse.store.ConnectionStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -55,13 +56,7 @@ public final class ActionRouter {
     private final Set<String> recordActions;
     private final Metrics metrics;
     /** Token expiries read from records after the authorizer's had passed (bounded: one entry per connection seen). */
-    private final Map<String, Instant> refreshedExpiries = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-                    return size() > REMEMBERED_EXPIRIES;
-                }
-            });
+    private final Map<String, Instant> refreshedExpiries = LruMaps.bounded(REMEMBERED_EXPIRIES);
 
     private ActionRouter(Builder builder) {
         this.actions = Map.copyOf(builder.actions);

@@ -2,6 +2,7 @@ package dev.pulse.auth;
 
 import dev.pulse.model.Identity;
 import dev.pulse.model.RoomGrant;
+import dev.pulse.support.LruMaps;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -28,6 +29,12 @@ public final class AuthorizerContext {
     static final String GRANTS = "grants";
     static final String GRANTS_OMITTED = "grantsOmitted";
     static final String AUTHORIZED_AT = "authorizedAt";
+
+    /**
+     * Grants parsed from their context text. Every frame of a connection carries the same string, and checking up to
+     * 100 grants against the room-name rule on each frame would be the largest cost of a $default behind the authorizer.
+     */
+    private static final Map<String, List<RoomGrant>> PARSED_GRANTS = LruMaps.bounded(1_000);
 
     private AuthorizerContext() {
     }
@@ -67,7 +74,9 @@ public final class AuthorizerContext {
             return Optional.empty();
         }
         List<RoomGrant> parsed = grants.isEmpty() ? List.of()
-                : RoomGrant.parseAll(Arrays.asList(grants.split(" ")));
+                : PARSED_GRANTS.computeIfAbsent(grants,
+                        // List.copyOf: the records that carry it (Identity, Connection) then keep this one instance.
+                        text -> List.copyOf(RoomGrant.parseAll(Arrays.asList(text.split(" ")))));
         return Optional.of(new Identity(userId, workspaceId, expiresAt, parsed));
     }
 

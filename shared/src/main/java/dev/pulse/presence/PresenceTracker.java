@@ -16,12 +16,11 @@ import dev.pulse.room.RoomBroadcast;
 import dev.pulse.store.ConnectionStore;
 import dev.pulse.store.MembershipStore;
 import dev.pulse.store.PresenceStore;
+import dev.pulse.support.LruMaps;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,12 +66,7 @@ public final class PresenceTracker implements MembershipListener {
      * carries the lease start of its {@code $connect}, never a later renewal: without this, every frame after the first
      * {@link #RENEW_AFTER} would renew again. Bounded; a forgotten entry costs one early renewal.
      */
-    private final Map<String, Instant> recentRenewals = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-            return size() > REMEMBERED_RENEWALS;
-        }
-    });
+    private final Map<String, Instant> recentRenewals = LruMaps.bounded(REMEMBERED_RENEWALS);
 
     /**
      * @param namespaces  room namespaces with presence; empty turns presence off

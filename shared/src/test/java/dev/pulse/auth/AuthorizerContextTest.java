@@ -36,6 +36,16 @@ class AuthorizerContextTest {
     }
 
     @Test
+    void everyFrameOfAConnectionSharesOneParseOfItsGrants() {
+        var grants = RoomGrant.parseAll(List.of("project:p-9", "channel:*"));
+        var context = asApiGatewayPassesIt(AuthorizerContext.of(new Identity("ann", "acme", NOW.plusSeconds(60), grants), NOW));
+        var first = AuthorizerContext.identity(context).orElseThrow().grants();
+        var second = AuthorizerContext.identity(new HashMap<>(context)).orElseThrow().grants();
+        assertEquals(grants, first);
+        org.junit.jupiter.api.Assertions.assertSame(first, second, "the same grants text is parsed once, not per frame");
+    }
+
+    @Test
     void noExpiryAndNoGrantsRoundTrip() {
         var identity = new Identity("ann", "acme", null, List.of());
         assertEquals(identity, AuthorizerContext.identity(asApiGatewayPassesIt(AuthorizerContext.of(identity, NOW)))
