@@ -236,7 +236,11 @@ final class SigV4Verifier {
         }
     }
 
-    /** The query's parameters decoded, encoded again, sorted by name then value; '+' is a plus here, never a space. */
+    /**
+     * The query's parameters decoded, encoded again, sorted by name then value. A literal '+' is a space, as the
+     * handlers behind (form decoding) and the AWS SDK's signer, which decodes the query before it canonicalises it,
+     * read it; a plus is sent as %2B.
+     */
     private static String canonicalQuery(String rawQuery) throws SignatureRefused {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return "";
@@ -247,8 +251,9 @@ final class SigV4Verifier {
                 continue;
             }
             int equals = pair.indexOf('=');
-            String name = ManagementApi.percentDecode(equals < 0 ? pair : pair.substring(0, equals));
-            String value = equals < 0 ? "" : ManagementApi.percentDecode(pair.substring(equals + 1));
+            String spaced = pair.replace('+', ' ');
+            String name = ManagementApi.percentDecode(equals < 0 ? spaced : spaced.substring(0, equals));
+            String value = equals < 0 ? "" : ManagementApi.percentDecode(spaced.substring(equals + 1));
             if (name == null || value == null) {
                 throw SignatureRefused.invalid(MISMATCH);
             }

@@ -42,6 +42,35 @@ class HttpHandlerTest {
         connect.next();
     }
 
+    /**
+     * A query value with a literal '+' means a space, as Jetty's parameter parsing and the AWS SDK's signer (which
+     * decodes the query before it canonicalises it) both read it; an encoded '%2B' is a plus. Before, the verifier took
+     * the literal '+' for a plus and refused the SDK's signature.
+     */
+    @Test
+    void signedQueriesWithPlusSignsAreVerifiedAsTheSdkSignsThem() throws Exception {
+        Handler echoQuery = new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                var values = Request.extractQueryParameters(request, java.nio.charset.StandardCharsets.UTF_8);
+                Content.Sink.write(response, true, values.getValue("a") + "|" + values.getValue("b"), callback);
+                return true;
+            }
+        };
+        var gateway = fixture.start(WebSocketGateway.builder().iamHttpHandler("/q", echoQuery));
+        var uri = URI.create("http://localhost:" + gateway.port() + "/q?b=x%2By&a=one+two");
+
+        var signed = fixture.http.send(SignedRequests.signed("GET", uri, new byte[0], GatewayFixture.CREDENTIALS,
+                gateway.region(), java.time.Clock.systemUTC()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, signed.statusCode(), signed.body());
+        assertEquals("one two|x+y", signed.body());
+
+        var tampered = URI.create("http://localhost:" + gateway.port() + "/q?b=x%2By&a=one%2Btwo");
+        var request = SignedRequests.signed("GET", uri, new byte[0], GatewayFixture.CREDENTIALS, gateway.region(),
+                java.time.Clock.systemUTC()).uri(tampered).build();
+        assertEquals(403, fixture.http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
     @Test
     void aTakenPortFailsStartWithAClearError() {
         var first = fixture.start(WebSocketGateway.builder());
