@@ -110,8 +110,14 @@ public final class Services {
 
     /** @param interceptors added to every SDK client (the local benchmark counts calls with one) */
     public Services(PulseConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+        this(config, credentials, interceptors, new EmfMetrics(config.metricsNamespace()));
+    }
+
+    /** @param metrics where the core and the handlers count (deployed: EMF on standard output) */
+    public Services(PulseConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors,
+                    Metrics metrics) {
         this.config = config;
-        this.metrics = new EmfMetrics(config.metricsNamespace());
+        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
         var overrides = ClientOverrideConfiguration.builder().executionInterceptors(interceptors).build();
         var clock = Clock.systemUTC();
         var aws = config.aws();

@@ -119,7 +119,12 @@ class ObservabilityEndToEndTest {
     @Test
     void connectsJoinsRefusalsAndDeliveriesAreCountedWithBoundedDimensions() throws Exception {
         String token = system.tokens().issue("mia", "ws-metrics", Duration.ofMinutes(10));
-        try (var out = StdoutLines.capture()) {
+        // The documents the handlers wrote from here on, as they are written (locally to LocalMetrics, not stdout);
+        // another test's fan-out still flushing would count its delivery here.
+        assertTrue(system.awaitDeliveries(WAIT), "earlier deliveries did not finish");
+        long mark = system.metrics().mark();
+        Documents out = () -> system.metrics().documentsSince(mark);
+        {
             TestClient.refusedUpgrade(system, "not-a-jwt");
             var client = TestClient.connect(system, token);
             assertTrue(client.join("project:metrics").path("ok").asBoolean());
@@ -158,6 +163,14 @@ class ObservabilityEndToEndTest {
             assertEquals(1, latencies.size(), "one published event, one latency: " + latencies);
             assertTrue(latencies.getFirst() >= 0);
             assertEquals(1, values(out, "FanOutDuration", Map.of()).size());
+            // The counters the admin page shows are those documents summed (since the system started).
+            var totals = system.metrics().totals();
+            assertTrue(totals.get(new LocalMetrics.Series("Deliveries", Map.of())).sum() >= 1, totals.toString());
+            var refusedJoins = totals.get(new LocalMetrics.Series("ActionsRefused",
+                    Map.of("Action", "room.join", "Reason", "forbidden")));
+            assertTrue(refusedJoins.sum() >= 1 && "Count".equals(refusedJoins.unit()), totals.toString());
+            var latency = totals.get(new LocalMetrics.Series("DeliveryLatency", Map.of()));
+            assertTrue(latency.values() >= 1 && "Milliseconds".equals(latency.unit()), totals.toString());
 
             for (JsonNode document : documents(out)) {
                 var directive = document.path("_aws").path("CloudWatchMetrics").get(0);
@@ -173,7 +186,12 @@ class ObservabilityEndToEndTest {
         }
     }
 
-    private static List<JsonNode> documents(StdoutLines out) throws Exception {
+    /** The EMF documents written since the test began. */
+    private interface Documents {
+        List<String> lines();
+    }
+
+    private static List<JsonNode> documents(Documents out) throws Exception {
         var documents = new ArrayList<JsonNode>();
         for (String line : out.lines()) {
             if (line.startsWith("{\"_aws\"")) {
@@ -184,7 +202,7 @@ class ObservabilityEndToEndTest {
     }
 
     /** Every value of a metric under exactly these dimension values. */
-    private static List<Double> values(StdoutLines out, String metric, Map<String, String> dimensions) throws Exception {
+    private static List<Double> values(Documents out, String metric, Map<String, String> dimensions) throws Exception {
         var values = new ArrayList<Double>();
         for (JsonNode document : documents(out)) {
             var names = new ArrayList<String>();
@@ -204,12 +222,12 @@ class ObservabilityEndToEndTest {
         return values;
     }
 
-    private static double sum(StdoutLines out, String metric, Map<String, String> dimensions) throws Exception {
+    private static double sum(Documents out, String metric, Map<String, String> dimensions) throws Exception {
         return values(out, metric, dimensions).stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /** Metrics are flushed as each invocation ends, just after the client was answered: wait (bounded) for them. */
-    private static void awaitSum(StdoutLines out, String metric, Map<String, String> dimensions, double expected)
+    private static void awaitSum(Documents out, String metric, Map<String, String> dimensions, double expected)
             throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (sum(out, metric, dimensions) < expected && System.nanoTime() < deadline) {
@@ -218,7 +236,7 @@ class ObservabilityEndToEndTest {
         assertEquals(expected, sum(out, metric, dimensions), metric + " " + dimensions);
     }
 
-    private static void awaitAtLeast(StdoutLines out, String metric, Map<String, String> dimensions, double least)
+    private static void awaitAtLeast(Documents out, String metric, Map<String, String> dimensions, double least)
             throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (sum(out, metric, dimensions) < least && System.nanoTime() < deadline) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,7 @@ public final class EmfMetrics implements Metrics {
 
     private final String namespace;
     private final Clock clock;
-    private final Supplier<PrintStream> out;
+    private final Consumer<String> out;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private ConcurrentMap<Key, List<Double>> pending = new ConcurrentHashMap<>();
 
@@ -48,6 +49,14 @@ public final class EmfMetrics implements Metrics {
     }
 
     public EmfMetrics(String namespace, Clock clock, Supplier<PrintStream> out) {
+        this(namespace, clock, (Consumer<String>) line -> out.get().println(line));
+    }
+
+    /**
+     * @param out takes each document, one line of JSON (the local runtime counts them for its admin page instead of
+     *            printing them among its text lines)
+     */
+    public EmfMetrics(String namespace, Clock clock, Consumer<String> out) {
         if (namespace == null || namespace.isBlank()) {
             throw new IllegalArgumentException("a metrics namespace is required");
         }
@@ -91,14 +100,13 @@ public final class EmfMetrics implements Metrics {
             taken.forEach((key, values) -> byDimensions.computeIfAbsent(key.dimensions(), d -> new EnumMap<>(Metric.class))
                     .put(key.metric(), values));
             long timestamp = clock.millis();
-            PrintStream stream = out.get();
             for (var group : byDimensions.entrySet()) {
                 for (int from = 0; ; from += MAX_VALUES) {
                     var slice = slice(group.getValue(), from);
                     if (slice.isEmpty()) {
                         break;
                     }
-                    stream.println(document(group.getKey(), slice, timestamp));
+                    out.accept(document(group.getKey(), slice, timestamp));
                 }
             }
         } catch (IOException | RuntimeException e) {
