@@ -204,7 +204,7 @@ public final class Services {
         new ClientEventActions(memberships, access, roomBroadcast, config.connections().clientEventPrefixes(), presence)
                 .registerInto(actions);
         // The polling fallback authenticates every request, so it exists only where key material is configured.
-        this.pollingEndpoint = authenticator == null ? null : new PollingEndpoint(authenticator, access, eventLog, clock);
+        this.pollingEndpoint = authenticator == null ? null : new PollingEndpoint(authenticator, access, eventLog, clock, metrics);
         this.router = ActionRouter.builder()
                 .actions(actions)
                 .metrics(metrics)

@@ -167,7 +167,8 @@ public final class LocalSystem implements AutoCloseable {
         var allowedOrigins = PulseConfig.fromEnvironment(settings.handlerSettings()).connections().allowedOrigins();
         // The query API, behind IAM authorization as on AWS: only callers signing with the local credentials get in.
         gatewayBuilder.iamHttpHandler("/rooms", new QueryHttp(() -> handlers.get().query()));
-        gatewayBuilder.httpHandler("/sync", PollingHttp.withCors(new PollingHttp(() -> handlers.get().polling()), allowedOrigins));
+        gatewayBuilder.httpHandler("/sync", PollingHttp.withCors(new PollingHttp(() -> handlers.get().polling(),
+                () -> handlers.get().metrics().flush()), allowedOrigins));
         // The demo's publisher validates with the same catalog, as a domain service's would: a bad payload is
         // refused at /dev/publish with its JSON path instead of vanishing on the dead-letter path.
         // The admin page reads through the services, which need the gateway's URL first: bound late too.
@@ -188,7 +189,7 @@ public final class LocalSystem implements AutoCloseable {
                 new EmfMetrics(config.metricsNamespace(), Clock.systemUTC(), metrics));
         handlers.set(new Handlers(new AuthorizerHandler(services), new ConnectHandler(services),
                 new DisconnectHandler(services), new DefaultHandler(services), new FanOutHandler(services),
-                services.pollingEndpoint().orElseThrow(), services.queryEndpoint()));
+                services.pollingEndpoint().orElseThrow(), services.queryEndpoint(), services.metrics()));
         admin.set(new AdminReport(new TableInventory(services.dynamo(), config.tables().connections(),
                 config.tables().events(), Clock.systemUTC()), () -> rejectedEvents(services),
                 () -> undeliveredPosts(services), bus::deadLetters, metrics, Clock.systemUTC()));
@@ -347,6 +348,6 @@ public final class LocalSystem implements AutoCloseable {
 
     private record Handlers(AuthorizerHandler authorizer, ConnectHandler connect, DisconnectHandler disconnect,
                             DefaultHandler message, FanOutHandler fanOut, dev.pulse.sync.PollingEndpoint polling,
-                            dev.pulse.presence.QueryEndpoint query) {
+                            dev.pulse.presence.QueryEndpoint query, dev.pulse.support.metrics.Metrics metrics) {
     }
 }

@@ -97,6 +97,34 @@ class ObservabilityEndToEndTest {
         }
     }
 
+    @Test
+    void failedPostsAndControlCommandsAreLoggedWithAnOutcome() throws Exception {
+        var client = TestClient.connect(system, system.tokens().issue("ivo", "ws-rare", Duration.ofMinutes(10)));
+        String connectionId = client.connectionId();
+        try (var out = StdoutLines.capture()) {
+            system.gateway().failPosts(id -> id.equals(connectionId) ? 500 : 0);
+            try {
+                new Publisher(system.eventBridgeClient(), "default", "com.acme.rare").event("approval.created")
+                        .toWorkspace("ws-rare").correlationId("corr-rare").data(Map.of("id", "r-1")).send();
+                assertTrue(system.awaitDeliveries(WAIT), "deliveries did not finish");
+            } finally {
+                system.gateway().failPosts(null);
+            }
+            new Publisher(system.eventBridgeClient(), "default", "com.acme.rare").closeConnections("ws-rare", "ivo");
+            client.closed.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+
+            var failed = await(out, line -> line.path("message").asText().startsWith("post to " + connectionId));
+            assertEquals("WARN", failed.path("level").asText());
+            assertEquals("failed", failed.path("outcome").asText(), failed.toString());
+            // Written on the direct post path's selector thread, which has no invocation context: the outcome is the
+            // line's own (the connection is in the message).
+            var control = await(out, line -> line.path("message").asText().startsWith("control command=connections.close")
+                    && line.path("message").asText().contains("workspaceId=ws-rare"));
+            assertEquals("INFO", control.path("level").asText());
+            assertEquals("ok", control.path("outcome").asText(), control.toString());
+        }
+    }
+
     /** The first JSON line that matches, waiting (bounded) for it: some are written just after the client is answered. */
     private static JsonNode await(StdoutLines out, Predicate<JsonNode> match) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
