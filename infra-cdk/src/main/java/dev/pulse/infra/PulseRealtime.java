@@ -388,6 +388,10 @@ public class PulseRealtime extends Construct {
         // Per stack, so two deployments in one account and region keep their metrics, alarms and dashboards apart.
         env.put(Env.METRICS_NAMESPACE, metricsNamespace(this));
         env.putAll(props.runtime().environment());
+        if (props.tracing()) {
+            // The functions then send subsegments of their DynamoDB calls and @connections posts to Lambda's daemon.
+            env.put(Env.TRACING, "true");
+        }
         if (props.connectAuthorizer()) {
             // Every route then trusts the identity API Gateway passes in requestContext.authorizer.
             env.put(Env.CONNECT_AUTHORIZER, "true");
