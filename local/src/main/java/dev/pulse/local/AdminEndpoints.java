@@ -35,11 +35,10 @@ import org.eclipse.jetty.util.Callback;
 final class AdminEndpoints extends Handler.Abstract {
     private final Supplier<AdminReport> report;
     private final Supplier<Publisher> publisher;
-    private volatile Publisher cachedPublisher;
 
     AdminEndpoints(Supplier<AdminReport> report, Supplier<Publisher> publisher) {
         this.report = report;
-        this.publisher = publisher;
+        this.publisher = new Lazily<>(publisher);
     }
 
     @Override
@@ -97,18 +96,12 @@ final class AdminEndpoints extends Handler.Abstract {
     }
 
     private Publisher publisher() {
-        Publisher p = cachedPublisher;
-        if (p == null) {
-            p = publisher.get();
-            cachedPublisher = p;
-        }
-        return p;
+        return publisher.get();
     }
 
     private static void json(Response response, Callback callback, int status, JsonNode body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        // Always the current state, never a cached copy.
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.write(true, ByteBuffer.wrap(body.toString().getBytes(StandardCharsets.UTF_8)), callback);
+        DevEndpoints.json(response, callback, status, body);
     }
 }
