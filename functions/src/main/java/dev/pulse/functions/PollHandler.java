@@ -7,12 +7,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.pulse.sync.PollingEndpoint;
 import java.nio.charset.StandardCharsets;
+import dev.pulse.support.metrics.Metrics;
 import java.util.Base64;
 import java.util.Map;
 
 /** {@code POST /sync} of the polling HTTP API (API Gateway HTTP API, payload format 2.0). */
 public final class PollHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private final PollingEndpoint endpoint;
+    private final Metrics metrics;
 
     public PollHandler() {
         this(Services.fromEnvironment());
@@ -21,6 +23,7 @@ public final class PollHandler implements RequestHandler<APIGatewayV2HTTPEvent, 
     public PollHandler(Services services) {
         this.endpoint = services.pollingEndpoint().orElseThrow(() -> new IllegalStateException(
                 "the polling endpoint verifies tokens: set PULSE_JWT_SECRET or PULSE_JWT_JWKS_URL"));
+        this.metrics = services.metrics();
     }
 
     @Override
@@ -28,6 +31,8 @@ public final class PollHandler implements RequestHandler<APIGatewayV2HTTPEvent, 
         String requestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
         try (var log = LogContext.open("poll", requestId, Invocations.id(context))) {
             return poll(event);
+        } finally {
+            metrics.flush();
         }
     }
 

@@ -15,6 +15,10 @@ import dev.pulse.catalog.EventIntake;
 import dev.pulse.catalog.InMemoryDeadLetters;
 import dev.pulse.config.Env;
 import dev.pulse.config.PulseConfig;
+import dev.pulse.config.TracingConfig;
+import dev.pulse.delivery.AsyncConnectionSender;
+import dev.pulse.support.trace.Tracer;
+import dev.pulse.support.trace.XRayDaemonTracer;
 import dev.pulse.connection.ConnectionActions;
 import dev.pulse.connection.ConnectionLifecycle;
 import dev.pulse.connection.TokenExpirySweeper;
@@ -110,8 +114,28 @@ public final class Services {
 
     /** @param interceptors added to every SDK client (the local benchmark counts calls with one) */
     public Services(PulseConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+        this(config, credentials, interceptors, new EmfMetrics(config.metricsNamespace()));
+    }
+
+    /** @param metrics where the core and the handlers count (deployed: EMF on standard output) */
+    public Services(PulseConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors,
+                    Metrics metrics) {
+        this(config, credentials, interceptors, metrics, Tracer.NONE);
+    }
+
+    /**
+     * @param tracer where the SDK calls and the {@code @connections} posts are recorded as X-Ray subsegments
+     *               ({@link Tracer#NONE}: not at all)
+     */
+    public Services(PulseConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors,
+                    Metrics metrics, Tracer tracer) {
         this.config = config;
-        this.metrics = new EmfMetrics(config.metricsNamespace());
+        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
+        if (tracer != Tracer.NONE) {
+            var traced = new java.util.ArrayList<>(interceptors);
+            traced.add(new TracingInterceptor(tracer));
+            interceptors = traced;
+        }
         var overrides = ClientOverrideConfiguration.builder().executionInterceptors(interceptors).build();
         var clock = Clock.systemUTC();
         var aws = config.aws();
@@ -149,11 +173,13 @@ public final class Services {
         this.directSender = new DirectPostSender(aws.managementEndpoint(), aws.region(), credentials,
                 new DirectPostSender.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(10)), config.delivery().concurrency(),
                 clock);
+        // Traced, each post is a subsegment of the invocation's trace (the trace an event's PutEvents started).
+        AsyncConnectionSender posts = tracer == Tracer.NONE ? directSender : new TracedPosts(directSender, tracer);
         var closer = new ManagementApiSender(management);
         // Single posts (replies, sync pages, signals) retry one by one; the fan-out retries its posts in rounds.
         var retries = new PostRetries(config.delivery().postAttempts(),
                 new Backoff(config.delivery().firstRetryPause(), PulseConfig.Delivery.MAX_RETRY_PAUSE));
-        var sender = new RetryingSender(directSender, retries);
+        var sender = new RetryingSender(posts, retries);
         var verifier = config.jwt() == null ? null : new TokenVerifier(config.jwt());
         this.authenticator = authenticator(config, verifier, clock);
 
@@ -165,7 +191,7 @@ public final class Services {
                 : new SqsDeadLetters(SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
                         .overrideConfiguration(overrides).build(), deadLetterQueue);
         this.undelivered = queue == null ? new InMemoryUndelivered() : queue;
-        this.fanOut = new FanOut(memberships, new Poster(directSender, config.delivery().concurrency()), retries,
+        this.fanOut = new FanOut(memberships, new Poster(posts, config.delivery().concurrency()), retries,
                 undelivered);
         var broadcast = new Broadcast(eventLog, marks, fanOut, connections, clock);
         var roomBroadcast = new RoomBroadcast(broadcast, clock);
@@ -198,7 +224,7 @@ public final class Services {
         new ClientEventActions(memberships, access, roomBroadcast, config.connections().clientEventPrefixes(), presence)
                 .registerInto(actions);
         // The polling fallback authenticates every request, so it exists only where key material is configured.
-        this.pollingEndpoint = authenticator == null ? null : new PollingEndpoint(authenticator, access, eventLog, clock);
+        this.pollingEndpoint = authenticator == null ? null : new PollingEndpoint(authenticator, access, eventLog, clock, metrics);
         this.router = ActionRouter.builder()
                 .actions(actions)
                 .metrics(metrics)
@@ -266,7 +292,11 @@ public final class Services {
                     var credentials = lambdaCredentials();
                     // The secrets' ARNs (set by the stack) become the values PulseConfig reads, fetched once here.
                     var env = SigningSecret.resolve(System.getenv(), credentials, null);
-                    s = new Services(PulseConfig.fromEnvironment(env), credentials);
+                    var config = PulseConfig.fromEnvironment(env);
+                    var tracing = TracingConfig.fromEnvironment(env);
+                    s = new Services(config, credentials, List.of(), new EmfMetrics(config.metricsNamespace()),
+                            tracing.enabled() ? new XRayDaemonTracer(XRayDaemonTracer.address(tracing.daemonAddress()),
+                                    XRayDaemonTracer::lambdaTraceHeader) : Tracer.NONE);
                     fromEnvironment = s;
                 }
             }

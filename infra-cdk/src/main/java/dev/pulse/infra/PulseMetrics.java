@@ -1,6 +1,5 @@
 package dev.pulse.infra;
 
-import dev.pulse.config.PulseConfig;
 import dev.pulse.support.metrics.Metric;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
@@ -14,10 +13,13 @@ import software.amazon.awscdk.services.cloudwatch.MathExpression;
 final class PulseMetrics {
     static final Duration PERIOD = Duration.minutes(5);
 
+    private final String namespace;
     private final String apiId;
     private final String stageName;
 
-    PulseMetrics(String apiId, String stageName) {
+    /** @param namespace the stack's namespace ({@code PULSE_METRICS_NAMESPACE} of its functions) */
+    PulseMetrics(String namespace, String apiId, String stageName) {
+        this.namespace = namespace;
         this.apiId = apiId;
         this.stageName = stageName;
     }
@@ -25,14 +27,14 @@ final class PulseMetrics {
     /** A Pulse metric without dimensions. */
     software.amazon.awscdk.services.cloudwatch.Metric pulse(Metric metric, String statistic) {
         return software.amazon.awscdk.services.cloudwatch.Metric.Builder.create()
-                .namespace(PulseConfig.DEFAULT_METRICS_NAMESPACE).metricName(metric.metricName())
+                .namespace(namespace).metricName(metric.metricName())
                 .statistic(statistic).period(PERIOD).build();
     }
 
     /** Every series of a Pulse metric written with this dimension (one line per reason, or per action), summed. */
     IMetric pulseBy(Metric metric, String dimension) {
         return MathExpression.Builder.create()
-                .expression("SEARCH('{" + PulseConfig.DEFAULT_METRICS_NAMESPACE + "," + dimension + "} MetricName=\""
+                .expression("SEARCH('{\"" + namespace + "\"," + dimension + "} MetricName=\""
                         + metric.metricName() + "\"', 'Sum', 300)")
                 .label(metric.metricName() + " by " + dimension).period(PERIOD).build();
     }

@@ -4,6 +4,7 @@ import software.amazon.awscdk.services.lambda.Tracing;
 import dev.pulse.catalog.EventCatalog;
 import dev.pulse.catalog.RulePattern;
 import dev.pulse.config.Env;
+import dev.pulse.config.PulseConfig;
 import dev.pulse.envelope.FanOutRule;
 import dev.pulse.store.ConnectionTable;
 import dev.pulse.store.EventLogTable;
@@ -366,7 +367,7 @@ public class PulseRealtime extends Construct {
                 .maxEventAge(Duration.minutes(1))
                 .build());
 
-        var metrics = new PulseMetrics(api.getApiId(), stage.getStageName());
+        var metrics = new PulseMetrics(metricsNamespace(this), api.getApiId(), stage.getStageName());
         this.alarms = new PulseAlarms(this, "Alarms", getFunctions(), fanOutDeadLetterQueue, metrics, props.alarmTopic());
         this.dashboard = new PulseDashboard(this, "Operations", metrics, fanOutDeadLetterQueue);
 
@@ -384,12 +385,26 @@ public class PulseRealtime extends Construct {
         env.put(Env.MANAGEMENT_ENDPOINT, stage.getCallbackUrl());
         env.put(Env.EVENT_BUS, eventBus.getEventBusName());
         env.put(Env.FANOUT_CONCURRENCY, Integer.toString(props.fanoutConcurrency()));
+        // Per stack, so two deployments in one account and region keep their metrics, alarms and dashboards apart.
+        env.put(Env.METRICS_NAMESPACE, metricsNamespace(this));
         env.putAll(props.runtime().environment());
+        if (props.tracing()) {
+            // The functions then send subsegments of their DynamoDB calls and @connections posts to Lambda's daemon.
+            env.put(Env.TRACING, "true");
+        }
         if (props.connectAuthorizer()) {
             // Every route then trusts the identity API Gateway passes in requestContext.authorizer.
             env.put(Env.CONNECT_AUTHORIZER, "true");
         }
         return env;
+    }
+
+    /**
+     * The CloudWatch namespace of the stack's EMF metrics: {@code Pulse/<stack name>} (README, "Metrics"), what the
+     * functions write to and the dashboard and alarms read.
+     */
+    static String metricsNamespace(software.constructs.Construct scope) {
+        return PulseConfig.DEFAULT_METRICS_NAMESPACE + "/" + Stack.of(scope).getStackName();
     }
 
     private Function functionOf(String handlerClass) {

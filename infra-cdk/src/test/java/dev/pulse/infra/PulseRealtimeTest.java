@@ -444,14 +444,14 @@ class PulseRealtimeTest {
                     assertEquals("GreaterThanThreshold", props.get("ComparisonOperator").asText());
                     watched.add(metric + ":" + render(dimensions.get(0).get("Value")));
                 }
-                case "Pulse/DeliveryLatency" -> {
+                case "Pulse/Test/DeliveryLatency" -> {
                     assertFalse(props.has("Dimensions"), "the EMF series without dimensions");
                     assertEquals("p99", props.get("ExtendedStatistic").asText());
                     assertEquals(5000, props.get("Threshold").asInt());
                     assertEquals("GreaterThanThreshold", props.get("ComparisonOperator").asText());
                     watched.add(metric);
                 }
-                case "Pulse/EventsRefused", "Pulse/FailedPosts" -> {
+                case "Pulse/Test/EventsRefused", "Pulse/Test/FailedPosts" -> {
                     assertFalse(props.has("Dimensions"), "the EMF series without dimensions");
                     assertEquals("Sum", props.get("Statistic").asText());
                     assertEquals(1, props.get("Threshold").asInt());
@@ -475,7 +475,7 @@ class PulseRealtimeTest {
         });
         expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
                 + logicalId(realtime.getFanOutDeadLetterQueue()) + ".QueueName}");
-        expected.addAll(Set.of("Pulse/DeliveryLatency", "Pulse/EventsRefused", "Pulse/FailedPosts",
+        expected.addAll(Set.of("Pulse/Test/DeliveryLatency", "Pulse/Test/EventsRefused", "Pulse/Test/FailedPosts",
                 "AWS/ApiGateway/ExecutionError"));
         assertEquals(expected, watched);
         assertEquals(19, realtime.getAlarms().getAlarms().size());
@@ -495,6 +495,29 @@ class PulseRealtimeTest {
             assertTrue(body.contains(wanted), "the dashboard lacks " + wanted + ": " + body);
         }
         assertNotNull(realtime.getDashboard().getDashboard());
+    }
+
+    @Test
+    void eachStackWritesAndReadsItsOwnMetricsNamespace() {
+        // The functions write to Pulse/<stack>, and the dashboard and alarms read that, never the bare "Pulse" another
+        // stack in the account and region would share.
+        resources(template, "AWS::Lambda::Function").forEach((id, fn) -> assertEquals("Pulse/Test",
+                fn.at("/Properties/Environment/Variables/PULSE_METRICS_NAMESPACE").asText(), id));
+        String body = render(resources(template, "AWS::CloudWatch::Dashboard").values().iterator().next()
+                .get("Properties").get("DashboardBody"));
+        assertTrue(body.contains("\"Pulse/Test\",\"Connects\""), body);
+        assertTrue(body.contains("SEARCH('{\\\"Pulse/Test\\\",Reason} MetricName=\\\"ConnectsRefused\\\"'"), body);
+        assertFalse(body.contains("\"Pulse\","), "a metric of the shared namespace: " + body);
+
+        var app = new App();
+        var other = new Stack(app, "Other");
+        new PulseRealtime(other, "Realtime", PulseRealtimeProps.builder()
+                .lambdaJarPath(Templates.fakeLambdaJar(dir).toString()).jwtSecret(SECRET).build());
+        var otherTemplate = Templates.json(other);
+        resources(otherTemplate, "AWS::Lambda::Function").forEach((id, fn) -> assertEquals("Pulse/Other",
+                fn.at("/Properties/Environment/Variables/PULSE_METRICS_NAMESPACE").asText(), id));
+        resources(otherTemplate, "AWS::CloudWatch::Alarm").values().stream().map(a -> a.at("/Properties/Namespace").asText())
+                .filter(ns -> ns.startsWith("Pulse")).forEach(ns -> assertEquals("Pulse/Other", ns));
     }
 
     @Test

@@ -40,6 +40,9 @@ class TracingStackTest {
         var functions = resources(template, "AWS::Lambda::Function");
         assertFalse(functions.isEmpty());
         functions.forEach((id, fn) -> assertEquals("Active", fn.at("/Properties/TracingConfig/Mode").asText(), id));
+        // And they send their calls' subsegments (DynamoDB, the @connections posts) to the daemon.
+        functions.forEach((id, fn) -> assertEquals("true",
+                fn.at("/Properties/Environment/Variables/PULSE_TRACING").asText(), id));
         String policies = resources(template, "AWS::IAM::Policy").toString();
         assertTrue(policies.contains("xray:PutTraceSegments"), "the functions may send their segments");
         Templates.assertNoAwsSolutionsFindings(stack);
@@ -49,7 +52,8 @@ class TracingStackTest {
     void tracingIsOffByDefault() {
         var template = template(Map.of());
         resources(template, "AWS::Lambda::Function").forEach((id, fn) ->
-                assertTrue(fn.at("/Properties/TracingConfig").isMissingNode(), id + " traced: " + fn));
+                assertTrue(fn.at("/Properties/TracingConfig").isMissingNode()
+                        && fn.at("/Properties/Environment/Variables/PULSE_TRACING").isMissingNode(), id + " traced: " + fn));
         assertFalse(resources(template, "AWS::IAM::Policy").toString().contains("xray:"));
     }
 }

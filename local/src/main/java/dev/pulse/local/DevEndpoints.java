@@ -43,12 +43,11 @@ final class DevEndpoints extends Handler.Abstract {
     private final TokenIssuer tokens;
     private final String stage;
     private final Supplier<Publisher> publisher;
-    private volatile Publisher cachedPublisher;
 
     DevEndpoints(TokenIssuer tokens, String stage, Supplier<Publisher> publisher) {
         this.tokens = tokens;
         this.stage = stage;
-        this.publisher = publisher;
+        this.publisher = new Lazily<>(publisher);
     }
 
     @Override
@@ -164,15 +163,11 @@ final class DevEndpoints extends Handler.Abstract {
     }
 
     private Publisher publisher() {
-        Publisher p = cachedPublisher;
-        if (p == null) {
-            p = publisher.get();
-            cachedPublisher = p;
-        }
-        return p;
+        return publisher.get();
     }
 
-    private static void json(Response response, Callback callback, int status, JsonNode body) {
+    /** A JSON answer (the admin endpoints' too). */
+    static void json(Response response, Callback callback, int status, JsonNode body) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body.toString().getBytes(StandardCharsets.UTF_8)), callback);

@@ -26,10 +26,14 @@ import dev.pulse.local.eventbridge.LocalEventBus;
 import dev.pulse.local.gateway.WebSocketGateway;
 import dev.pulse.local.lambda.LocalLambdaContext;
 import dev.pulse.publish.Publisher;
+import dev.pulse.store.TableInventory;
+import dev.pulse.support.log.LogSettings;
+import dev.pulse.support.metrics.EmfMetrics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -83,13 +87,15 @@ public final class LocalSystem implements AutoCloseable {
     private final LocalEventBus bus;
     private final Services services;
     private final TokenIssuer tokens;
+    private final LocalMetrics metrics;
 
     /** The EventBridge schedule {@code rate(1 minute)} that triggers the token-expiry sweep on AWS. */
     private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("local-schedule").factory());
 
     private LocalSystem(LocalSettings settings, EmbeddedDynamoDb dynamo, WebSocketGateway gateway, LocalEventBus bus,
-                        Services services, TokenIssuer tokens) {
+                        Services services, TokenIssuer tokens, LocalMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.dynamo = dynamo;
         this.gateway = gateway;
@@ -161,20 +167,33 @@ public final class LocalSystem implements AutoCloseable {
         var allowedOrigins = PulseConfig.fromEnvironment(settings.handlerSettings()).connections().allowedOrigins();
         // The query API, behind IAM authorization as on AWS: only callers signing with the local credentials get in.
         gatewayBuilder.iamHttpHandler("/rooms", new QueryHttp(() -> handlers.get().query()));
-        gatewayBuilder.httpHandler("/sync", PollingHttp.withCors(new PollingHttp(() -> handlers.get().polling()), allowedOrigins));
+        gatewayBuilder.httpHandler("/sync", PollingHttp.withCors(new PollingHttp(() -> handlers.get().polling(),
+                () -> handlers.get().metrics().flush()), allowedOrigins));
         // The demo's publisher validates with the same catalog, as a domain service's would: a bad payload is
         // refused at /dev/publish with its JSON path instead of vanishing on the dead-letter path.
+        // The admin page reads through the services, which need the gateway's URL first: bound late too.
+        var admin = new AtomicReference<AdminReport>();
+        gatewayBuilder.httpHandler("/admin", new AdminEndpoints(admin::get,
+                () -> new Publisher(eventBridgeClient(bus.endpoint(), settings.region()), "default", "pulse.local.admin")));
         gatewayBuilder.httpHandler("/", new DevEndpoints(tokens, settings.stage(),
                 () -> publisherFor(bus.endpoint(), settings.region()).withCatalog(catalog.orElse(null))));
         var gateway = gatewayBuilder.build();
         gateway.start();
 
         var environment = lambdaEnvironment(settings, dynamo, gateway, bus);
-        var services = new Services(PulseConfig.fromEnvironment(environment), LOCAL_CREDENTIALS, interceptors);
+        var config = PulseConfig.fromEnvironment(environment);
+        // The same EMF documents as deployed, counted for the admin page instead of printed among the terminal's text
+        // lines; with the deployed JSON log format they are printed too.
+        var metrics = new LocalMetrics(LogSettings.fromEnvironment().format() == LogSettings.Format.JSON);
+        var services = new Services(config, LOCAL_CREDENTIALS, interceptors,
+                new EmfMetrics(config.metricsNamespace(), Clock.systemUTC(), metrics));
         handlers.set(new Handlers(new AuthorizerHandler(services), new ConnectHandler(services),
                 new DisconnectHandler(services), new DefaultHandler(services), new FanOutHandler(services),
-                services.pollingEndpoint().orElseThrow(), services.queryEndpoint()));
-        return new LocalSystem(settings, dynamo, gateway, bus, services, tokens);
+                services.pollingEndpoint().orElseThrow(), services.queryEndpoint(), services.metrics()));
+        admin.set(new AdminReport(new TableInventory(services.dynamo(), config.tables().connections(),
+                config.tables().events(), Clock.systemUTC()), () -> rejectedEvents(services),
+                () -> undeliveredPosts(services), bus::deadLetters, metrics, Clock.systemUTC()));
+        return new LocalSystem(settings, dynamo, gateway, bus, services, tokens, metrics);
     }
 
     /** The environment the handlers get here, as the CDK stack would set it (the cold-start benchmark uses it). */
@@ -262,6 +281,11 @@ public final class LocalSystem implements AutoCloseable {
         return dynamo.endpoint();
     }
 
+    /** The handlers' metrics, counted from their EMF documents (the admin page's counters). */
+    public LocalMetrics metrics() {
+        return metrics;
+    }
+
     public TokenIssuer tokens() {
         return tokens;
     }
@@ -285,6 +309,10 @@ public final class LocalSystem implements AutoCloseable {
 
     /** Events the fan-out refused (invalid, unknown or unroutable), oldest first: the local dead-letter path. */
     public List<Rejection> rejectedEvents() {
+        return rejectedEvents(services);
+    }
+
+    private static List<Rejection> rejectedEvents(Services services) {
         return services.deadLetters() instanceof InMemoryDeadLetters list ? list.all() : List.of();
     }
 
@@ -293,6 +321,10 @@ public final class LocalSystem implements AutoCloseable {
      * undelivered posts (on AWS the fan-out's dead-letter queue).
      */
     public List<Undelivered> undeliveredPosts() {
+        return undeliveredPosts(services);
+    }
+
+    private static List<Undelivered> undeliveredPosts(Services services) {
         return services.undelivered() instanceof InMemoryUndelivered list ? list.all() : List.of();
     }
 
@@ -316,6 +348,6 @@ public final class LocalSystem implements AutoCloseable {
 
     private record Handlers(AuthorizerHandler authorizer, ConnectHandler connect, DisconnectHandler disconnect,
                             DefaultHandler message, FanOutHandler fanOut, dev.pulse.sync.PollingEndpoint polling,
-                            dev.pulse.presence.QueryEndpoint query) {
+                            dev.pulse.presence.QueryEndpoint query, dev.pulse.support.metrics.Metrics metrics) {
     }
 }

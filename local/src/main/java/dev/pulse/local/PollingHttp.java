@@ -24,9 +24,12 @@ import org.eclipse.jetty.util.Callback;
  */
 final class PollingHttp extends Handler.Abstract {
     private final Supplier<PollingEndpoint> endpoint;
+    private final Runnable invocationEnd;
 
-    PollingHttp(Supplier<PollingEndpoint> endpoint) {
+    /** @param invocationEnd run after each request, as when a Lambda invocation ends (the metrics' flush) */
+    PollingHttp(Supplier<PollingEndpoint> endpoint, Runnable invocationEnd) {
         this.endpoint = endpoint;
+        this.invocationEnd = invocationEnd;
     }
 
     /**
@@ -66,7 +69,11 @@ final class PollingHttp extends Handler.Abstract {
             response.getHeaders().put(HttpHeader.ALLOW, "OPTIONS, POST");
             answer = new PollingEndpoint.Answer(405, "{\"error\":{\"code\":\"invalid_frame\",\"message\":\"POST the sync query\"}}");
         } else {
-            answer = endpoint.get().handle(request.getHeaders().get(HttpHeader.AUTHORIZATION), body);
+            try {
+                answer = endpoint.get().handle(request.getHeaders().get(HttpHeader.AUTHORIZATION), body);
+            } finally {
+                invocationEnd.run();
+            }
         }
         response.setStatus(answer.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

@@ -40,6 +40,7 @@ final class StartupBanner {
                 Pulse local runtime is up.
 
                   Demo page            %s/
+                  Admin page           %s/admin   (connections, rooms, events, refusals, metrics; local only)
                   WebSocket API        %s
                   @connections API     %s/@connections/{connectionId}
                                        (SigV4, service execute-api, region %s, access key "%s", secret "%s")
@@ -62,7 +63,7 @@ final class StartupBanner {
                                aws_access_key_id="local", aws_secret_access_key="local")
 
                 Ctrl-C stops everything (all state is in memory).
-                """.formatted(http, ws, system.managementEndpoint(), settings.region(),
+                """.formatted(http, http, ws, system.managementEndpoint(), settings.region(),
                 LocalSystem.LOCAL_CREDENTIALS.resolveCredentials().accessKeyId(),
                 LocalSystem.LOCAL_CREDENTIALS.resolveCredentials().secretAccessKey(), system.eventBridgeEndpoint(),
                 system.dynamoDbEndpoint(), LocalSystem.CONNECTIONS_TABLE, http, USER, WORKSPACE,

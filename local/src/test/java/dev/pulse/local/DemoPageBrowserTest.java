@@ -50,23 +50,35 @@ class DemoPageBrowserTest {
         String page = "http://" + ws.getHost() + ":" + ws.getPort() + "/";
         Path screenshots = Path.of("target", "demo-screenshots").toAbsolutePath();
         Files.createDirectories(screenshots);
-
-        var command = new java.util.ArrayList<>(List.of("node", "--test", "--test-reporter=spec", "--test-concurrency=1"));
         // -Dpulse.browserTests=client.test.mjs runs some of them (while working on one).
-        command.addAll(List.of(System.getProperty("pulse.browserTests", "demo.test.mjs,react.test.mjs,client.test.mjs").split(",")));
+        var files = List.of(System.getProperty("pulse.browserTests", "demo.test.mjs,react.test.mjs,client.test.mjs").split(","));
+        var env = new java.util.HashMap<String, String>();
+        env.put("PULSE_DEMO_URL", page);
+        env.put("PULSE_WS_URL", ws.toString());
+        env.put("PULSE_HTTP_URL", page);
+        // The script does not sign its @connections DELETE; the proxy signs it with the local credentials.
+        try (var signing = SigningProxy.start(system)) {
+            env.put("PULSE_MANAGEMENT_URL", signing.managementEndpoint().toString());
+            env.put("PULSE_CHROMIUM", CHROMIUM.toString());
+            // client.test.mjs signs an expired token (which /dev/token will not mint) with the system's secret.
+            env.put("PULSE_JWT_SECRET", LocalSettings.DEVELOPMENT_SECRET);
+            env.put("PULSE_SCREENSHOTS", screenshots.toString());
+            runNodeTests(scripts, files, env);
+        }
+    }
+
+    /**
+     * Runs the Node test files with the environment, streaming their output, and requires them to pass: exit 0, at least
+     * one scenario passed and none failed (the admin page's browser test runs its script the same way).
+     */
+    static void runNodeTests(Path scripts, List<String> files, java.util.Map<String, String> env) throws Exception {
+        var command = new java.util.ArrayList<>(List.of("node", "--test", "--test-reporter=spec", "--test-concurrency=1"));
+        command.addAll(files);
         var process = new ProcessBuilder(command)
                 .directory(scripts.toFile())
                 .redirectErrorStream(true);
-        process.environment().put("PULSE_DEMO_URL", page);
-        process.environment().put("PULSE_WS_URL", ws.toString());
-        process.environment().put("PULSE_HTTP_URL", page);
-        // The script does not sign its @connections DELETE; the proxy signs it with the local credentials.
-        var signing = SigningProxy.start(system);
-        process.environment().put("PULSE_MANAGEMENT_URL", signing.managementEndpoint().toString());
-        process.environment().put("PULSE_CHROMIUM", CHROMIUM.toString());
-        // client.test.mjs signs an expired token (which /dev/token will not mint) with the system's secret.
-        process.environment().put("PULSE_JWT_SECRET", LocalSettings.DEVELOPMENT_SECRET);
-        process.environment().put("PULSE_SCREENSHOTS", screenshots.toString());
+        process.environment().putAll(env);
+        process.environment().putIfAbsent("PULSE_CHROMIUM", CHROMIUM.toString());
         Process node = process.start();
         // Streamed as it comes, so a hanging scenario shows how far it got.
         var output = new StringBuilder();
@@ -99,11 +111,10 @@ class DemoPageBrowserTest {
         } finally {
             node.descendants().forEach(ProcessHandle::destroyForcibly);
             node.destroyForcibly();
-            signing.close();
         }
     }
 
-    private static void requireInstalled(Path scripts) {
+    static void requireInstalled(Path scripts) {
         String install = " Run ./pulse test once (it installs what the browser test needs), or by hand: "
                 + "sudo apt-get install -y chromium && npm ci --prefix clients/web/browser-test";
         if (!Files.isExecutable(CHROMIUM)) {
@@ -124,7 +135,7 @@ class DemoPageBrowserTest {
     }
 
     /** Surefire runs in the module's folder; the scripts live beside the modules. */
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isDirectory(dir.resolve("clients/web")) && Files.exists(dir.resolve("pulse"))) {
                 return dir;

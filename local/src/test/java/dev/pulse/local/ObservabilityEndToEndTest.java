@@ -97,6 +97,34 @@ class ObservabilityEndToEndTest {
         }
     }
 
+    @Test
+    void failedPostsAndControlCommandsAreLoggedWithAnOutcome() throws Exception {
+        var client = TestClient.connect(system, system.tokens().issue("ivo", "ws-rare", Duration.ofMinutes(10)));
+        String connectionId = client.connectionId();
+        try (var out = StdoutLines.capture()) {
+            system.gateway().failPosts(id -> id.equals(connectionId) ? 500 : 0);
+            try {
+                new Publisher(system.eventBridgeClient(), "default", "com.acme.rare").event("approval.created")
+                        .toWorkspace("ws-rare").correlationId("corr-rare").data(Map.of("id", "r-1")).send();
+                assertTrue(system.awaitDeliveries(WAIT), "deliveries did not finish");
+            } finally {
+                system.gateway().failPosts(null);
+            }
+            new Publisher(system.eventBridgeClient(), "default", "com.acme.rare").closeConnections("ws-rare", "ivo");
+            client.closed.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+
+            var failed = await(out, line -> line.path("message").asText().startsWith("post to " + connectionId));
+            assertEquals("WARN", failed.path("level").asText());
+            assertEquals("failed", failed.path("outcome").asText(), failed.toString());
+            // Written on the direct post path's selector thread, which has no invocation context: the outcome is the
+            // line's own (the connection is in the message).
+            var control = await(out, line -> line.path("message").asText().startsWith("control command=connections.close")
+                    && line.path("message").asText().contains("workspaceId=ws-rare"));
+            assertEquals("INFO", control.path("level").asText());
+            assertEquals("ok", control.path("outcome").asText(), control.toString());
+        }
+    }
+
     /** The first JSON line that matches, waiting (bounded) for it: some are written just after the client is answered. */
     private static JsonNode await(StdoutLines out, Predicate<JsonNode> match) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -119,7 +147,12 @@ class ObservabilityEndToEndTest {
     @Test
     void connectsJoinsRefusalsAndDeliveriesAreCountedWithBoundedDimensions() throws Exception {
         String token = system.tokens().issue("mia", "ws-metrics", Duration.ofMinutes(10));
-        try (var out = StdoutLines.capture()) {
+        // The documents the handlers wrote from here on, as they are written (locally to LocalMetrics, not stdout);
+        // another test's fan-out still flushing would count its delivery here.
+        assertTrue(system.awaitDeliveries(WAIT), "earlier deliveries did not finish");
+        long mark = system.metrics().mark();
+        Documents out = () -> system.metrics().documentsSince(mark);
+        {
             TestClient.refusedUpgrade(system, "not-a-jwt");
             var client = TestClient.connect(system, token);
             assertTrue(client.join("project:metrics").path("ok").asBoolean());
@@ -158,6 +191,14 @@ class ObservabilityEndToEndTest {
             assertEquals(1, latencies.size(), "one published event, one latency: " + latencies);
             assertTrue(latencies.getFirst() >= 0);
             assertEquals(1, values(out, "FanOutDuration", Map.of()).size());
+            // The counters the admin page shows are those documents summed (since the system started).
+            var totals = system.metrics().totals();
+            assertTrue(totals.get(new LocalMetrics.Series("Deliveries", Map.of())).sum() >= 1, totals.toString());
+            var refusedJoins = totals.get(new LocalMetrics.Series("ActionsRefused",
+                    Map.of("Action", "room.join", "Reason", "forbidden")));
+            assertTrue(refusedJoins.sum() >= 1 && "Count".equals(refusedJoins.unit()), totals.toString());
+            var latency = totals.get(new LocalMetrics.Series("DeliveryLatency", Map.of()));
+            assertTrue(latency.values() >= 1 && "Milliseconds".equals(latency.unit()), totals.toString());
 
             for (JsonNode document : documents(out)) {
                 var directive = document.path("_aws").path("CloudWatchMetrics").get(0);
@@ -173,7 +214,12 @@ class ObservabilityEndToEndTest {
         }
     }
 
-    private static List<JsonNode> documents(StdoutLines out) throws Exception {
+    /** The EMF documents written since the test began. */
+    private interface Documents {
+        List<String> lines();
+    }
+
+    private static List<JsonNode> documents(Documents out) throws Exception {
         var documents = new ArrayList<JsonNode>();
         for (String line : out.lines()) {
             if (line.startsWith("{\"_aws\"")) {
@@ -184,7 +230,7 @@ class ObservabilityEndToEndTest {
     }
 
     /** Every value of a metric under exactly these dimension values. */
-    private static List<Double> values(StdoutLines out, String metric, Map<String, String> dimensions) throws Exception {
+    private static List<Double> values(Documents out, String metric, Map<String, String> dimensions) throws Exception {
         var values = new ArrayList<Double>();
         for (JsonNode document : documents(out)) {
             var names = new ArrayList<String>();
@@ -204,12 +250,12 @@ class ObservabilityEndToEndTest {
         return values;
     }
 
-    private static double sum(StdoutLines out, String metric, Map<String, String> dimensions) throws Exception {
+    private static double sum(Documents out, String metric, Map<String, String> dimensions) throws Exception {
         return values(out, metric, dimensions).stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /** Metrics are flushed as each invocation ends, just after the client was answered: wait (bounded) for them. */
-    private static void awaitSum(StdoutLines out, String metric, Map<String, String> dimensions, double expected)
+    private static void awaitSum(Documents out, String metric, Map<String, String> dimensions, double expected)
             throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (sum(out, metric, dimensions) < expected && System.nanoTime() < deadline) {
@@ -218,7 +264,7 @@ class ObservabilityEndToEndTest {
         assertEquals(expected, sum(out, metric, dimensions), metric + " " + dimensions);
     }
 
-    private static void awaitAtLeast(StdoutLines out, String metric, Map<String, String> dimensions, double least)
+    private static void awaitAtLeast(Documents out, String metric, Map<String, String> dimensions, double least)
             throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (sum(out, metric, dimensions) < least && System.nanoTime() < deadline) {

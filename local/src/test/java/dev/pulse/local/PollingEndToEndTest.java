@@ -150,6 +150,31 @@ class PollingEndToEndTest {
         }
     }
 
+    @Test
+    void pollingReplaysAndLostAnswersAreCountedLikeSyncRequests() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            publisher.event("chat.message").toRoom("wp5", "chat:m").data(Map.of("n", i)).send();
+        }
+        assertTrue(system.awaitDeliveries(Duration.ofSeconds(30)));
+        long mark = system.metrics().mark();
+
+        var all = post(token("u1", "wp5"), positions("chat:m", 0));
+        assertEquals(3, Json.MAPPER.readTree(all.body()).path("events").size(), all.body());
+        var lost = post(token("u1", "wp5"), "{\"positions\":{\"chat:m\":{\"seq\":2,\"epoch\":\"an-old-epoch\"}}}");
+        assertEquals("lost", Json.MAPPER.readTree(lost.body()).path("rooms").path("chat:m").path("status").asText());
+
+        // Flushed as each request ends, before its answer: no wait needed.
+        double replayed = 0;
+        double lostRooms = 0;
+        for (String line : system.metrics().documentsSince(mark)) {
+            var document = Json.MAPPER.readTree(line);
+            replayed += document.path("SyncReplayedEvents").asDouble(0);
+            lostRooms += document.path("SyncLost").asDouble(0);
+        }
+        assertEquals(3, replayed);
+        assertEquals(1, lostRooms);
+    }
+
     private static List<Long> seqs(JsonNode events) {
         var seqs = new ArrayList<Long>();
         events.forEach(e -> seqs.add(e.path("seq").asLong()));

@@ -62,6 +62,10 @@ public final class Env {
     /** The CloudWatch namespace the EMF metrics are written under. */
     public static final String METRICS_NAMESPACE = "PULSE_METRICS_NAMESPACE";
     public static final String UNKNOWN_EVENTS = "PULSE_UNKNOWN_EVENTS";
+    /** {@code true}: the functions send subsegments of their calls to the X-Ray daemon (the construct's tracing prop). */
+    public static final String TRACING = "PULSE_TRACING";
+    /** Where Lambda's X-Ray daemon listens ({@code host:port}); set by Lambda. */
+    public static final String XRAY_DAEMON_ADDRESS = "AWS_XRAY_DAEMON_ADDRESS";
     public static final String DEAD_LETTER_QUEUE_URL = "PULSE_DEAD_LETTER_QUEUE_URL";
 
     private Env() {

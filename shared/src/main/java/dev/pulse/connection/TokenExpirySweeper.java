@@ -1,5 +1,6 @@
 package dev.pulse.connection;
 
+import dev.pulse.support.log.LogField;
 import dev.pulse.delivery.ConnectionCloser;
 import dev.pulse.delivery.ConnectionSender;
 import dev.pulse.protocol.ErrorCode;
@@ -62,7 +63,7 @@ public final class TokenExpirySweeper {
             }
         }
         if (closed > 0) {
-            LOG.info("token expiry sweep closed {} connections", closed);
+            LOG.atInfo().addKeyValue(LogField.OUTCOME, "closed").log("token expiry sweep closed {} connections", closed);
         }
         return closed;
     }

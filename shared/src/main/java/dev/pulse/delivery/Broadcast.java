@@ -142,7 +142,7 @@ public final class Broadcast {
                 }
             } catch (RuntimeException e) {
                 // Not fatal: the records expire by TTL and the next delivery tries again.
-                LOG.warn("prune of gone connection {} failed (correlationId={}): {}", connectionId, correlationId, e.toString());
+                LOG.atWarn().addKeyValue(LogField.OUTCOME, "failed").log("prune of gone connection {} failed (correlationId={}): {}", connectionId, correlationId, e.toString());
             }
         }
         return pruned;

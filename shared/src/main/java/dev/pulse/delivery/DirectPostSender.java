@@ -1,5 +1,6 @@
 package dev.pulse.delivery;
 
+import dev.pulse.support.log.LogField;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +90,7 @@ public final class DirectPostSender implements AsyncConnectionSender, AutoClosea
         System.arraycopy(body, 0, request, head.length(), body.length);
         connections.exchange(request, (answer, failure) -> {
             if (failure != null) {
-                LOG.warn("post to {} failed: {}", connectionId, failure.toString());
+                LOG.atWarn().addKeyValue(LogField.OUTCOME, "failed").log("post to {} failed: {}", connectionId, failure.toString());
                 done.accept(SendResult.RETRYABLE);
             } else {
                 done.accept(result(connectionId, answer.status(), answer.errorType(), answer.body()));
@@ -108,7 +109,7 @@ public final class DirectPostSender implements AsyncConnectionSender, AutoClosea
         }
         boolean retryable = type.equals("LimitExceededException") || type.equals("ThrottlingException")
                 || status == 429 || status >= 500;
-        LOG.warn("post to {} answered {} {}: {}", connectionId, status, type, body);
+        LOG.atWarn().addKeyValue(LogField.OUTCOME, "failed").log("post to {} answered {} {}: {}", connectionId, status, type, body);
         return retryable ? SendResult.RETRYABLE : SendResult.FAILED;
     }
 

@@ -1,5 +1,6 @@
 package dev.pulse.delivery;
 
+import dev.pulse.support.log.LogField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -31,12 +32,12 @@ public final class ManagementApiSender implements ConnectionSender, ConnectionCl
         } catch (GoneException gone) {
             return SendResult.GONE;
         } catch (SdkServiceException e) {
-            LOG.warn("post to {} failed: {}", connectionId, e.getMessage());
+            LOG.atWarn().addKeyValue(LogField.OUTCOME, "failed").log("post to {} failed: {}", connectionId, e.getMessage());
             return e instanceof LimitExceededException || e.isThrottlingException() || e.statusCode() >= 500
                     ? SendResult.RETRYABLE : SendResult.FAILED;
         } catch (SdkException e) {
             // No answer (I/O error, timeout): the same post may go through later.
-            LOG.warn("post to {} failed: {}", connectionId, e.getMessage());
+            LOG.atWarn().addKeyValue(LogField.OUTCOME, "failed").log("post to {} failed: {}", connectionId, e.getMessage());
             return SendResult.RETRYABLE;
         }
     }

@@ -1,5 +1,6 @@
 package dev.pulse.delivery;
 
+import dev.pulse.support.log.LogField;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -62,7 +63,7 @@ public final class PostBatch {
                     inFlight.release();
                 });
             } catch (RuntimeException e) {
-                LOG.warn("post to {} threw: {}", connectionId, e.toString());
+                LOG.atWarn().addKeyValue(LogField.OUTCOME, "failed").log("post to {} threw: {}", connectionId, e.toString());
                 retryable.add(post);
                 inFlight.release();
             }
@@ -74,7 +75,7 @@ public final class PostBatch {
                     record(post, sender.send(connectionId, frame));
                 } catch (RuntimeException e) {
                     // A sender's bug or an unexpected SDK error: the post may well succeed on a retry.
-                    LOG.warn("post to {} threw: {}", connectionId, e.toString());
+                    LOG.atWarn().addKeyValue(LogField.OUTCOME, "failed").log("post to {} threw: {}", connectionId, e.toString());
                     retryable.add(post);
                 } finally {
                     inFlight.release();

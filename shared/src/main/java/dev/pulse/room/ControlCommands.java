@@ -1,5 +1,6 @@
 package dev.pulse.room;
 
+import dev.pulse.support.log.LogField;
 import dev.pulse.delivery.ConnectionCloser;
 import dev.pulse.delivery.ConnectionSender;
 import dev.pulse.envelope.EventIdGenerator;
@@ -59,7 +60,7 @@ public final class ControlCommands {
                 case CLOSE_CONNECTIONS -> closer.close(connection.connectionId());
             }
         }
-        LOG.info("control command={} eventId={} correlationId={} workspaceId={} userId={} connectionId={} room={} connections={}",
+        LOG.atInfo().addKeyValue(LogField.OUTCOME, "ok").log("control command={} eventId={} correlationId={} workspaceId={} userId={} connectionId={} room={} connections={}",
                 command.kind().wire(), command.eventId(), command.correlationId(), command.workspaceId(), command.userId(),
                 command.connectionId(), command.room(), targets.size());
         return new Outcome(command.kind().wire(), targets.size());

@@ -1,5 +1,6 @@
 package dev.pulse.room;
 
+import dev.pulse.support.log.LogField;
 import dev.pulse.auth.AuthenticationException;
 import dev.pulse.auth.RoomToken;
 import dev.pulse.auth.TokenVerifier;
@@ -122,7 +123,7 @@ public final class RoomAccess {
                     verdict.reason() == null ? "the app does not allow " + operation.wire() + " in " + room.name()
                             : verdict.reason());
         } catch (AccessHook.Unavailable e) {
-            LOG.warn("access hook unavailable room={} userId={} action={}: {}", room.name(), who.userId(),
+            LOG.atWarn().addKeyValue(LogField.OUTCOME, "unavailable").log("access hook unavailable room={} userId={} action={}: {}", room.name(), who.userId(),
                     operation.wire(), e.getMessage());
             return AccessDecision.unavailable("access to " + room.name() + " cannot be decided now (" + e.getMessage()
                     + "); try again later");

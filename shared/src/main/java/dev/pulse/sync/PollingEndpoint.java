@@ -12,8 +12,11 @@ import dev.pulse.protocol.Json;
 import dev.pulse.room.RoomAccess;
 import dev.pulse.store.EventLog;
 import java.time.Clock;
+import dev.pulse.support.metrics.Metric;
+import dev.pulse.support.metrics.Metrics;
 import java.util.ArrayList;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -40,8 +43,15 @@ public final class PollingEndpoint {
     private final Authenticator authenticator;
     private final RoomAccess access;
     private final SyncReplay replay;
+    private final Metrics metrics;
 
     public PollingEndpoint(Authenticator authenticator, RoomAccess access, EventLog log, Clock clock) {
+        this(authenticator, access, log, clock, Metrics.NONE);
+    }
+
+    /** @param metrics counts the replays and {@code lost} answers, as {@code sync.request}'s are (the caller flushes) */
+    public PollingEndpoint(Authenticator authenticator, RoomAccess access, EventLog log, Clock clock, Metrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.access = Objects.requireNonNull(access, "access");
         this.replay = new SyncReplay(log, clock);
@@ -103,6 +113,13 @@ public final class PollingEndpoint {
         }
         out.append("],\"rooms\":").append(result.rooms().toString())
                 .append(",\"more\":").append(result.more()).append('}');
+        // The same series as sync.request's: one replay is one replay, over either transport.
+        metrics.record(Metric.SYNC_REPLAYED, result.events(), Map.of());
+        result.rooms().forEach(state -> {
+            if ("lost".equals(state.path("status").asText())) {
+                metrics.count(Metric.SYNC_LOST);
+            }
+        });
         return new Answer(200, out.toString());
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +32,17 @@ public final class EmfMetrics implements Metrics {
     private static final Logger LOG = LoggerFactory.getLogger(EmfMetrics.class);
     private static final JsonFactory JSON = new JsonFactory();
     private static final int MAX_VALUES = 100;
+    /** How long a deferred count may wait for a document to ride with. */
+    static final long DEFER_MILLIS = 60_000;
 
     private final String namespace;
     private final Clock clock;
-    private final Supplier<PrintStream> out;
+    private final Consumer<String> out;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private ConcurrentMap<Key, List<Double>> pending = new ConcurrentHashMap<>();
+    /** Deferred counts, and when the oldest of them was counted (0: none). Guarded by itself. */
+    private final Map<Key, Double> deferred = new java.util.HashMap<>();
+    private long deferredSince;
 
     /** One metric under one set of dimension values (sorted, so equal sets are one key). */
     private record Key(Metric metric, TreeMap<String, String> dimensions) {
@@ -48,6 +54,14 @@ public final class EmfMetrics implements Metrics {
     }
 
     public EmfMetrics(String namespace, Clock clock, Supplier<PrintStream> out) {
+        this(namespace, clock, (Consumer<String>) line -> out.get().println(line));
+    }
+
+    /**
+     * @param out takes each document, one line of JSON (the local runtime counts them for its admin page instead of
+     *            printing them among its text lines)
+     */
+    public EmfMetrics(String namespace, Clock clock, Consumer<String> out) {
         if (namespace == null || namespace.isBlank()) {
             throw new IllegalArgumentException("a metrics namespace is required");
         }
@@ -77,6 +91,21 @@ public final class EmfMetrics implements Metrics {
     }
 
     @Override
+    public void countDeferred(Metric metric, String dimension, String value) {
+        try {
+            var key = new Key(metric, new TreeMap<>(Map.of(dimension, value)));
+            synchronized (deferred) {
+                if (deferred.isEmpty()) {
+                    deferredSince = clock.millis();
+                }
+                deferred.merge(key, 1.0, Double::sum);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("metric {} not recorded: {}", metric.metricName(), e.toString());
+        }
+    }
+
+    @Override
     public void flush() {
         ConcurrentMap<Key, List<Double>> taken;
         lock.writeLock().lock();
@@ -86,19 +115,29 @@ public final class EmfMetrics implements Metrics {
         } finally {
             lock.writeLock().unlock();
         }
+        synchronized (deferred) {
+            // With a document written anyway, or once they have waited long enough: never a document for them alone
+            // more often than once a minute.
+            if (!deferred.isEmpty() && (!taken.isEmpty() || clock.millis() - deferredSince >= DEFER_MILLIS)) {
+                deferred.forEach((key, count) -> taken.merge(key, new ArrayList<>(List.of(count)), (values, extra) -> {
+                    values.set(0, values.getFirst() + extra.getFirst());
+                    return values;
+                }));
+                deferred.clear();
+            }
+        }
         try {
             var byDimensions = new LinkedHashMap<TreeMap<String, String>, Map<Metric, List<Double>>>();
             taken.forEach((key, values) -> byDimensions.computeIfAbsent(key.dimensions(), d -> new EnumMap<>(Metric.class))
                     .put(key.metric(), values));
             long timestamp = clock.millis();
-            PrintStream stream = out.get();
             for (var group : byDimensions.entrySet()) {
                 for (int from = 0; ; from += MAX_VALUES) {
                     var slice = slice(group.getValue(), from);
                     if (slice.isEmpty()) {
                         break;
                     }
-                    stream.println(document(group.getKey(), slice, timestamp));
+                    out.accept(document(group.getKey(), slice, timestamp));
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -10,11 +10,20 @@ public interface Metrics {
     /** Records nothing: for tests and wiring that want no metrics. */
     Metrics NONE = new Metrics() {
         @Override public void record(Metric metric, double value, Map<String, String> dimensions) { }
+        @Override public void countDeferred(Metric metric, String dimension, String value) { }
         @Override public void flush() { }
     };
 
     /** Adds one value; counts of one metric and dimensions are summed, durations kept as values. */
     void record(Metric metric, double value, Map<String, String> dimensions);
+
+    /**
+     * Counts one, to be written with the next flush that writes anything else, or at the first flush a minute after it
+     * was counted: for counts made at message rates (pings), so that an invocation counting only them writes no document
+     * of its own (README, "Cost model"). The count is the same; it reaches CloudWatch up to a minute late, and an
+     * execution environment shut down meanwhile loses it.
+     */
+    void countDeferred(Metric metric, String dimension, String value);
 
     /** Writes what was recorded since the last flush, and forgets it. */
     void flush();

@@ -65,6 +65,40 @@ class EmfMetricsTest {
     }
 
     @Test
+    void deferredCountsRideWithTheNextDocumentOrWaitAMinuteAtMost() throws Exception {
+        var now = new java.util.concurrent.atomic.AtomicLong(1_764_633_600_000L);
+        var clock = new Clock() {
+            @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public Instant instant() { return Instant.ofEpochMilli(now.get()); }
+        };
+        var pings = new EmfMetrics("Pulse/test", clock, () -> out);
+        pings.countDeferred(Metric.ACTIONS, "Action", "ping");
+        pings.flush();
+        pings.countDeferred(Metric.ACTIONS, "Action", "ping");
+        pings.flush();
+        assertEquals(List.of(), documents(), "a ping alone writes no document");
+
+        pings.count(Metric.ACTIONS, "Action", "room.join");
+        pings.countDeferred(Metric.ACTIONS, "Action", "ping");
+        pings.flush();
+        var documents = documents();
+        assertEquals(2, documents.size(), documents.toString());
+        JsonNode ping = documents.stream().filter(d -> "ping".equals(d.path("Action").asText())).findFirst().orElseThrow();
+        assertEquals(3, ping.path("Actions").asInt(), "every ping counted, with the next document written");
+        bytes.reset();
+
+        pings.countDeferred(Metric.ACTIONS, "Action", "ping");
+        now.addAndGet(EmfMetrics.DEFER_MILLIS - 1);
+        pings.flush();
+        assertEquals(List.of(), documents());
+        now.addAndGet(1);
+        pings.flush();
+        assertEquals(1, documents().size(), "written alone once it waited a minute");
+        assertEquals(1, documents().getFirst().path("Actions").asInt());
+    }
+
+    @Test
     void aFlushForgetsWhatItWroteAndAnEmptyOneWritesNothing() throws Exception {
         metrics.count(Metric.DISCONNECTS);
         metrics.flush();
