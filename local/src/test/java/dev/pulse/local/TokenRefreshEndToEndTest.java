@@ -95,10 +95,11 @@ class TokenRefreshEndToEndTest {
             assertTrue(refresh(refreshed, system.tokens().issue("xena", "ws-t", Duration.ofHours(1))).path("ok").asBoolean());
             waitUntil(expiry);
 
-            // What the every-minute schedule runs, invoked now rather than waited for.
-            int closed = system.services().tokenExpirySweeper().sweep();
+            // What the every-minute schedule runs, invoked now rather than waited for. The local system's own
+            // schedule may have run between the expiry and this call and closed the idle connection itself (then
+            // this run closes nothing): what is asserted is the effect on the connections, whichever run it was.
+            system.services().tokenExpirySweeper().sweep();
 
-            assertTrue(closed >= 1, "closed " + closed);
             var notice = idle.await(f -> "error".equals(f.path("type").asText()));
             assertEquals("token_expired", notice.path("error").path("code").asText());
             assertEquals(1000, idle.closed.get(10, TimeUnit.SECONDS));
