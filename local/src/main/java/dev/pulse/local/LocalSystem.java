@@ -19,12 +19,14 @@ import dev.pulse.functions.ConnectHandler;
 import dev.pulse.functions.DefaultHandler;
 import dev.pulse.functions.DisconnectHandler;
 import dev.pulse.functions.FanOutHandler;
+import dev.pulse.functions.ShardWorkerHandler;
 import dev.pulse.functions.Services;
 import dev.pulse.functions.TokenExpiryHandler;
 import dev.pulse.local.dynamodb.EmbeddedDynamoDb;
 import dev.pulse.local.eventbridge.LocalEventBus;
 import dev.pulse.local.gateway.WebSocketGateway;
 import dev.pulse.local.lambda.LocalLambdaContext;
+import dev.pulse.local.sqs.LocalShardQueue;
 import dev.pulse.publish.Publisher;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -83,14 +85,16 @@ public final class LocalSystem implements AutoCloseable {
     private final LocalEventBus bus;
     private final Services services;
     private final TokenIssuer tokens;
+    private final LocalShardQueue shards;
 
     /** The EventBridge schedule {@code rate(1 minute)} that triggers the token-expiry sweep on AWS. */
     private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("local-schedule").factory());
 
     private LocalSystem(LocalSettings settings, EmbeddedDynamoDb dynamo, WebSocketGateway gateway, LocalEventBus bus,
-                        Services services, TokenIssuer tokens) {
+                        Services services, TokenIssuer tokens, LocalShardQueue shards) {
         this.settings = settings;
+        this.shards = shards;
         this.dynamo = dynamo;
         this.gateway = gateway;
         this.bus = bus;
@@ -170,11 +174,15 @@ public final class LocalSystem implements AutoCloseable {
         gateway.start();
 
         var environment = lambdaEnvironment(settings, dynamo, gateway, bus);
-        var services = new Services(PulseConfig.fromEnvironment(environment), LOCAL_CREDENTIALS, interceptors);
+        // Big rooms' shards go to in-process workers, the stand-in for the shard queue and its worker function.
+        var config = PulseConfig.fromEnvironment(environment);
+        var shards = new LocalShardQueue(settings.shardWorkers(), config.bigRooms().lease().plusMillis(100),
+                () -> handlers.get().shardWorker());
+        var services = new Services(config, LOCAL_CREDENTIALS, interceptors, shards, shards);
         handlers.set(new Handlers(new AuthorizerHandler(services), new ConnectHandler(services),
                 new DisconnectHandler(services), new DefaultHandler(services), new FanOutHandler(services),
-                services.pollingEndpoint().orElseThrow(), services.queryEndpoint()));
-        return new LocalSystem(settings, dynamo, gateway, bus, services, tokens);
+                new ShardWorkerHandler(services), services.pollingEndpoint().orElseThrow(), services.queryEndpoint()));
+        return new LocalSystem(settings, dynamo, gateway, bus, services, tokens, shards);
     }
 
     /** The environment the handlers get here, as the CDK stack would set it (the cold-start benchmark uses it). */
@@ -199,6 +207,9 @@ public final class LocalSystem implements AutoCloseable {
         // One process: every join and leave goes through the stores that forget a room's member list, so reusing it
         // for a second is exact here (deployed, the default is off: PulseConfig.DEFAULT_MEMBERS_CACHE).
         env.put(Env.MEMBERS_CACHE_MS, "1000");
+        // A shorter lease than the worker function's 20 s timeout: a local worker killed by a test's fault switch is
+        // retried within seconds (the local queue's visibility timeout follows it).
+        env.put(Env.SHARD_LEASE_MS, "2000");
         env.putAll(settings.handlerSettings());
         return env;
     }
@@ -301,9 +312,14 @@ public final class LocalSystem implements AutoCloseable {
         return services.replay(entry);
     }
 
-    /** Waits until every published event has been delivered (or dead-lettered). */
+    /** Waits until every published event has been delivered (or dead-lettered), big rooms' shards included. */
     public boolean awaitDeliveries(Duration timeout) throws InterruptedException {
-        return bus.awaitIdle(timeout);
+        return bus.awaitIdle(timeout) && shards.awaitIdle(timeout);
+    }
+
+    /** The big rooms' shard queue and its in-process workers (with the tests' fault switches). */
+    public LocalShardQueue shardQueue() {
+        return shards;
     }
 
     @Override
@@ -311,11 +327,13 @@ public final class LocalSystem implements AutoCloseable {
         schedule.shutdownNow();
         gateway.close();
         bus.close();
+        shards.close();
         dynamo.close();
     }
 
     private record Handlers(AuthorizerHandler authorizer, ConnectHandler connect, DisconnectHandler disconnect,
-                            DefaultHandler message, FanOutHandler fanOut, dev.pulse.sync.PollingEndpoint polling,
+                            DefaultHandler message, FanOutHandler fanOut, ShardWorkerHandler shardWorker,
+                            dev.pulse.sync.PollingEndpoint polling,
                             dev.pulse.presence.QueryEndpoint query) {
     }
 }
