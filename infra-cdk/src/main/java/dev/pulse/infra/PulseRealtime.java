@@ -107,6 +107,9 @@ public class PulseRealtime extends Construct {
     private final Function disconnectFunction;
     private final Function defaultFunction;
     private final Function fanOutFunction;
+    private final Function shardWorkerFunction;
+    private final Alias shardWorkerAlias;
+    private final BigRoomWorkers bigRooms;
     private final Function tokenExpiryFunction;
     private final Function pollFunction;
     /** Null unless props.connectAuthorizer(). */
@@ -228,8 +231,17 @@ public class PulseRealtime extends Construct {
         // Refused events (invalid, undeclared, unroutable) go to the fan-out's dead-letter queue, with their reason.
         fanOutEnvironment.put(Env.DEAD_LETTER_QUEUE_URL, fanOutDeadLetterQueue.getQueueUrl());
         putIfPresent(fanOutEnvironment, Env.CATALOG, props.catalog());
+        fanOutEnvironment.putAll(props.bigRooms().environment());
         this.fanOutFunction = function("FanOutHandler", FANOUT_TIMEOUT, code, fanOutEnvironment);
         fanOutDeadLetterQueue.grantSendMessages(fanOutFunction);
+        // Big rooms' shard workers: the same posts as the fan-out's (their undelivered posts to the same queue), a
+        // claim lease as long as their timeout; no catalog, no key material.
+        var workerEnvironment = new TreeMap<>(environment);
+        workerEnvironment.putAll(props.bigRooms().environment());
+        workerEnvironment.put(Env.DEAD_LETTER_QUEUE_URL, fanOutDeadLetterQueue.getQueueUrl());
+        workerEnvironment.put(Env.SHARD_LEASE_MS, Long.toString(BigRoomWorkers.WORKER_TIMEOUT.toMilliseconds().longValue()));
+        this.shardWorkerFunction = function("ShardWorkerHandler", BigRoomWorkers.WORKER_TIMEOUT, code, workerEnvironment);
+        fanOutDeadLetterQueue.grantSendMessages(shardWorkerFunction);
         this.tokenExpiryFunction = function("TokenExpiryHandler", FANOUT_TIMEOUT, code, environment);
         // The polling fallback verifies a bearer token per request, so it gets the key material too.
         this.pollFunction = function("PollHandler", ROUTE_TIMEOUT, code, accessEnvironment);
@@ -254,6 +266,7 @@ public class PulseRealtime extends Construct {
                 .onFailure(new SqsDestination(fanOutDeadLetterQueue))
                 .build();
 
+        this.shardWorkerAlias = alias(shardWorkerFunction).build();
         this.tokenExpiryAlias = alias(tokenExpiryFunction).build();
         this.pollAlias = alias(pollFunction).build();
         this.queryAlias = alias(queryFunction).build();
@@ -316,6 +329,7 @@ public class PulseRealtime extends Construct {
         defaultFunction.addToRolePolicy(postToConnections);
         defaultFunction.addToRolePolicy(closeConnections);
         fanOutFunction.addToRolePolicy(postToConnections);
+        shardWorkerFunction.addToRolePolicy(postToConnections);
         tokenExpiryFunction.addToRolePolicy(postToConnections);
         tokenExpiryFunction.addToRolePolicy(closeConnections);
 
@@ -367,6 +381,9 @@ public class PulseRealtime extends Construct {
                 .build());
 
         var metrics = new PulseMetrics(api.getApiId(), stage.getStageName());
+        this.bigRooms = new BigRoomWorkers(this, "BigRooms", fanOutFunction, shardWorkerFunction, shardWorkerAlias,
+                props.bigRooms(), metrics, props.alarmTopic());
+        fanOutFunction.addEnvironment(Env.SHARD_QUEUE_URL, bigRooms.getQueue().getQueueUrl());
         this.alarms = new PulseAlarms(this, "Alarms", getFunctions(), fanOutDeadLetterQueue, metrics, props.alarmTopic());
         this.dashboard = new PulseDashboard(this, "Operations", metrics, fanOutDeadLetterQueue);
 
@@ -538,6 +555,20 @@ public class PulseRealtime extends Construct {
         return defaultAlias;
     }
 
+    /** The big rooms' shard worker (the shard queue's event source; docs/SCALING.md). */
+    public Function getShardWorkerFunction() {
+        return shardWorkerFunction;
+    }
+
+    public Alias getShardWorkerAlias() {
+        return shardWorkerAlias;
+    }
+
+    /** The shard queue, its dead-letter queue and their alarms. */
+    public BigRoomWorkers getBigRooms() {
+        return bigRooms;
+    }
+
     public Alias getFanOutAlias() {
         return fanOutAlias;
     }
@@ -578,7 +609,7 @@ public class PulseRealtime extends Construct {
     /** The aliases callers invoke, in the order of {@link #getFunctions()}. */
     public List<Alias> getAliases() {
         var aliases = new ArrayList<>(List.of(connectAlias, disconnectAlias, defaultAlias, fanOutAlias,
-                tokenExpiryAlias, pollAlias, queryAlias));
+                tokenExpiryAlias, pollAlias, queryAlias, shardWorkerAlias));
         if (authorizerAlias != null) {
             aliases.add(authorizerAlias);
         }
@@ -586,12 +617,12 @@ public class PulseRealtime extends Construct {
     }
 
     /**
-     * The seven functions (connect, disconnect, default, fan-out, token expiry, polling, query), and the authorizer if
-     * any.
+     * The eight functions (connect, disconnect, default, fan-out, token expiry, polling, query, shard worker), and the
+     * authorizer if any.
      */
     public List<Function> getFunctions() {
         var functions = new ArrayList<>(List.of(connectFunction, disconnectFunction, defaultFunction,
-                fanOutFunction, tokenExpiryFunction, pollFunction, queryFunction));
+                fanOutFunction, tokenExpiryFunction, pollFunction, queryFunction, shardWorkerFunction));
         if (authorizerFunction != null) {
             functions.add(authorizerFunction);
         }
