@@ -129,6 +129,22 @@ class BigRoomEndToEndTest {
         }
     }
 
+    @Test
+    void anUnreadableShardMessageIsReportedAsFailedSoTheQueueRetriesThenDeadLettersIt() {
+        var handler = new dev.pulse.functions.ShardWorkerHandler(system.services());
+        var bad = new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
+        bad.setMessageId("m-bad");
+        bad.setBody("{\"shard\":1,\"rooms\":[]}");
+        var notJson = new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
+        notJson.setMessageId("m-text");
+        notJson.setBody("not json");
+        var event = new com.amazonaws.services.lambda.runtime.events.SQSEvent();
+        event.setRecords(List.of(bad, notJson));
+        var response = handler.handleRequest(event, null);
+        assertEquals(List.of("m-bad", "m-text"),
+                response.getBatchItemFailures().stream().map(f -> f.getItemIdentifier()).toList());
+    }
+
     private static String publish(String event) throws InterruptedException {
         String eventId = publisher.event(event).toWorkspace(WORKSPACE).data(Map.of("text", "hello")).send();
         assertTrue(system.awaitDeliveries(Duration.ofSeconds(60)), "fan-out and shards finished");

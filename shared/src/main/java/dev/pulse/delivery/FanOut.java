@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * ({@link PostRetries}), records what still failed of a logged event as one {@link Undelivered} entry, and reports
  * which connections answered 410 Gone. Logging, pruning and presence are the caller's ({@link Broadcast}).
  *
+ * <p>With a {@link RoomSplitter}, a room with more members than its threshold is not posted to here: its members are
+ * handed to workers in {@link Shard}s, which post them with {@link #post} (docs/SCALING.md).
+ *
  * <p>Unlogged signals (typing, presence) are retried too but not recorded: replaying a stale typing indicator later
  * would be wrong, and a client that missed one loses nothing it cannot see again.
  */

@@ -78,15 +78,12 @@ public final class RoomSplitter {
             return new Split(pages, 0, 0, 0, 0);
         }
         var readAhead = new ArrayList<List<Member>>();
-        long reading = 0;
+        var timed = new TimedPages(pages);
         int seen = 0;
         while (seen <= threshold) {
-            long before = System.nanoTime();
-            boolean more = pages.hasNext();
-            List<Member> page = more ? pages.next() : null;
-            reading += System.nanoTime() - before;
-            if (!more) {
-                return new Split(readAhead.iterator(), 0, 0, 0, reading);
+            List<Member> page = timed.next();
+            if (page == null) {
+                return new Split(readAhead.iterator(), 0, 0, 0, timed.nanos);
             }
             readAhead.add(page);
             seen += page.size();
@@ -94,15 +91,7 @@ public final class RoomSplitter {
         var cutter = new Cutter(delivery, roomIndex, addressed);
         readAhead.forEach(cutter::add);
         int read = readAhead.size();
-        while (true) {
-            long before = System.nanoTime();
-            boolean more = pages.hasNext();
-            List<Member> page = more ? pages.next() : null;
-            reading += System.nanoTime() - before;
-            if (!more) {
-                break;
-            }
-            read++;
+        for (List<Member> page; (page = timed.next()) != null; read++) {
             cutter.add(page);
         }
         cutter.finish();
@@ -110,7 +99,26 @@ public final class RoomSplitter {
         LOG.info("big room {} of event={} eventId={} correlationId={}: {} connections in {} shards", delivery.rooms()
                 .get(roomIndex).name(), content.event(), content.eventId(), content.correlationId(), cutter.recipients,
                 cutter.handedOut.size());
-        return new Split(null, read, cutter.recipients, cutter.handedOut.size(), reading);
+        return new Split(null, read, cutter.recipients, cutter.handedOut.size(), timed.nanos);
+    }
+
+    /** The room's pages one at a time (null after the last), counting the time spent waiting for them. */
+    private static final class TimedPages {
+        private final Iterator<List<Member>> pages;
+        private long nanos;
+
+        TimedPages(Iterator<List<Member>> pages) {
+            this.pages = pages;
+        }
+
+        List<Member> next() {
+            long before = System.nanoTime();
+            try {
+                return pages.hasNext() ? pages.next() : null;
+            } finally {
+                nanos += System.nanoTime() - before;
+            }
+        }
     }
 
     /** Fills shards member by member and hands each out when it is full. */

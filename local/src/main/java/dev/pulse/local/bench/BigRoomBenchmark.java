@@ -25,7 +25,7 @@ public final class BigRoomBenchmark {
     private static final String WORKSPACE = "bench";
     static final int CLIENTS_PER_PROCESS = 10_000;
     /** A threshold no local room reaches: the single-invocation path. */
-    private static final String NEVER = Integer.toString(Integer.MAX_VALUE);
+    static final String NEVER = Integer.toString(Integer.MAX_VALUE);
 
     private BigRoomBenchmark() {
     }
@@ -46,7 +46,8 @@ public final class BigRoomBenchmark {
         try {
             for (int n : sizes) {
                 run(n, base.withHandlerSetting(Env.BIG_ROOM_THRESHOLD, NEVER), "single invocation");
-                run(n, base, "sharded");
+                run(n, base.withHandlerSetting(Env.BIG_ROOM_THRESHOLD, System.getenv().getOrDefault(Env.BIG_ROOM_THRESHOLD,
+                        Integer.toString(dev.pulse.config.PulseConfig.BigRooms.DEFAULT_THRESHOLD))), "sharded");
             }
         } catch (Exception | Error e) {
             e.printStackTrace();

@@ -1,5 +1,6 @@
 package dev.pulse.local.bench;
 
+import dev.pulse.config.Env;
 import dev.pulse.local.LocalSettings;
 import dev.pulse.local.LocalSystem;
 import dev.pulse.publish.Publisher;
@@ -74,7 +75,11 @@ public final class FanOutBenchmark {
     static LocalSettings benchSettings() {
         return LocalSettings.ephemeral()
                 .withFanoutConcurrency(LocalSettings.fromEnvironment(System.getenv()).fanoutConcurrency())
-                .withHandlerSetting("PULSE_PRESENCE_NAMESPACES", System.getenv().getOrDefault("PULSE_PRESENCE_NAMESPACES", ""));
+                .withHandlerSetting("PULSE_PRESENCE_NAMESPACES", System.getenv().getOrDefault("PULSE_PRESENCE_NAMESPACES", ""))
+                // The single-invocation path, as every earlier run measured it, unless PULSE_BIG_ROOM_THRESHOLD says
+                // otherwise; ./pulse bench-bigroom compares it with the sharded path.
+                .withHandlerSetting(Env.BIG_ROOM_THRESHOLD,
+                        System.getenv().getOrDefault(Env.BIG_ROOM_THRESHOLD, BigRoomBenchmark.NEVER));
     }
 
     private static List<double[]> measure(Publisher publisher, ClientProcess clients, int events) throws Exception {
