@@ -60,8 +60,9 @@ public class BigRoomWorkers extends Construct {
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
                 .visibilityTimeout(VISIBILITY_TIMEOUT)
-                // A shard older than its event's usefulness is still delivered: the log keeps the event 24 h anyway.
-                .retentionPeriod(Duration.hours(1))
+                // As long as the event log keeps events by default: SQS drops expired messages silently, and a shard
+                // normally leaves within minutes (3 receives 60 s apart, then the dead-letter queue).
+                .retentionPeriod(Duration.days(1))
                 .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetters).maxReceiveCount(MAX_RECEIVES).build())
                 .build();
         queue.grantSendMessages(fanOut);

@@ -64,6 +64,7 @@ class BigRoomWorkersStackTest {
         assertTrue(queue.get("SqsManagedSseEnabled").asBoolean());
         assertEquals(60, queue.get("VisibilityTimeout").asInt(), "longer than the worker's 20 s timeout (its lease)");
         assertEquals(3, queue.at("/RedrivePolicy/maxReceiveCount").asInt());
+        assertEquals(24 * 3600, queue.get("MessageRetentionPeriod").asInt(), "SQS drops expired messages silently");
         String deadLettersId = logicalId(realtime.getBigRooms().getDeadLetterQueue());
         assertEquals("${" + deadLettersId + ".Arn}", render(queue.at("/RedrivePolicy/deadLetterTargetArn")));
         var deadLetters = resources(template, "AWS::SQS::Queue").get(deadLettersId);
