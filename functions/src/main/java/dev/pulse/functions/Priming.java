@@ -1,8 +1,11 @@
 package dev.pulse.functions;
 
+import dev.pulse.delivery.Delivery;
+import dev.pulse.delivery.Shard;
 import dev.pulse.envelope.EnvelopeCodec;
 import dev.pulse.envelope.InvalidEnvelopeException;
 import dev.pulse.model.EventEnvelope;
+import dev.pulse.model.Member;
 import dev.pulse.model.Position;
 import dev.pulse.model.Targets;
 import dev.pulse.protocol.FrameParser;
@@ -53,6 +56,10 @@ final class Priming implements Resource {
             String frame = ServerFrames.event(received.content(), received.rooms().get(0).name(),
                     new Position(1, "prime"), Map.of());
             ServerFrames.replyOk("prime", data);
+            // A big room's shard message, written as the fan-out writes it and read back as the shard worker reads it.
+            var delivery = new Delivery(received.rooms(), List.of(new Position(1, "prime")), received.content(), null);
+            Shard.fromJson(Json.MAPPER.readTree(new Shard(delivery, 0, 0, List.of(new Member("prime", "prime")))
+                    .toJson().toString()));
 
             var key = Map.of("pk", AttributeValue.fromS("prime"), "sk", AttributeValue.fromS("prime"));
             PutItemRequest.builder().tableName("prime").item(key).build();

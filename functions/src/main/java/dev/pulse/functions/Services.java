@@ -30,6 +30,9 @@ import dev.pulse.delivery.ManagementApiSender;
 import dev.pulse.delivery.PostRetries;
 import dev.pulse.delivery.Poster;
 import dev.pulse.delivery.RetryingSender;
+import dev.pulse.delivery.RoomSplitter;
+import dev.pulse.delivery.ShardHandOff;
+import dev.pulse.delivery.ShardWorker;
 import dev.pulse.delivery.Undelivered;
 import dev.pulse.delivery.UndeliveredSink;
 import dev.pulse.presence.PresenceActions;
@@ -49,6 +52,7 @@ import dev.pulse.room.HttpAccessHook;
 import dev.pulse.room.RoomAccess;
 import dev.pulse.room.RoomActions;
 import dev.pulse.room.RoomBroadcast;
+import dev.pulse.room.ShardDelivery;
 import dev.pulse.store.ConnectionStore;
 import dev.pulse.store.DeliveryMarks;
 import dev.pulse.store.EventLog;
@@ -56,6 +60,7 @@ import dev.pulse.store.MembersCache;
 import dev.pulse.store.MembershipStore;
 import dev.pulse.store.PresenceStore;
 import dev.pulse.store.RateCounters;
+import dev.pulse.store.ShardProgress;
 import dev.pulse.sync.PollingEndpoint;
 import dev.pulse.support.Backoff;
 import dev.pulse.sync.SyncActions;
@@ -107,6 +112,7 @@ public final class Services {
     private final DirectPostSender directSender;
     private final UndeliveredSink undelivered;
     private final FanOut fanOut;
+    private final ShardDelivery shardDelivery;
 
     public Services(PulseConfig config, AwsCredentialsProvider credentials) {
         this(config, credentials, List.of());
@@ -129,6 +135,16 @@ public final class Services {
      */
     public Services(PulseConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors,
                     Metrics metrics, Tracer tracer) {
+        this(config, credentials, interceptors, metrics, tracer, null, ShardWorker.Checkpoints.NONE);
+    }
+
+    /**
+     * @param shardHandOff where big rooms' shards go instead of the SQS queue ({@code PULSE_SHARD_QUEUE_URL}): the local
+     *                     runtime's in-process workers; null for the queue, or no splitting without one
+     * @param checkpoints  told at each worker checkpoint (the local worker runner's fault switch); NONE elsewhere
+     */
+    public Services(PulseConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors,
+                    Metrics metrics, Tracer tracer, ShardHandOff shardHandOff, ShardWorker.Checkpoints checkpoints) {
         this.config = config;
         this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
         if (tracer != Tracer.NONE) {
@@ -187,12 +203,19 @@ public final class Services {
         // Every event is logged per target room before it is posted, so frames carry seq/epoch and sync can replay.
         var marks = new DeliveryMarks(dynamo, config.tables().events(), config.tables().eventRetention(), clock);
         String deadLetterQueue = config.catalog().deadLetterQueueUrl();
-        var queue = deadLetterQueue == null ? null
-                : new SqsDeadLetters(SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
-                        .overrideConfiguration(overrides).build(), deadLetterQueue);
+        var bigRooms = config.bigRooms();
+        var sqs = deadLetterQueue == null && bigRooms.queueUrl() == null ? null
+                : SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
+                        .overrideConfiguration(overrides).build();
+        var queue = deadLetterQueue == null ? null : new SqsDeadLetters(sqs, deadLetterQueue);
         this.undelivered = queue == null ? new InMemoryUndelivered() : queue;
+        // Big rooms go to the workers in shards where there are workers: the shard queue on AWS, in-process locally.
+        var handOff = shardHandOff != null ? shardHandOff
+                : bigRooms.queueUrl() == null ? null : new SqsShardHandOff(sqs, bigRooms.queueUrl());
+        var splitter = handOff == null ? null
+                : new RoomSplitter(bigRooms.threshold(), bigRooms.shardSize(), handOff, metrics);
         this.fanOut = new FanOut(memberships, new Poster(posts, config.delivery().concurrency()), retries,
-                undelivered);
+                undelivered, splitter);
         var broadcast = new Broadcast(eventLog, marks, fanOut, connections, clock);
         var roomBroadcast = new RoomBroadcast(broadcast, clock);
         // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
@@ -202,6 +225,9 @@ public final class Services {
                 roomBroadcast, config.presence().namespaces(), config.presence().signalLimit(), clock, metrics);
         // Published events: connections found gone on the way leave presence once the delivery is over.
         this.eventDelivery = new EventDelivery(broadcast, presence);
+        var progress = new ShardProgress(dynamo, config.tables().events(), config.tables().eventRetention(), clock);
+        this.shardDelivery = new ShardDelivery(new ShardWorker(fanOut, progress, connections, bigRooms.checkpointEvery(),
+                bigRooms.lease(), checkpoints), presence);
         this.queryEndpoint = new QueryEndpoint(new RoomQueries(memberships, presenceStore, presence));
         this.controlCommands = new ControlCommands(connections, memberships, sender, closer, presence, clock);
         this.lifecycle = new ConnectionLifecycle(authenticator, connections, clock, config.connections().ttl(),
@@ -343,6 +369,11 @@ public final class Services {
     /** A published event's way to its clients (what the fan-out function does with an admitted event). */
     public EventDelivery eventDelivery() {
         return eventDelivery;
+    }
+
+    /** A big room's shard's way to its clients (what the shard worker function does with each message). */
+    public ShardDelivery shardDelivery() {
+        return shardDelivery;
     }
 
     public TokenExpirySweeper tokenExpirySweeper() {

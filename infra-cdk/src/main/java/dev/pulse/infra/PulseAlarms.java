@@ -64,7 +64,13 @@ public class PulseAlarms extends Construct {
 
     private void add(String id, IMetric metric, double threshold, ComparisonOperator comparison, String description,
                      ITopic topic) {
-        var alarm = Alarm.Builder.create(this, id)
+        alarms.add(alarm(this, id, metric, threshold, comparison, description, topic));
+    }
+
+    /** One of Pulse's alarms: one 5-minute period, no data is healthy, notifying the topic (if any) both ways. */
+    static Alarm alarm(Construct scope, String id, IMetric metric, double threshold, ComparisonOperator comparison,
+                       String description, ITopic topic) {
+        var alarm = Alarm.Builder.create(scope, id)
                 .metric(metric)
                 .threshold(threshold)
                 .comparisonOperator(comparison)
@@ -78,7 +84,7 @@ public class PulseAlarms extends Construct {
             alarm.addAlarmAction(action);
             alarm.addOkAction(action);
         }
-        alarms.add(alarm);
+        return alarm;
     }
 
     /**

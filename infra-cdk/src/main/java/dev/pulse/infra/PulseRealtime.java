@@ -108,6 +108,9 @@ public class PulseRealtime extends Construct {
     private final Function disconnectFunction;
     private final Function defaultFunction;
     private final Function fanOutFunction;
+    private final Function shardWorkerFunction;
+    private final Alias shardWorkerAlias;
+    private final BigRoomWorkers bigRooms;
     private final Function tokenExpiryFunction;
     private final Function pollFunction;
     /** Null unless props.connectAuthorizer(). */
@@ -229,8 +232,17 @@ public class PulseRealtime extends Construct {
         // Refused events (invalid, undeclared, unroutable) go to the fan-out's dead-letter queue, with their reason.
         fanOutEnvironment.put(Env.DEAD_LETTER_QUEUE_URL, fanOutDeadLetterQueue.getQueueUrl());
         putIfPresent(fanOutEnvironment, Env.CATALOG, props.catalog());
+        fanOutEnvironment.putAll(props.bigRooms().environment());
         this.fanOutFunction = function("FanOutHandler", FANOUT_TIMEOUT, code, fanOutEnvironment);
         fanOutDeadLetterQueue.grantSendMessages(fanOutFunction);
+        // Big rooms' shard workers: the same posts as the fan-out's (their undelivered posts to the same queue), a
+        // claim lease as long as their timeout; no catalog, no key material.
+        var workerEnvironment = new TreeMap<>(environment);
+        workerEnvironment.putAll(props.bigRooms().environment());
+        workerEnvironment.put(Env.DEAD_LETTER_QUEUE_URL, fanOutDeadLetterQueue.getQueueUrl());
+        workerEnvironment.put(Env.SHARD_LEASE_MS, Long.toString(BigRoomWorkers.WORKER_TIMEOUT.toMilliseconds().longValue()));
+        this.shardWorkerFunction = function("ShardWorkerHandler", BigRoomWorkers.WORKER_TIMEOUT, code, workerEnvironment);
+        fanOutDeadLetterQueue.grantSendMessages(shardWorkerFunction);
         this.tokenExpiryFunction = function("TokenExpiryHandler", FANOUT_TIMEOUT, code, environment);
         // The polling fallback verifies a bearer token per request, so it gets the key material too.
         this.pollFunction = function("PollHandler", ROUTE_TIMEOUT, code, accessEnvironment);
@@ -255,6 +267,7 @@ public class PulseRealtime extends Construct {
                 .onFailure(new SqsDestination(fanOutDeadLetterQueue))
                 .build();
 
+        this.shardWorkerAlias = alias(shardWorkerFunction).build();
         this.tokenExpiryAlias = alias(tokenExpiryFunction).build();
         this.pollAlias = alias(pollFunction).build();
         this.queryAlias = alias(queryFunction).build();
@@ -317,6 +330,7 @@ public class PulseRealtime extends Construct {
         defaultFunction.addToRolePolicy(postToConnections);
         defaultFunction.addToRolePolicy(closeConnections);
         fanOutFunction.addToRolePolicy(postToConnections);
+        shardWorkerFunction.addToRolePolicy(postToConnections);
         tokenExpiryFunction.addToRolePolicy(postToConnections);
         tokenExpiryFunction.addToRolePolicy(closeConnections);
 
@@ -368,6 +382,9 @@ public class PulseRealtime extends Construct {
                 .build());
 
         var metrics = new PulseMetrics(metricsNamespace(this), api.getApiId(), stage.getStageName());
+        this.bigRooms = new BigRoomWorkers(this, "BigRooms", fanOutFunction, shardWorkerFunction, shardWorkerAlias,
+                props.bigRooms(), metrics, props.alarmTopic());
+        fanOutFunction.addEnvironment(Env.SHARD_QUEUE_URL, bigRooms.getQueue().getQueueUrl());
         this.alarms = new PulseAlarms(this, "Alarms", getFunctions(), fanOutDeadLetterQueue, metrics, props.alarmTopic());
         this.dashboard = new PulseDashboard(this, "Operations", metrics, fanOutDeadLetterQueue);
 
@@ -553,6 +570,20 @@ public class PulseRealtime extends Construct {
         return defaultAlias;
     }
 
+    /** The big rooms' shard worker (the shard queue's event source; docs/SCALING.md). */
+    public Function getShardWorkerFunction() {
+        return shardWorkerFunction;
+    }
+
+    public Alias getShardWorkerAlias() {
+        return shardWorkerAlias;
+    }
+
+    /** The shard queue, its dead-letter queue and their alarms. */
+    public BigRoomWorkers getBigRooms() {
+        return bigRooms;
+    }
+
     public Alias getFanOutAlias() {
         return fanOutAlias;
     }
@@ -593,7 +624,7 @@ public class PulseRealtime extends Construct {
     /** The aliases callers invoke, in the order of {@link #getFunctions()}. */
     public List<Alias> getAliases() {
         var aliases = new ArrayList<>(List.of(connectAlias, disconnectAlias, defaultAlias, fanOutAlias,
-                tokenExpiryAlias, pollAlias, queryAlias));
+                tokenExpiryAlias, pollAlias, queryAlias, shardWorkerAlias));
         if (authorizerAlias != null) {
             aliases.add(authorizerAlias);
         }
@@ -601,12 +632,12 @@ public class PulseRealtime extends Construct {
     }
 
     /**
-     * The seven functions (connect, disconnect, default, fan-out, token expiry, polling, query), and the authorizer if
-     * any.
+     * The eight functions (connect, disconnect, default, fan-out, token expiry, polling, query, shard worker), and the
+     * authorizer if any.
      */
     public List<Function> getFunctions() {
         var functions = new ArrayList<>(List.of(connectFunction, disconnectFunction, defaultFunction,
-                fanOutFunction, tokenExpiryFunction, pollFunction, queryFunction));
+                fanOutFunction, tokenExpiryFunction, pollFunction, queryFunction, shardWorkerFunction));
         if (authorizerFunction != null) {
             functions.add(authorizerFunction);
         }

@@ -39,6 +39,8 @@ import software.amazon.awscdk.services.sns.ITopic;
  *                          {@code $default} reads no connection record per frame (PROTOCOL §1.5)
  * @param tracing           X-Ray active tracing on every function (default off): each invocation is sampled and
  *                          traced, continuing the trace EventBridge passes on from a PutEvents entry's TraceHeader
+ * @param bigRooms          when big rooms are split into shards and how many shard workers may run at once
+ *                          (docs/SCALING.md); default {@link BigRoomSettings#DEFAULTS}
  */
 public record PulseRealtimeProps(
         String stageName,
@@ -59,7 +61,8 @@ public record PulseRealtimeProps(
         RoomAccessSettings access,
         ISecret accessHookSecret,
         boolean connectAuthorizer,
-        boolean tracing) {
+        boolean tracing,
+        BigRoomSettings bigRooms) {
 
     public static final String DEFAULT_STAGE = "prod";
     public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
@@ -107,6 +110,7 @@ public record PulseRealtimeProps(
         runtime = runtime == null ? RuntimeSettings.DEFAULTS : runtime;
         catalog = blankToNull(catalog);
         access = access == null ? RoomAccessSettings.NONE : access;
+        bigRooms = bigRooms == null ? BigRoomSettings.DEFAULTS : bigRooms;
     }
 
     public static Builder builder() {
@@ -154,6 +158,13 @@ public record PulseRealtimeProps(
         private ISecret accessHookSecret;
         private boolean connectAuthorizer;
         private boolean tracing;
+        private BigRoomSettings bigRooms;
+
+        /** Big rooms' split and the shard workers' maximum concurrency (docs/SCALING.md). */
+        public Builder bigRooms(BigRoomSettings bigRooms) {
+            this.bigRooms = bigRooms;
+            return this;
+        }
 
         /** X-Ray active tracing on every function. */
         public Builder tracing(boolean tracing) {
@@ -306,7 +317,7 @@ public record PulseRealtimeProps(
             return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwtSigningSecret, jwksUrl, jwtIssuer, jwtAudience,
                     eventBus, fanoutConcurrency, alarmTopic, accessLogs, runtime, catalog, stageRateLimit, stageBurstLimit,
                     new RoomAccessSettings(roomAccess, accessHookUrl, accessHookTimeout, accessHookCacheTtl,
-                            accessHookDenyCacheTtl, roomsClaim), accessHookSecret, connectAuthorizer, tracing);
+                            accessHookDenyCacheTtl, roomsClaim), accessHookSecret, connectAuthorizer, tracing, bigRooms);
         }
     }
 }

@@ -26,6 +26,8 @@ import java.util.Map;
  *   <li>{@code TokenExpiryHandler}: TokenExpirySweeper: the expiry index (Query, DeleteItem), the connection (GetItem).</li>
  *   <li>{@code PollHandler}: PollingEndpoint: the event log only (GetItem of heads and claims, Query of events).</li>
  *   <li>{@code QueryHandler}: QueryEndpoint: the members and presence Queries, nothing else.</li>
+ *   <li>{@code ShardWorkerHandler}: ShardWorker: the shard's claim and progress (UpdateItem on the event log); the
+ *       members come in the message, so it reads no membership itself, and only pruning (below) touches connections.</li>
  * </ul>
  *
  * Every function that delivers to a room (all but the sweep and polling) prunes the connections the delivery found gone
@@ -48,13 +50,15 @@ final class TableAccess {
             "DefaultHandler", List.of(BATCH_WRITE, CONDITION_CHECK, DELETE, GET, PUT, QUERY, UPDATE),
             "FanOutHandler", List.of(BATCH_WRITE, CONDITION_CHECK, DELETE, GET, PUT, QUERY, UPDATE),
             "TokenExpiryHandler", List.of(DELETE, GET, QUERY),
-            "QueryHandler", List.of(QUERY));
+            "QueryHandler", List.of(QUERY),
+            "ShardWorkerHandler", List.of(BATCH_WRITE, DELETE, QUERY, UPDATE));
 
     /** Handler class → actions on the event log table. */
     static final Map<String, List<String>> EVENTS = Map.of(
             "DefaultHandler", List.of(GET, PUT, QUERY, UPDATE),
             "FanOutHandler", List.of(GET, PUT, UPDATE),
-            "PollHandler", List.of(GET, QUERY));
+            "PollHandler", List.of(GET, QUERY),
+            "ShardWorkerHandler", List.of(UPDATE));
 
     private TableAccess() {
     }

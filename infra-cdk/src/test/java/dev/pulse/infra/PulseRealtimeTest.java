@@ -112,8 +112,8 @@ class PulseRealtimeTest {
         var functions = resources(template, "AWS::Lambda::Function");
         var versions = resources(template, "AWS::Lambda::Version");
         var aliases = resources(template, "AWS::Lambda::Alias");
-        assertEquals(7, versions.size());
-        assertEquals(7, aliases.size());
+        assertEquals(8, versions.size());
+        assertEquals(8, aliases.size());
         for (int i = 0; i < realtime.getFunctions().size(); i++) {
             String fnId = logicalId(realtime.getFunctions().get(i));
             assertEquals(json("{\"ApplyOn\":\"PublishedVersions\"}"),
@@ -142,17 +142,19 @@ class PulseRealtimeTest {
         assertEquals("${" + queueId + ".Arn}", render(config.at("/DestinationConfig/OnFailure/Destination")));
         assertFalse(config.path("DestinationConfig").has("OnSuccess"));
 
-        // Lambda sends the failure record with the function's role, so that role (only) may send to the queue.
+        // Lambda sends the failure record with the function's role, so that role may send to the queue; so may the
+        // big rooms' workers, whose undelivered posts are recorded there too (and the fan-out sends to the shard queue).
         var senders = new HashSet<String>();
+        String shardQueue = "${" + logicalId(realtime.getBigRooms().getQueue()) + ".Arn}";
         resources(template, "AWS::IAM::Policy").values().forEach(policy -> {
             for (var statement : statements(List.of(policy))) {
-                if (actions(statement).contains("sqs:SendMessage")) {
+                if (actions(statement).contains("sqs:SendMessage") && !render(statement.get("Resource")).equals(shardQueue)) {
                     assertEquals("${" + queueId + ".Arn}", render(statement.get("Resource")));
                     policy.at("/Properties/Roles").forEach(role -> senders.add(role.get("Ref").asText()));
                 }
             }
         });
-        assertEquals(Set.of(roleId(realtime.getFanOutFunction())), senders);
+        assertEquals(Set.of(roleId(realtime.getFanOutFunction()), roleId(realtime.getShardWorkerFunction())), senders);
     }
 
     /** The WebSocket API's routes (the polling HTTP API has its own). */
@@ -271,6 +273,7 @@ class PulseRealtimeTest {
         assertEquals(Map.of(
                 roleId(realtime.getDefaultFunction()), Set.of("POST", "DELETE"),
                 roleId(realtime.getFanOutFunction()), Set.of("POST"),
+                roleId(realtime.getShardWorkerFunction()), Set.of("POST"),
                 roleId(realtime.getTokenExpiryFunction()), Set.of("POST", "DELETE"),
                 // Presence signals on connect and disconnect.
                 roleId(realtime.getConnectFunction()), Set.of("POST"),
@@ -292,7 +295,7 @@ class PulseRealtimeTest {
     @Test
     void everyFunctionRunsItsHandlerFromTheJarWithTheConfigTheCoreReads() {
         var functions = resources(template, "AWS::Lambda::Function");
-        assertEquals(7, functions.size());
+        assertEquals(8, functions.size());
         var expected = Map.of(
                 realtime.getConnectFunction(), new Expected("dev.pulse.functions.ConnectHandler::handleRequest", 29),
                 realtime.getDisconnectFunction(), new Expected("dev.pulse.functions.DisconnectHandler::handleRequest", 29),
@@ -300,7 +303,8 @@ class PulseRealtimeTest {
                 realtime.getFanOutFunction(), new Expected("dev.pulse.functions.FanOutHandler::handleRequest", 60),
                 realtime.getTokenExpiryFunction(), new Expected("dev.pulse.functions.TokenExpiryHandler::handleRequest", 60),
                 realtime.getPollFunction(), new Expected("dev.pulse.functions.PollHandler::handleRequest", 29),
-                realtime.getQueryFunction(), new Expected("dev.pulse.functions.QueryHandler::handleRequest", 29));
+                realtime.getQueryFunction(), new Expected("dev.pulse.functions.QueryHandler::handleRequest", 29),
+                realtime.getShardWorkerFunction(), new Expected("dev.pulse.functions.ShardWorkerHandler::handleRequest", 20));
         var logGroups = resources(template, "AWS::Logs::LogGroup");
         String tableId = logicalId(realtime.getTable());
         var codeKeys = new HashSet<String>();
@@ -335,7 +339,7 @@ class PulseRealtimeTest {
             assertEquals(30, logGroups.get(logGroupId).at("/Properties/RetentionInDays").asInt());
 
         });
-        assertEquals(1, codeKeys.size(), "all seven functions deploy the one jar");
+        assertEquals(1, codeKeys.size(), "all eight functions deploy the one jar");
     }
 
     /**
@@ -360,8 +364,12 @@ class PulseRealtimeTest {
                         events, List.of("GetItem", "PutItem", "UpdateItem")),
                 realtime.getTokenExpiryFunction(), Map.of(connections, List.of("DeleteItem", "GetItem", "Query")),
                 realtime.getPollFunction(), Map.of(events, List.of("GetItem", "Query")),
-                realtime.getQueryFunction(), Map.of(connections, List.of("Query")));
-        assertEquals(7, expected.size());
+                realtime.getQueryFunction(), Map.of(connections, List.of("Query")),
+                // The members come in the message: no membership read, only its claim and progress, and pruning.
+                realtime.getShardWorkerFunction(), Map.of(
+                        connections, List.of("BatchWriteItem", "DeleteItem", "Query", "UpdateItem"),
+                        events, List.of("UpdateItem")));
+        assertEquals(8, expected.size());
         expected.forEach((fn, tables) -> {
             var granted = new java.util.TreeMap<String, List<String>>();
             for (var statement : statements(resources(template, "AWS::IAM::Policy").values().stream()
@@ -417,7 +425,7 @@ class PulseRealtimeTest {
     @Test
     void errorsThrottlesTheDeadLetterQueueDeliveryLatencyRefusedEventsFailedPostsAndApiErrorsRaiseAlarms() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(19, alarms.size());
+        assertEquals(23, alarms.size());
         var watched = new HashSet<String>();
         alarms.values().forEach(alarm -> {
             var props = alarm.get("Properties");
@@ -451,7 +459,7 @@ class PulseRealtimeTest {
                     assertEquals("GreaterThanThreshold", props.get("ComparisonOperator").asText());
                     watched.add(metric);
                 }
-                case "Pulse/Test/EventsRefused", "Pulse/Test/FailedPosts" -> {
+                case "Pulse/Test/EventsRefused", "Pulse/Test/FailedPosts", "Pulse/Test/ShardFailures" -> {
                     assertFalse(props.has("Dimensions"), "the EMF series without dimensions");
                     assertEquals("Sum", props.get("Statistic").asText());
                     assertEquals(1, props.get("Threshold").asInt());
@@ -475,10 +483,13 @@ class PulseRealtimeTest {
         });
         expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
                 + logicalId(realtime.getFanOutDeadLetterQueue()) + ".QueueName}");
+        expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
+                + logicalId(realtime.getBigRooms().getDeadLetterQueue()) + ".QueueName}");
         expected.addAll(Set.of("Pulse/Test/DeliveryLatency", "Pulse/Test/EventsRefused", "Pulse/Test/FailedPosts",
-                "AWS/ApiGateway/ExecutionError"));
+                "AWS/ApiGateway/ExecutionError", "Pulse/Test/ShardFailures"));
         assertEquals(expected, watched);
-        assertEquals(19, realtime.getAlarms().getAlarms().size());
+        assertEquals(21, realtime.getAlarms().getAlarms().size());
+        assertEquals(2, realtime.getBigRooms().getAlarms().size());
     }
 
     @Test
@@ -538,17 +549,17 @@ class PulseRealtimeTest {
     private record Expected(String handler, int timeoutSeconds) {
     }
 
-    private static String roleId(Function fn) {
+    static String roleId(Function fn) {
         return logicalId(fn.getRole());
     }
 
-    private static List<JsonNode> statements(java.util.Collection<JsonNode> policies) {
+    static List<JsonNode> statements(java.util.Collection<JsonNode> policies) {
         return policies.stream()
                 .flatMap(p -> StreamSupport.stream(p.at("/Properties/PolicyDocument/Statement").spliterator(), false))
                 .toList();
     }
 
-    private static List<String> actions(JsonNode statement) {
+    static List<String> actions(JsonNode statement) {
         var action = statement.get("Action");
         return action.isArray()
                 ? StreamSupport.stream(action.spliterator(), false).map(JsonNode::asText).toList()

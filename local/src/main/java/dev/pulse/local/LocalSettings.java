@@ -44,7 +44,15 @@ public record LocalSettings(
             Env.ACCESS_HOOK_CACHE_SECONDS, Env.ACCESS_HOOK_DENY_CACHE_SECONDS, Env.JWT_ROOMS_CLAIM,
             Env.AUTH_INTROSPECTION_URL, Env.AUTH_INTROSPECTION_CLIENT_ID, Env.AUTH_INTROSPECTION_CLIENT_SECRET,
             Env.AUTH_INTROSPECTION_TIMEOUT_MS, Env.AUTH_CACHE_SECONDS, Env.AUTH_NEGATIVE_CACHE_SECONDS,
-            Env.CONNECT_AUTHORIZER, Env.POST_ATTEMPTS, Env.POST_RETRY_MS);
+            Env.CONNECT_AUTHORIZER, Env.POST_ATTEMPTS, Env.POST_RETRY_MS,
+            Env.BIG_ROOM_THRESHOLD, Env.SHARD_SIZE, Env.SHARD_CHECKPOINT, LocalSettings.SHARD_WORKERS);
+
+    /**
+     * The local shard workers' count ({@link #shardWorkers()}): kept among the passed-through settings, so it travels
+     * with them; the handlers ignore it.
+     */
+    public static final String SHARD_WORKERS = "PULSE_LOCAL_SHARD_WORKERS";
+    public static final int DEFAULT_SHARD_WORKERS = 4;
 
     /**
      * The demo's private rooms: {@code private:} rooms need a room token ({@code GET /dev/room-token}), so the demo
@@ -87,6 +95,19 @@ public record LocalSettings(
     public static LocalSettings ephemeral() {
         return new LocalSettings(0, 0, 0, "local", DEVELOPMENT_SECRET, "pulse-local", "pulse", 64, Duration.ofMinutes(10),
                 "us-east-1", Map.of(Env.ROOM_ACCESS, DEMO_ROOM_ACCESS));
+    }
+
+    /**
+     * Concurrent big-room shard workers of the local runtime (PULSE_LOCAL_SHARD_WORKERS, default 4): the in-process
+     * stand-in for the worker function's concurrency.
+     */
+    public int shardWorkers() {
+        String value = handlerSettings.get(SHARD_WORKERS);
+        int workers = value == null ? DEFAULT_SHARD_WORKERS : Integer.parseInt(value.trim());
+        if (workers < 1) {
+            throw new IllegalArgumentException(SHARD_WORKERS + " must be at least 1, got " + value);
+        }
+        return workers;
     }
 
     public LocalSettings withFanoutConcurrency(int concurrency) {

@@ -19,16 +19,19 @@ import dev.pulse.functions.ConnectHandler;
 import dev.pulse.functions.DefaultHandler;
 import dev.pulse.functions.DisconnectHandler;
 import dev.pulse.functions.FanOutHandler;
+import dev.pulse.functions.ShardWorkerHandler;
 import dev.pulse.functions.Services;
 import dev.pulse.functions.TokenExpiryHandler;
 import dev.pulse.local.dynamodb.EmbeddedDynamoDb;
 import dev.pulse.local.eventbridge.LocalEventBus;
 import dev.pulse.local.gateway.WebSocketGateway;
 import dev.pulse.local.lambda.LocalLambdaContext;
+import dev.pulse.local.sqs.LocalShardQueue;
 import dev.pulse.publish.Publisher;
 import dev.pulse.store.TableInventory;
 import dev.pulse.support.log.LogSettings;
 import dev.pulse.support.metrics.EmfMetrics;
+import dev.pulse.support.trace.Tracer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -88,15 +91,17 @@ public final class LocalSystem implements AutoCloseable {
     private final Services services;
     private final TokenIssuer tokens;
     private final LocalMetrics metrics;
+    private final LocalShardQueue shards;
 
     /** The EventBridge schedule {@code rate(1 minute)} that triggers the token-expiry sweep on AWS. */
     private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("local-schedule").factory());
 
     private LocalSystem(LocalSettings settings, EmbeddedDynamoDb dynamo, WebSocketGateway gateway, LocalEventBus bus,
-                        Services services, TokenIssuer tokens, LocalMetrics metrics) {
+                        Services services, TokenIssuer tokens, LocalMetrics metrics, LocalShardQueue shards) {
         this.metrics = metrics;
         this.settings = settings;
+        this.shards = shards;
         this.dynamo = dynamo;
         this.gateway = gateway;
         this.bus = bus;
@@ -185,15 +190,19 @@ public final class LocalSystem implements AutoCloseable {
         // The same EMF documents as deployed, counted for the admin page instead of printed among the terminal's text
         // lines; with the deployed JSON log format they are printed too.
         var metrics = new LocalMetrics(LogSettings.fromEnvironment().format() == LogSettings.Format.JSON);
+        // Big rooms' shards go to in-process workers, the stand-in for the shard queue and its worker function.
+        var shards = new LocalShardQueue(settings.shardWorkers(), config.bigRooms().lease().plusMillis(100),
+                () -> handlers.get().shardWorker());
         var services = new Services(config, LOCAL_CREDENTIALS, interceptors,
-                new EmfMetrics(config.metricsNamespace(), Clock.systemUTC(), metrics));
+                new EmfMetrics(config.metricsNamespace(), Clock.systemUTC(), metrics), Tracer.NONE, shards, shards);
         handlers.set(new Handlers(new AuthorizerHandler(services), new ConnectHandler(services),
                 new DisconnectHandler(services), new DefaultHandler(services), new FanOutHandler(services),
-                services.pollingEndpoint().orElseThrow(), services.queryEndpoint(), services.metrics()));
+                new ShardWorkerHandler(services), services.pollingEndpoint().orElseThrow(), services.queryEndpoint(),
+                services.metrics()));
         admin.set(new AdminReport(new TableInventory(services.dynamo(), config.tables().connections(),
                 config.tables().events(), Clock.systemUTC()), () -> rejectedEvents(services),
                 () -> undeliveredPosts(services), bus::deadLetters, metrics, Clock.systemUTC()));
-        return new LocalSystem(settings, dynamo, gateway, bus, services, tokens, metrics);
+        return new LocalSystem(settings, dynamo, gateway, bus, services, tokens, metrics, shards);
     }
 
     /** The environment the handlers get here, as the CDK stack would set it (the cold-start benchmark uses it). */
@@ -218,6 +227,9 @@ public final class LocalSystem implements AutoCloseable {
         // One process: every join and leave goes through the stores that forget a room's member list, so reusing it
         // for a second is exact here (deployed, the default is off: PulseConfig.DEFAULT_MEMBERS_CACHE).
         env.put(Env.MEMBERS_CACHE_MS, "1000");
+        // A shorter lease than the worker function's 20 s timeout: a local worker killed by a test's fault switch is
+        // retried within seconds (the local queue's visibility timeout follows it).
+        env.put(Env.SHARD_LEASE_MS, "2000");
         env.putAll(settings.handlerSettings());
         return env;
     }
@@ -333,9 +345,14 @@ public final class LocalSystem implements AutoCloseable {
         return services.replay(entry);
     }
 
-    /** Waits until every published event has been delivered (or dead-lettered). */
+    /** Waits until every published event has been delivered (or dead-lettered), big rooms' shards included. */
     public boolean awaitDeliveries(Duration timeout) throws InterruptedException {
-        return bus.awaitIdle(timeout);
+        return bus.awaitIdle(timeout) && shards.awaitIdle(timeout);
+    }
+
+    /** The big rooms' shard queue and its in-process workers (with the tests' fault switches). */
+    public LocalShardQueue shardQueue() {
+        return shards;
     }
 
     @Override
@@ -343,11 +360,13 @@ public final class LocalSystem implements AutoCloseable {
         schedule.shutdownNow();
         gateway.close();
         bus.close();
+        shards.close();
         dynamo.close();
     }
 
     private record Handlers(AuthorizerHandler authorizer, ConnectHandler connect, DisconnectHandler disconnect,
-                            DefaultHandler message, FanOutHandler fanOut, dev.pulse.sync.PollingEndpoint polling,
-                            dev.pulse.presence.QueryEndpoint query, dev.pulse.support.metrics.Metrics metrics) {
+                            DefaultHandler message, FanOutHandler fanOut, ShardWorkerHandler shardWorker,
+                            dev.pulse.sync.PollingEndpoint polling, dev.pulse.presence.QueryEndpoint query,
+                            dev.pulse.support.metrics.Metrics metrics) {
     }
 }

@@ -55,6 +55,17 @@ public final class Env {
     public static final String POST_ATTEMPTS = "PULSE_POST_ATTEMPTS";
     public static final String POST_RETRY_MS = "PULSE_POST_RETRY_MS";
 
+    /** Rooms with more members than this are delivered in shards by worker invocations (docs/SCALING.md). */
+    public static final String BIG_ROOM_THRESHOLD = "PULSE_BIG_ROOM_THRESHOLD";
+    /** Connections per shard, at most. */
+    public static final String SHARD_SIZE = "PULSE_SHARD_SIZE";
+    /** A worker records its progress through a shard after every this many posts. */
+    public static final String SHARD_CHECKPOINT = "PULSE_SHARD_CHECKPOINT";
+    /** The SQS queue shards are handed to the workers through; without it (and outside the local runtime) no room is split. */
+    public static final String SHARD_QUEUE_URL = "PULSE_SHARD_QUEUE_URL";
+    /** How long a worker's claim on a shard lasts without renewal (the worker function's timeout), in ms. */
+    public static final String SHARD_LEASE_MS = "PULSE_SHARD_LEASE_MS";
+
     public static final String PRESENCE_NAMESPACES = "PULSE_PRESENCE_NAMESPACES";
     public static final String PRESENCE_SIGNAL_LIMIT = "PULSE_PRESENCE_SIGNAL_LIMIT";
 

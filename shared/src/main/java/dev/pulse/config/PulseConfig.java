@@ -31,10 +31,11 @@ import java.util.Set;
  * @param catalog     the event catalog the fan-out validates and routes with
  * @param access      who may do what in the rooms of each namespace
  * @param introspection opaque session tokens checked by the app's RFC 7662 endpoint; null when not configured
+ * @param bigRooms    when and how one event's delivery to a big room is split over worker invocations
  */
 public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections connections, RateLimits rateLimits,
                           Delivery delivery, Presence presence, Catalog catalog, Access access, Introspection introspection,
-                          String metricsNamespace) {
+                          String metricsNamespace, BigRooms bigRooms) {
 
     /** API Gateway closes every connection after 2 h; 10 min of slack covers clock skew and late disconnects. */
     public static final Duration DEFAULT_CONNECTION_TTL = Duration.ofMinutes(130);
@@ -65,6 +66,49 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
         Objects.requireNonNull(presence, "presence");
         Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(bigRooms, "bigRooms");
+    }
+
+    /**
+     * Big rooms (docs/SCALING.md): a logged event's room with more than {@code threshold} members is not posted to by
+     * the fan-out itself; its membership is read page by page and handed out in shards of at most {@code shardSize}
+     * connections to worker invocations, each recording its progress after every {@code checkpointEvery} posts.
+     *
+     * @param threshold       members of one room above which it is split ({@link Env#BIG_ROOM_THRESHOLD}, default 2,000)
+     * @param shardSize       connections per shard at most ({@link Env#SHARD_SIZE}, default 1,000, at most
+     *                        {@link #MAX_SHARD_SIZE}: a shard travels as one SQS message)
+     * @param checkpointEvery posts between two progress records of a worker ({@link Env#SHARD_CHECKPOINT}, default 250,
+     *                        at most the shard size): a worker that dies repeats at most this many posts on its retry
+     * @param queueUrl        the SQS queue the shards go through ({@link Env#SHARD_QUEUE_URL}); null: no queue here
+     *                        (the local runtime hands shards to in-process workers instead)
+     * @param lease           how long a worker's claim on a shard lasts without renewal ({@link Env#SHARD_LEASE_MS},
+     *                        default 20 s: the worker function's timeout; the queue's visibility timeout is longer, so a
+     *                        dead worker's claim has run out when its shard is received again)
+     */
+    public record BigRooms(int threshold, int shardSize, int checkpointEvery, String queueUrl, Duration lease) {
+        public static final int DEFAULT_THRESHOLD = 2_000;
+        public static final int DEFAULT_SHARD_SIZE = 1_000;
+        public static final int DEFAULT_CHECKPOINT_EVERY = 250;
+        /** About 100 KB of connection ids and user ids: with the event itself, well inside one 256 KB SQS message. */
+        public static final int MAX_SHARD_SIZE = 2_000;
+        public static final Duration DEFAULT_LEASE = Duration.ofSeconds(20);
+
+        public BigRooms {
+            if (threshold < 1) {
+                throw new ConfigException(Env.BIG_ROOM_THRESHOLD + " must be at least 1, got " + threshold);
+            }
+            if (shardSize < 1 || shardSize > MAX_SHARD_SIZE) {
+                throw new ConfigException(Env.SHARD_SIZE + " must be between 1 and " + MAX_SHARD_SIZE + ", got " + shardSize);
+            }
+            if (checkpointEvery < 1 || checkpointEvery > shardSize) {
+                throw new ConfigException(Env.SHARD_CHECKPOINT + " must be between 1 and the shard size (" + shardSize
+                        + "), got " + checkpointEvery);
+            }
+        }
+
+        public static BigRooms defaults() {
+            return new BigRooms(DEFAULT_THRESHOLD, DEFAULT_SHARD_SIZE, DEFAULT_CHECKPOINT_EVERY, null, DEFAULT_LEASE);
+        }
     }
 
     /**
@@ -311,7 +355,7 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
                 new ClaimNames(env.text(Env.JWT_USER_CLAIM), env.text(Env.JWT_WORKSPACE_CLAIM), env.text(Env.JWT_ROOMS_CLAIM)));
         return new PulseConfig(aws, jwt(env), tables, connections, rateLimits,
                 delivery(env), presence, catalog, access,
-                introspection, env.text(Env.METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE));
+                introspection, env.text(Env.METRICS_NAMESPACE, DEFAULT_METRICS_NAMESPACE), bigRooms(env));
     }
 
     /** At most 10 attempts and a first pause of at most 2 s: a fan-out's retries stay well inside its 60 s timeout. */
@@ -327,6 +371,14 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
         }
         return new Delivery(env.integer(Env.FANOUT_CONCURRENCY, DEFAULT_FANOUT_CONCURRENCY, 1), attempts,
                 Duration.ofMillis(firstMillis));
+    }
+
+    private static BigRooms bigRooms(EnvReader env) {
+        int shardSize = env.integer(Env.SHARD_SIZE, BigRooms.DEFAULT_SHARD_SIZE, 1);
+        return new BigRooms(env.integer(Env.BIG_ROOM_THRESHOLD, BigRooms.DEFAULT_THRESHOLD, 1), shardSize,
+                env.integer(Env.SHARD_CHECKPOINT, Math.min(BigRooms.DEFAULT_CHECKPOINT_EVERY, shardSize), 1),
+                env.text(Env.SHARD_QUEUE_URL),
+                Duration.ofMillis(env.integer(Env.SHARD_LEASE_MS, (int) BigRooms.DEFAULT_LEASE.toMillis(), 100)));
     }
 
     private static JwtSettings jwt(EnvReader env) {

@@ -1,6 +1,5 @@
 package dev.pulse.delivery;
 
-import dev.pulse.model.ClosedConnection;
 import dev.pulse.model.EventContent;
 import dev.pulse.model.Position;
 import dev.pulse.model.Room;
@@ -10,7 +9,6 @@ import dev.pulse.store.EventLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import dev.pulse.support.log.LogField;
 import org.slf4j.Logger;
@@ -39,7 +37,7 @@ public final class Broadcast {
     private final EventLog log;
     private final DeliveryMarks marks;
     private final FanOut fanOut;
-    private final ConnectionStore connections;
+    private final GonePruner pruner;
     private final Clock clock;
 
     /**
@@ -50,7 +48,7 @@ public final class Broadcast {
         this.log = log;
         this.marks = marks;
         this.fanOut = fanOut;
-        this.connections = connections;
+        this.pruner = new GonePruner(connections);
         this.clock = clock;
     }
 
@@ -117,7 +115,7 @@ public final class Broadcast {
     private DeliveryReport deliver(Delivery delivery, long started) {
         var posted = fanOut.deliver(delivery);
         var content = delivery.content();
-        var pruned = prune(posted.gone(), content.correlationId());
+        var pruned = pruner.prune(posted.gone(), content.correlationId());
         var report = new DeliveryReport(content.eventId(), delivery.rooms().size(), posted.pages(), posted.recipients(),
                 posted.delivered(), posted.gone().size(), posted.failed(), posted.readNanos() / 1_000_000,
                 (System.nanoTime() - started) / 1_000_000, delivery.positions(), pruned, null);
@@ -128,23 +126,5 @@ public final class Broadcast {
                 .addKeyValue("gone", report.gone()).addKeyValue("failed", report.failed())
                 .addKeyValue("readMs", report.readMillis()).addKeyValue("totalMs", report.totalMillis()).log("fanout");
         return report;
-    }
-
-    private List<ClosedConnection> prune(List<String> gone, String correlationId) {
-        var pruned = new ArrayList<ClosedConnection>();
-        for (String connectionId : gone) {
-            try {
-                var closed = connections.closeGone(connectionId);
-                if (closed.isEmpty()) {
-                    LOG.info("gone connection {} kept: it is still connecting (correlationId={})", connectionId, correlationId);
-                } else {
-                    pruned.add(closed.get());
-                }
-            } catch (RuntimeException e) {
-                // Not fatal: the records expire by TTL and the next delivery tries again.
-                LOG.atWarn().addKeyValue(LogField.OUTCOME, "failed").log("prune of gone connection {} failed (correlationId={}): {}", connectionId, correlationId, e.toString());
-            }
-        }
-        return pruned;
     }
 }

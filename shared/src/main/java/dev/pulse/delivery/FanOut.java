@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * ({@link PostRetries}), records what still failed of a logged event as one {@link Undelivered} entry, and reports
  * which connections answered 410 Gone. Logging, pruning and presence are the caller's ({@link Broadcast}).
  *
+ * <p>With a {@link RoomSplitter}, a room with more members than its threshold is not posted to here: its members are
+ * handed to workers in {@link Shard}s, which post them with {@link #post} (docs/SCALING.md).
+ *
  * <p>Unlogged signals (typing, presence) are retried too but not recorded: replaying a stale typing indicator later
  * would be wrong, and a client that missed one loses nothing it cannot see again.
  */
@@ -45,16 +48,24 @@ public final class FanOut {
     private final Poster poster;
     private final PostRetries retries;
     private final UndeliveredSink undelivered;
+    private final RoomSplitter splitter;
 
     /**
      * @param undelivered where a logged event's posts that failed after the retries are recorded; null records nothing
      *                    (they are counted and logged only)
      */
     public FanOut(MembershipStore memberships, Poster poster, PostRetries retries, UndeliveredSink undelivered) {
+        this(memberships, poster, retries, undelivered, null);
+    }
+
+    /** @param splitter hands big rooms' members to workers in shards (docs/SCALING.md); null posts to every room here */
+    public FanOut(MembershipStore memberships, Poster poster, PostRetries retries, UndeliveredSink undelivered,
+                  RoomSplitter splitter) {
         this.memberships = memberships;
         this.poster = poster;
         this.retries = retries;
         this.undelivered = undelivered;
+        this.splitter = splitter;
     }
 
     /** With a pool of its own, the default retries and nothing recorded: for tests of the fan-out itself. */
@@ -75,6 +86,17 @@ public final class FanOut {
             Room room = delivery.rooms().get(r);
             var frames = new EventFrames(delivery, r);
             var pagesOfRoom = memberships.members(room).iterator();
+            if (splitter != null) {
+                // The seam of big rooms: a small room's pages come back, read ahead, and are posted below as always.
+                var split = splitter.split(delivery, r, pagesOfRoom, addressed);
+                reading += split.readNanos();
+                if (split.handedOut()) {
+                    pages += split.pages();
+                    recipients += split.recipients();
+                    continue;
+                }
+                pagesOfRoom = split.unsplit();
+            }
             while (true) {
                 long before = System.nanoTime();
                 boolean more = pagesOfRoom.hasNext();
@@ -96,6 +118,20 @@ public final class FanOut {
         var outcome = retried(batch.finish(), delivery);
         return new Posted(pages, recipients, outcome.delivered(), outcome.left(), outcome.gone(), reading,
                 outcome.retried());
+    }
+
+    /**
+     * Posts one event to the given members of one of its rooms (a big room's shard, or part of one), with the same
+     * frames, retries and record of what failed as {@link #deliver}; the members were de-duplicated already.
+     */
+    public Posted post(Delivery delivery, int roomIndex, List<Member> members) {
+        var frames = new EventFrames(delivery, roomIndex);
+        var batch = poster.batch();
+        for (Member member : members) {
+            batch.post(member.connectionId(), frames.forUser(member.userId()));
+        }
+        var outcome = retried(batch.finish(), delivery);
+        return new Posted(0, members.size(), outcome.delivered(), outcome.left(), outcome.gone(), 0, outcome.retried());
     }
 
     /**

@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  * id#r#{ws}#{room}#{eventId} #claim          the claim of an event id in a room: seq, epoch, ttl (makes appends
  *                                            idempotent), claimedAt (N, ms), owner (S, the delivery id of the first append)
  * d#{ws}#{eventId}           #done           a published event whose delivery completed: at, ttl (once-only posts)
+ * s#{ws}#{shard key}         #progress       a big room's shard: posted (N, members posted to, in the shard's order),
+ *                                            ttl ({@link ShardProgress}; the shard key starts with the event id)
  * </pre>
  *
  * Sequence sort keys are zero-padded so string order is numeric order; a run's key is its first sequence, so the run
@@ -64,6 +66,9 @@ public final class EventLogTable {
     /** Partition prefix of a delivered event's marker ({@code d#{ws}#{eventId}}). */
     public static final String DELIVERED_PREFIX = "d#";
     public static final String DONE_SORT_KEY = "#done";
+    /** Partition prefix of a big room's shard progress ({@code s#{ws}#{shard key}}). */
+    public static final String SHARD_PREFIX = "s#";
+    public static final String PROGRESS_SORT_KEY = "#progress";
 
     private EventLogTable() {
     }
@@ -99,6 +104,12 @@ public final class EventLogTable {
     public static Map<String, AttributeValue> deliveredKey(String workspaceId, String eventId) {
         return ConnectionTable.key(DELIVERED_PREFIX + ConnectionTable.requireText(workspaceId, "workspaceId") + "#"
                 + Objects.requireNonNull(eventId, "eventId"), DONE_SORT_KEY);
+    }
+
+    /** Primary key of a big room's shard progress: a partition per shard, so workers never share one. */
+    public static Map<String, AttributeValue> shardKey(String workspaceId, String shardKey) {
+        return ConnectionTable.key(SHARD_PREFIX + ConnectionTable.requireText(workspaceId, "workspaceId") + "#"
+                + ConnectionTable.requireText(shardKey, "shardKey"), PROGRESS_SORT_KEY);
     }
 
     public static Map<String, AttributeValue> key(Room room, String sortKey) {

@@ -1,5 +1,6 @@
 package dev.pulse.local.bench;
 
+import dev.pulse.config.Env;
 import dev.pulse.local.LocalSettings;
 import dev.pulse.local.LocalSystem;
 import dev.pulse.publish.Publisher;
@@ -74,25 +75,46 @@ public final class FanOutBenchmark {
     static LocalSettings benchSettings() {
         return LocalSettings.ephemeral()
                 .withFanoutConcurrency(LocalSettings.fromEnvironment(System.getenv()).fanoutConcurrency())
-                .withHandlerSetting("PULSE_PRESENCE_NAMESPACES", System.getenv().getOrDefault("PULSE_PRESENCE_NAMESPACES", ""));
+                .withHandlerSetting("PULSE_PRESENCE_NAMESPACES", System.getenv().getOrDefault("PULSE_PRESENCE_NAMESPACES", ""))
+                // The single-invocation path, as every earlier run measured it, unless PULSE_BIG_ROOM_THRESHOLD says
+                // otherwise; ./pulse bench-bigroom compares it with the sharded path.
+                .withHandlerSetting(Env.BIG_ROOM_THRESHOLD,
+                        System.getenv().getOrDefault(Env.BIG_ROOM_THRESHOLD, BigRoomBenchmark.NEVER));
     }
 
     private static List<double[]> measure(Publisher publisher, ClientProcess clients, int events) throws Exception {
+        return measure(publisher, List.of(clients), WORKSPACE, events);
+    }
+
+    /**
+     * Publishes {@code events} events one after the other to the workspace's room; for each, every client's
+     * publish→receive latency in ms, over all the client processes.
+     */
+    static List<double[]> measure(Publisher publisher, List<ClientProcess> processes, String workspace, int events)
+            throws Exception {
         var results = new ArrayList<double[]>();
         for (int e = 0; e < events; e++) {
             String marker = "m" + e + "x" + System.nanoTime();
-            clients.send("EXPECT " + marker);
-            clients.expect("ARMED " + marker);
+            for (var clients : processes) {
+                clients.send("EXPECT " + marker);
+            }
+            for (var clients : processes) {
+                clients.expect("ARMED " + marker);
+            }
             long publishedAt = BenchClients.nowMicros();
-            publisher.event("bench.tick").toWorkspace(WORKSPACE).data(Map.of("marker", marker)).send();
-            String got = clients.expect("GOT " + marker);
-            results.add(Arrays.stream(got.substring(got.indexOf(' ', 4) + 1).split(","))
-                    .mapToDouble(receivedAt -> (Long.parseLong(receivedAt) - publishedAt) / 1000.0).toArray());
+            publisher.event("bench.tick").toWorkspace(workspace).data(Map.of("marker", marker)).send();
+            var all = new ArrayList<Double>();
+            for (var clients : processes) {
+                String got = clients.expect("GOT " + marker);
+                Arrays.stream(got.substring(got.indexOf(' ', 4) + 1).split(","))
+                        .forEach(receivedAt -> all.add((Long.parseLong(receivedAt) - publishedAt) / 1000.0));
+            }
+            results.add(all.stream().mapToDouble(Double::doubleValue).toArray());
         }
         return results;
     }
 
-    private static double pct(double[] values, int percentile) {
+    static double pct(double[] values, int percentile) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;

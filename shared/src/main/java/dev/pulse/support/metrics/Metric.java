@@ -33,7 +33,13 @@ public enum Metric {
     /** One event's fan-out: from the handler's start to the last post answered. */
     FANOUT_DURATION("FanOutDuration", Unit.MILLISECONDS),
     /** From the envelope's publishedAt to the last post of its fan-out answered. */
-    DELIVERY_LATENCY("DeliveryLatency", Unit.MILLISECONDS);
+    DELIVERY_LATENCY("DeliveryLatency", Unit.MILLISECONDS),
+    /** Shards of big rooms the fan-out handed to the workers (docs/SCALING.md). */
+    SHARDS_HANDED_OUT("ShardsHandedOut", Unit.COUNT),
+    /** Shard deliveries that failed in a worker (thrown, to be retried by the queue; the DLQ gets them at the end). */
+    SHARD_FAILURES("ShardFailures", Unit.COUNT),
+    /** One shard's delivery in a worker, from its start to its last post answered. */
+    SHARD_DURATION("ShardDuration", Unit.MILLISECONDS);
 
     /** CloudWatch's unit names, as EMF wants them. */
     public enum Unit {
