@@ -140,7 +140,7 @@ class BigRoomWorkersStackTest {
         String topicRef = "${" + logicalId(topic) + "}";
         var failures = byId.get(logicalId(alarms.get(0))).get("Properties");
         assertEquals("ShardFailures", failures.get("MetricName").asText());
-        assertEquals("Pulse", failures.get("Namespace").asText());
+        assertEquals("Pulse/" + stack.getStackName(), failures.get("Namespace").asText(), "the stack's own namespace");
         assertEquals(1, failures.get("Threshold").asInt());
         var waiting = byId.get(logicalId(alarms.get(1))).get("Properties");
         assertEquals("ApproximateNumberOfMessagesVisible", waiting.get("MetricName").asText());
