@@ -70,6 +70,9 @@ public final class LocalSystem implements AutoCloseable {
      * throttled asynchronous invocations do; those in flight group-commit their appends.
      */
     static final int LOCAL_FANOUT_CONCURRENCY = 64;
+
+    /** How long the local fan-out reuses a room's member list (exact here: see lambdaEnvironment). */
+    static final Duration LOCAL_MEMBERS_CACHE = Duration.ofMinutes(1);
     /**
      * What every local endpoint is called with: the handlers' SDK clients sign with these, and the emulated
      * {@code @connections} API accepts no others (access key id {@code local}, secret {@code local}).
@@ -196,9 +199,10 @@ public final class LocalSystem implements AutoCloseable {
         env.put(Env.JWT_ISSUER, settings.jwtIssuer());
         env.put(Env.JWT_AUDIENCE, settings.jwtAudience());
         env.put(Env.FANOUT_CONCURRENCY, Integer.toString(settings.fanoutConcurrency()));
-        // One process: every join and leave goes through the stores that forget a room's member list, so reusing it
-        // for a second is exact here (deployed, the default is off: PulseConfig.DEFAULT_MEMBERS_CACHE).
-        env.put(Env.MEMBERS_CACHE_MS, "1000");
+        // One process: every join and leave goes through the stores that forget a room's member list, and a kept list
+        // goes when its first member lapses, so reusing it is exact here however long: a minute, so a room with a few
+        // events a second is not read again every second (deployed, the default is off: PulseConfig.DEFAULT_MEMBERS_CACHE).
+        env.put(Env.MEMBERS_CACHE_MS, Long.toString(LOCAL_MEMBERS_CACHE.toMillis()));
         env.putAll(settings.handlerSettings());
         return env;
     }
