@@ -39,6 +39,10 @@ import software.amazon.awscdk.services.sns.ITopic;
  *                          {@code $default} reads no connection record per frame (PROTOCOL §1.5)
  * @param tracing           X-Ray active tracing on every function (default off): each invocation is sampled and
  *                          traced, continuing the trace EventBridge passes on from a PutEvents entry's TraceHeader
+ * @param fanOutQueue       how events reach the fan-out: through an SQS queue in batches (default), or one
+ *                          invocation each ({@link FanOutQueueSettings#DIRECT})
+ * @param delivery          the fan-out's post retries and member-list reuse (PULSE_POST_ATTEMPTS, PULSE_POST_RETRY_MS,
+ *                          PULSE_MEMBERS_CACHE_MS); null or unset fields keep the core's defaults
  */
 public record PulseRealtimeProps(
         String stageName,
@@ -59,7 +63,9 @@ public record PulseRealtimeProps(
         RoomAccessSettings access,
         ISecret accessHookSecret,
         boolean connectAuthorizer,
-        boolean tracing) {
+        boolean tracing,
+        FanOutQueueSettings fanOutQueue,
+        DeliverySettings delivery) {
 
     public static final String DEFAULT_STAGE = "prod";
     public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
@@ -71,6 +77,8 @@ public record PulseRealtimeProps(
     private static final int MIN_HMAC_SECRET_BYTES = 32;
 
     public PulseRealtimeProps {
+        fanOutQueue = fanOutQueue == null ? FanOutQueueSettings.DEFAULTS : fanOutQueue;
+        delivery = delivery == null ? DeliverySettings.DEFAULTS : delivery;
         stageName = blankToNull(stageName) == null ? DEFAULT_STAGE : stageName;
         jwtSecret = blankToNull(jwtSecret);
         jwksUrl = blankToNull(jwksUrl);
@@ -154,6 +162,20 @@ public record PulseRealtimeProps(
         private ISecret accessHookSecret;
         private boolean connectAuthorizer;
         private boolean tracing;
+        private FanOutQueueSettings fanOutQueue = FanOutQueueSettings.DEFAULTS;
+        private DeliverySettings delivery = DeliverySettings.DEFAULTS;
+
+        /** How events reach the fan-out: {@link FanOutQueueSettings#DEFAULTS} (batches) or {@link FanOutQueueSettings#DIRECT}. */
+        public Builder fanOutQueue(FanOutQueueSettings fanOutQueue) {
+            this.fanOutQueue = fanOutQueue;
+            return this;
+        }
+
+        /** The fan-out's post retries and member-list reuse. */
+        public Builder delivery(DeliverySettings delivery) {
+            this.delivery = delivery;
+            return this;
+        }
 
         /** X-Ray active tracing on every function. */
         public Builder tracing(boolean tracing) {
@@ -306,7 +328,8 @@ public record PulseRealtimeProps(
             return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwtSigningSecret, jwksUrl, jwtIssuer, jwtAudience,
                     eventBus, fanoutConcurrency, alarmTopic, accessLogs, runtime, catalog, stageRateLimit, stageBurstLimit,
                     new RoomAccessSettings(roomAccess, accessHookUrl, accessHookTimeout, accessHookCacheTtl,
-                            accessHookDenyCacheTtl, roomsClaim), accessHookSecret, connectAuthorizer, tracing);
+                            accessHookDenyCacheTtl, roomsClaim), accessHookSecret, connectAuthorizer, tracing, fanOutQueue,
+                    delivery);
         }
     }
 }

@@ -142,7 +142,8 @@ class PulseRealtimeTest {
         assertEquals("${" + queueId + ".Arn}", render(config.at("/DestinationConfig/OnFailure/Destination")));
         assertFalse(config.path("DestinationConfig").has("OnSuccess"));
 
-        // Lambda sends the failure record with the function's role, so that role (only) may send to the queue.
+        // Lambda sends the failure record with the function's role, so that role may send to the queue; $default too,
+        // which records the room.publish posts it could not deliver there; no other.
         var senders = new HashSet<String>();
         resources(template, "AWS::IAM::Policy").values().forEach(policy -> {
             for (var statement : statements(List.of(policy))) {
@@ -152,7 +153,7 @@ class PulseRealtimeTest {
                 }
             }
         });
-        assertEquals(Set.of(roleId(realtime.getFanOutFunction())), senders);
+        assertEquals(Set.of(roleId(realtime.getFanOutFunction()), roleId(realtime.getDefaultFunction())), senders);
     }
 
     /** The WebSocket API's routes (the polling HTTP API has its own). */
@@ -214,7 +215,17 @@ class PulseRealtimeTest {
     }
 
     @Test
-    void ruleTargetsTheFanOutFunctionWithRetriesAndAnEncryptedDeadLetterQueue() {
+    void withoutTheQueueTheRuleTargetsTheFanOutFunctionWithRetriesAndAnEncryptedDeadLetterQueue() {
+        // The direct path (FanOutQueueSettings.DIRECT): EventBridge invokes the function, one event each.
+        var stack = new Stack(new App(), "Direct");
+        var realtime = new PulseRealtime(stack, "Realtime", PulseRealtimeProps.builder()
+                .lambdaJarPath(Templates.fakeLambdaJar(dir).toString())
+                .jwtSecret(SECRET)
+                .fanOutQueue(FanOutQueueSettings.DIRECT)
+                .build());
+        var template = Templates.json(stack);
+        assertEquals(null, realtime.getFanOutQueue());
+        assertTrue(resources(template, "AWS::Lambda::EventSourceMapping").isEmpty());
         String fanOutId = logicalId(realtime.getFanOutAlias());
         String queueId = logicalId(realtime.getFanOutDeadLetterQueue());
         String ruleId = logicalId(realtime.getFanOutRule());

@@ -22,7 +22,10 @@ import dev.pulse.functions.FanOutHandler;
 import dev.pulse.functions.Services;
 import dev.pulse.functions.TokenExpiryHandler;
 import dev.pulse.local.dynamodb.EmbeddedDynamoDb;
+import dev.pulse.local.eventbridge.DeadLetter;
+import dev.pulse.local.eventbridge.EventTarget;
 import dev.pulse.local.eventbridge.LocalEventBus;
+import dev.pulse.local.eventbridge.LocalQueue;
 import dev.pulse.local.gateway.WebSocketGateway;
 import dev.pulse.local.lambda.LocalLambdaContext;
 import dev.pulse.publish.Publisher;
@@ -73,6 +76,9 @@ public final class LocalSystem implements AutoCloseable {
 
     /** How long the local fan-out reuses a room's member list (exact here: see lambdaEnvironment). */
     static final Duration LOCAL_MEMBERS_CACHE = Duration.ofMinutes(1);
+    /** The local fan-out queue's name, and its receives before a message is dead-lettered (the CDK app's maxReceiveCount). */
+    static final String FANOUT_QUEUE_ARN = "arn:aws:sqs:us-east-1:000000000000:pulse-fanout";
+    static final int FANOUT_QUEUE_MAX_RECEIVES = 3;
     /**
      * What every local endpoint is called with: the handlers' SDK clients sign with these, and the emulated
      * {@code @connections} API accepts no others (access key id {@code local}, secret {@code local}).
@@ -84,6 +90,8 @@ public final class LocalSystem implements AutoCloseable {
     private final EmbeddedDynamoDb dynamo;
     private final WebSocketGateway gateway;
     private final LocalEventBus bus;
+    /** The fan-out queue, or null when the rules invoke the fan-out directly. */
+    private final LocalQueue queue;
     private final Services services;
     private final TokenIssuer tokens;
 
@@ -92,11 +100,12 @@ public final class LocalSystem implements AutoCloseable {
             Thread.ofPlatform().daemon().name("local-schedule").factory());
 
     private LocalSystem(LocalSettings settings, EmbeddedDynamoDb dynamo, WebSocketGateway gateway, LocalEventBus bus,
-                        Services services, TokenIssuer tokens) {
+                        LocalQueue queue, Services services, TokenIssuer tokens) {
         this.settings = settings;
         this.dynamo = dynamo;
         this.gateway = gateway;
         this.bus = bus;
+        this.queue = queue;
         this.services = services;
         this.tokens = tokens;
         var sweep = new TokenExpiryHandler(services);
@@ -150,14 +159,22 @@ public final class LocalSystem implements AutoCloseable {
             gatewayBuilder.authorizer(event -> handlers.get().authorizer().handleRequest(event,
                     new LocalLambdaContext("pulse-authorizer", 10_000)));
         }
+        // The rules' target, as the CDK app's: the fan-out queue, whose batches the function takes (fanOutBatch N), or
+        // the function itself, one event per invocation (0).
+        EventTarget direct = eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson, fanOutNanos, fanOutSlots);
+        var queue = settings.fanOutBatch() == 0 ? null : new LocalQueue(FANOUT_QUEUE_ARN, settings.fanOutBatch(),
+                // as many events at once as the direct path's invocations: the queue changes how they arrive, not how many
+                Math.max(1, LOCAL_FANOUT_CONCURRENCY / settings.fanOutBatch()), FANOUT_QUEUE_MAX_RECEIVES,
+                batch -> invokeFanOut(handlers.get().fanOut(), batch, fanOutNanos, fanOutSlots));
+        EventTarget fanOut = queue == null ? direct : queue.target();
         var busBuilder = LocalEventBus.builder()
                 .port(settings.eventBusPort())
                 .region(settings.region())
-                .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson, fanOutNanos, fanOutSlots));
+                .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, fanOut);
         // The catalog's routes, as on AWS: one rule taking the domain events they match to the same fan-out.
         var catalog = PulseConfig.fromEnvironment(settings.handlerSettings()).catalog().load();
         catalog.flatMap(EventCatalog::rulePattern).ifPresent(pattern ->
-                busBuilder.rule(RulePattern.RULE_NAME, pattern, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson, fanOutNanos, fanOutSlots)));
+                busBuilder.rule(RulePattern.RULE_NAME, pattern, fanOut));
         var bus = busBuilder.build();
         bus.start();
         // The same origins as the handlers' (and the deployed HTTP API's), read by the same parser.
@@ -177,7 +194,7 @@ public final class LocalSystem implements AutoCloseable {
         handlers.set(new Handlers(new AuthorizerHandler(services), new ConnectHandler(services),
                 new DisconnectHandler(services), new DefaultHandler(services), new FanOutHandler(services),
                 services.pollingEndpoint().orElseThrow(), services.queryEndpoint()));
-        return new LocalSystem(settings, dynamo, gateway, bus, services, tokens);
+        return new LocalSystem(settings, dynamo, gateway, bus, queue, services, tokens);
     }
 
     /** The environment the handlers get here, as the CDK stack would set it (the cold-start benchmark uses it). */
@@ -218,8 +235,9 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
-    private static void invokeFanOut(FanOutHandler handler, String eventJson, java.util.function.LongConsumer nanos,
-                                     Semaphore slots) throws Exception {
+    /** One invocation of the fan-out function with this event (EventBridge's or an SQS batch); what it answered. */
+    private static String invokeFanOut(FanOutHandler handler, String eventJson, java.util.function.LongConsumer nanos,
+                                       Semaphore slots) throws Exception {
         var out = new ByteArrayOutputStream();
         slots.acquire();
         long started = System.nanoTime();
@@ -230,6 +248,7 @@ public final class LocalSystem implements AutoCloseable {
             nanos.accept(System.nanoTime() - started);
             slots.release();
         }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static Publisher publisherFor(URI eventBusEndpoint, String region) {
@@ -307,7 +326,27 @@ public final class LocalSystem implements AutoCloseable {
 
     /** Waits until every published event has been delivered (or dead-lettered). */
     public boolean awaitDeliveries(Duration timeout) throws InterruptedException {
-        return bus.awaitIdle(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // The bus hands an event to the queue at once, and a failed batch message waits in the queue: both must be idle.
+        while (true) {
+            if (!bus.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+            if (queue == null) {
+                return true;
+            }
+            if (!queue.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+            if (bus.awaitIdle(Duration.ZERO)) {
+                return true;
+            }
+        }
+    }
+
+    /** Fan-out queue messages dead-lettered after their receives (empty when the rules invoke the fan-out directly). */
+    public List<DeadLetter> queueDeadLetters() {
+        return queue == null ? List.of() : queue.deadLetters();
     }
 
     @Override
@@ -315,6 +354,9 @@ public final class LocalSystem implements AutoCloseable {
         schedule.shutdownNow();
         gateway.close();
         bus.close();
+        if (queue != null) {
+            queue.close();
+        }
         dynamo.close();
     }
 
