@@ -19,6 +19,7 @@ import dev.pulse.catalog.Rejection;
 import dev.pulse.protocol.Json;
 import dev.pulse.room.ControlCommands;
 import dev.pulse.room.EventDelivery;
+import dev.pulse.store.EventLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,6 +49,8 @@ public final class FanOutHandler implements RequestStreamHandler {
     private final DeadLetterSink deadLetters;
     private final Metrics metrics;
     private final Clock clock;
+    /** Where a batch's appends are gathered into shared commits (null when events are not logged). */
+    private final EventLog eventLog;
 
     public FanOutHandler() {
         this(Services.fromEnvironment());
@@ -60,6 +63,7 @@ public final class FanOutHandler implements RequestStreamHandler {
         this.deadLetters = services.deadLetters();
         this.metrics = services.metrics();
         this.clock = Clock.systemUTC();
+        this.eventLog = services.eventLog();
     }
 
     @Override
@@ -68,7 +72,7 @@ public final class FanOutHandler implements RequestStreamHandler {
         try {
             var batch = SqsBatch.of(event);
             if (batch.isPresent()) {
-                Json.MAPPER.writeValue(output, batch.get().deliver(record -> handle(record, context)));
+                Json.MAPPER.writeValue(output, batch.get().deliver(eventLog, record -> handle(record, context)));
             } else {
                 Json.MAPPER.writeValue(output, handle(event, context));
             }
