@@ -6,6 +6,7 @@ import software.amazon.awscdk.services.events.IRuleTarget;
 import software.amazon.awscdk.services.events.targets.SqsQueue;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.IQueue;
 import software.amazon.awscdk.services.sqs.Queue;
@@ -52,7 +53,7 @@ public final class FanOutQueue extends Construct {
                 .retentionPeriod(Duration.days(4))
                 .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetters).maxReceiveCount(settings.maxReceives()).build())
                 .build();
-        var source = software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps.builder()
+        var source = SqsEventSourceProps.builder()
                 .batchSize(settings.batchSize())
                 .reportBatchItemFailures(true);
         if (!settings.batchingWindow().isZero()) {
