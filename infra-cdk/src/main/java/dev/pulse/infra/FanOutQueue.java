@@ -2,6 +2,11 @@ package dev.pulse.infra;
 
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.events.IRuleTarget;
 import software.amazon.awscdk.services.events.targets.SqsQueue;
 import software.amazon.awscdk.services.lambda.IFunction;
@@ -10,6 +15,7 @@ import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.IQueue;
 import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
@@ -17,7 +23,7 @@ import software.constructs.Construct;
  * The queue between the fan-out rules and the fan-out function ({@link FanOutQueueSettings}): a standard SQS queue
  * (encrypted, TLS only) the rules send each event to, an event source mapping that hands the function batches and
  * reads which messages failed ({@code ReportBatchItemFailures}: only those come back), and a dead-letter queue for
- * messages that failed {@code maxReceives} times. Standard, not FIFO: the fan-out needs no order (per-room sequences
+ * messages that failed {@code maxReceives} times, with an alarm on it (notifying the alarm topic, if any). Standard, not FIFO: the fan-out needs no order (per-room sequences
  * come from the log, clients order by {@code seq}), and a FIFO message group per room would let one room's events be
  * handled by one batch at a time, where a standard queue lets any invocation take any room's events.
  *
@@ -31,13 +37,14 @@ public final class FanOutQueue extends Construct {
 
     private final Queue queue;
     private final Queue deadLetters;
+    private final Alarm deadLettersAlarm;
 
     /**
      * @param fanOut          the function (its alias) that takes the batches
      * @param functionTimeout its timeout
      */
     public FanOutQueue(Construct scope, String id, IFunction fanOut, Duration functionTimeout,
-                       FanOutQueueSettings settings) {
+                       FanOutQueueSettings settings, ITopic alarmTopic) {
         super(scope, id);
         this.deadLetters = Queue.Builder.create(this, "DeadLetters")
                 .encryption(QueueEncryption.SQS_MANAGED)
@@ -60,6 +67,25 @@ public final class FanOutQueue extends Construct {
             source.maxBatchingWindow(Duration.millis(settings.batchingWindow().toMillis()));
         }
         fanOut.addEventSource(new SqsEventSource(queue, source.build()));
+        // A message here is an event no client of its rooms got: as loud as the fan-out's own dead-letter queue.
+        this.deadLettersAlarm = Alarm.Builder.create(this, "DeadLettersAlarm")
+                .metric(deadLetters.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                        .period(PulseAlarms.PERIOD).statistic("Maximum").build()))
+                .threshold(0)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .evaluationPeriods(1)
+                .alarmDescription("Pulse events failed in the fan-out queue " + settings.maxReceives()
+                        + " times and wait in its dead-letter queue (redrive them to the queue once fixed)")
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        if (alarmTopic != null) {
+            deadLettersAlarm.addAlarmAction(new SnsAction(alarmTopic));
+            deadLettersAlarm.addOkAction(new SnsAction(alarmTopic));
+        }
+    }
+
+    public Alarm getDeadLettersAlarm() {
+        return deadLettersAlarm;
     }
 
     /**

@@ -336,7 +336,8 @@ public class PulseRealtime extends Construct {
                 .build();
         // How the events reach the function: through the fan-out queue in batches (the default), or one invocation each.
         this.fanOutQueue = props.fanOutQueue().enabled()
-                ? new FanOutQueue(this, "FanOutQueue", fanOutAlias, FANOUT_TIMEOUT, props.fanOutQueue()) : null;
+                ? new FanOutQueue(this, "FanOutQueue", fanOutAlias, FANOUT_TIMEOUT, props.fanOutQueue(),
+                props.alarmTopic()) : null;
         fanOutRule.addTarget(fanOutTarget());
 
         // The catalog's routes: domain events already on the bus (no envelope) reach the fan-out by one rule whose

@@ -428,7 +428,7 @@ class PulseRealtimeTest {
     @Test
     void errorsThrottlesTheDeadLetterQueueDeliveryLatencyRefusedEventsFailedPostsAndApiErrorsRaiseAlarms() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(19, alarms.size());
+        assertEquals(20, alarms.size(), "PulseAlarms' 19 and the fan-out queue's dead-letter alarm");
         var watched = new HashSet<String>();
         alarms.values().forEach(alarm -> {
             var props = alarm.get("Properties");
@@ -486,6 +486,8 @@ class PulseRealtimeTest {
         });
         expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
                 + logicalId(realtime.getFanOutDeadLetterQueue()) + ".QueueName}");
+        expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
+                + logicalId(realtime.getFanOutQueue().getDeadLetterQueue()) + ".QueueName}");
         expected.addAll(Set.of("Pulse/DeliveryLatency", "Pulse/EventsRefused", "Pulse/FailedPosts",
                 "AWS/ApiGateway/ExecutionError"));
         assertEquals(expected, watched);

@@ -121,7 +121,7 @@ class PulseStackTest {
     @Test
     void everyAlarmNotifiesTheConfiguredTopicOfAlarmAndRecovery() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(19, alarms.size());
+        assertEquals(20, alarms.size(), "PulseAlarms' 19 and the fan-out queue's dead-letter alarm");
         alarms.forEach((id, alarm) -> {
             var props = alarm.get("Properties");
             assertEquals(List.of(ALARM_TOPIC), texts(props.get("AlarmActions")), id);
