@@ -19,6 +19,7 @@ import dev.pulse.catalog.Rejection;
 import dev.pulse.protocol.Json;
 import dev.pulse.room.ControlCommands;
 import dev.pulse.room.EventDelivery;
+import dev.pulse.store.EventLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,8 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * EventBridge target: the event arrives as EventBridge delivers it ({@code detail-type}, {@code detail}, …).
- * A stream handler, so the envelope is read with the core's own JSON mapping and nothing else.
+ * EventBridge target: the event arrives as EventBridge delivers it ({@code detail-type}, {@code detail}, …), one per
+ * invocation; or, behind the fan-out queue ({@code FanOutQueue} in the CDK app), as an SQS batch whose message bodies
+ * are those same events. A batch's events are delivered at once, each on its own virtual thread, so the events of one
+ * room commit to the log together (the log's group commit: one head write for the room's waiting events) instead of
+ * one invocation and one head write each; a batch answers which messages failed ({@code batchItemFailures}), and only
+ * those come back from the queue. A stream handler, so the envelope is read with the core's own JSON mapping and
+ * nothing else.
  *
  * <p>The intake decides first: an enveloped event (validated against the catalog, if one is configured) or a
  * domain event routed by the catalog is delivered; anything else never reaches a client: it is logged with its
@@ -43,6 +49,8 @@ public final class FanOutHandler implements RequestStreamHandler {
     private final DeadLetterSink deadLetters;
     private final Metrics metrics;
     private final Clock clock;
+    /** Where a batch's appends are gathered into shared commits (null when events are not logged). */
+    private final EventLog eventLog;
 
     public FanOutHandler() {
         this(Services.fromEnvironment());
@@ -55,29 +63,42 @@ public final class FanOutHandler implements RequestStreamHandler {
         this.deadLetters = services.deadLetters();
         this.metrics = services.metrics();
         this.clock = Clock.systemUTC();
+        this.eventLog = services.eventLog();
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         var event = Json.MAPPER.readTree(input);
-        try (var log = LogContext.open("fanout", text(event, "id"), Invocations.id(context))) {
-            fanOut(event, output);
+        try {
+            var batch = SqsBatch.of(event);
+            if (batch.isPresent()) {
+                Json.MAPPER.writeValue(output, batch.get().deliver(eventLog, record -> handle(record, context)));
+            } else {
+                Json.MAPPER.writeValue(output, handle(event, context));
+            }
         } finally {
             metrics.flush();
         }
     }
 
-    private void fanOut(JsonNode event, OutputStream output) throws IOException {
-        switch (intake.admit(event)) {
+    /** One event, as EventBridge hands it over; what the invocation answers for it. */
+    private JsonNode handle(JsonNode event, Context context) {
+        try (var log = LogContext.open("fanout", text(event, "id"), Invocations.id(context))) {
+            return fanOut(event);
+        }
+    }
+
+    private JsonNode fanOut(JsonNode event) {
+        return switch (intake.admit(event)) {
             case Admission.Deliver deliver -> {
                 LogContext.put(LogField.CORRELATION_ID, deliver.envelope().correlationId());
                 LogContext.put(LogField.ACTION, deliver.envelope().event());
                 metrics.count(Metric.EVENTS_ADMITTED);
                 var report = delivery.deliver(deliver.envelope(), text(event, "id"));
                 count(report, deliver.envelope().publishedAt());
-                Json.MAPPER.writeValue(output, report);
+                yield Json.MAPPER.valueToTree(report);
             }
-            case Admission.Control control -> Json.MAPPER.writeValue(output, controls.run(control.command()));
+            case Admission.Control control -> Json.MAPPER.valueToTree(controls.run(control.command()));
             case Admission.Reject reject -> {
                 Rejection r = reject.rejection();
                 // The publisher's mistake, not a fault here: warn, with what the dead-letter entry says.
@@ -89,9 +110,9 @@ public final class FanOutHandler implements RequestStreamHandler {
                 metrics.count(Metric.EVENTS_REFUSED);
                 metrics.count(Metric.EVENTS_REFUSED, "Reason", r.reason().code());
                 deadLetters.accept(r);
-                Json.MAPPER.writeValue(output, Json.object().put("rejected", r.reason().code()).put("error", r.message()));
+                yield Json.object().put("rejected", r.reason().code()).put("error", r.message());
             }
-        }
+        };
     }
 
     /** What one event's fan-out did; a duplicate the log had already delivered posts nothing and is not timed. */

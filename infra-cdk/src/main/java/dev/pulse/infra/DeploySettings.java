@@ -36,6 +36,10 @@ import software.amazon.awscdk.services.sns.ITopic;
  *                          authorizer on {@code $connect}
  * @param tracing           context {@code tracing} ({@code true}/{@code false}, default false): X-Ray active tracing
  *                          on every function
+ * @param fanOutQueue       contexts {@code fanOutQueue} ({@code true}/{@code false}, default true: events reach the
+ *                          fan-out through an SQS queue in batches), {@code fanOutBatchSize} (default 10) and
+ *                          {@code fanOutBatchWindowMs} (default 0)
+ * @param delivery          contexts {@code postAttempts}, {@code postRetryMs} and {@code membersCacheMs}
  */
 public record DeploySettings(
         String stackName,
@@ -57,7 +61,9 @@ public record DeploySettings(
         RoomAccessSettings access,
         String accessHookSecretId,
         boolean connectAuthorizer,
-        boolean tracing) {
+        boolean tracing,
+        FanOutQueueSettings fanOutQueue,
+        DeliverySettings delivery) {
 
     public static final String DEFAULT_STACK_NAME = "Pulse";
     /** Relative to infra-cdk/, where cdk runs; built by {@code mvn package} in functions/. */
@@ -104,7 +110,18 @@ public record DeploySettings(
                         text(context, "roomsClaim", null)),
                 text(context, "accessHookSecretId", null),
                 bool(context, "connectAuthorizer"),
-                bool(context, "tracing"));
+                bool(context, "tracing"),
+                new FanOutQueueSettings(
+                        bool(context, "fanOutQueue", true),
+                        integer(context, "fanOutBatchSize", FanOutQueueSettings.DEFAULT_BATCH_SIZE),
+                        java.time.Duration.ofMillis(integer(context, "fanOutBatchWindowMs", 0)),
+                        FanOutQueueSettings.DEFAULT_MAX_RECEIVES),
+                new DeliverySettings(
+                        text(context, "postAttempts", null) == null ? null : integer(context, "postAttempts", 0),
+                        text(context, "postRetryMs", null) == null ? null
+                                : java.time.Duration.ofMillis(integer(context, "postRetryMs", 0)),
+                        text(context, "membersCacheMs", null) == null ? null
+                                : java.time.Duration.ofMillis(integer(context, "membersCacheMs", 0))));
     }
 
     /**
@@ -133,6 +150,8 @@ public record DeploySettings(
                 .accessHookSecret(accessHookSecret)
                 .connectAuthorizer(connectAuthorizer)
                 .tracing(tracing)
+                .fanOutQueue(fanOutQueue)
+                .delivery(delivery)
                 .build();
     }
 
@@ -156,7 +175,11 @@ public record DeploySettings(
     }
 
     private static boolean bool(java.util.function.Function<String, Object> context, String key) {
-        String value = text(context, key, "false");
+        return bool(context, key, false);
+    }
+
+    private static boolean bool(java.util.function.Function<String, Object> context, String key, boolean fallback) {
+        String value = text(context, key, Boolean.toString(fallback));
         return switch (value.toLowerCase(java.util.Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;

@@ -44,6 +44,7 @@ import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.events.IRuleTarget;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
@@ -126,6 +127,8 @@ public class PulseRealtime extends Construct {
     private final Alias fanOutAlias;
     private final Alias tokenExpiryAlias;
     private final Queue fanOutDeadLetterQueue;
+    /** Between the rules and the fan-out function, or null when the rules invoke it directly. */
+    private final FanOutQueue fanOutQueue;
     private final Rule fanOutRule;
     private final Rule routeRule;
     private final Rule tokenExpirySchedule;
@@ -220,7 +223,12 @@ public class PulseRealtime extends Construct {
         this.authorizerFunction = props.connectAuthorizer()
                 ? function("AuthorizerHandler", ROUTE_TIMEOUT, code, connectEnvironment) : null;
         this.disconnectFunction = function("DisconnectHandler", ROUTE_TIMEOUT, code, environment);
-        this.defaultFunction = function("DefaultHandler", ROUTE_TIMEOUT, code, accessEnvironment);
+        // room.publish posts from $default with the fan-out's retries, so what still fails is recorded the same way:
+        // on the fan-out's dead-letter queue, which $default may send to (and nothing else of it).
+        var defaultEnvironment = new TreeMap<>(accessEnvironment);
+        defaultEnvironment.put(Env.DEAD_LETTER_QUEUE_URL, fanOutDeadLetterQueue.getQueueUrl());
+        this.defaultFunction = function("DefaultHandler", ROUTE_TIMEOUT, code, defaultEnvironment);
+        fanOutDeadLetterQueue.grantSendMessages(defaultFunction);
         if (props.jwtSigningSecret() != null) {
             props.jwtSigningSecret().grantRead(connectFunction);
             props.jwtSigningSecret().grantRead(defaultFunction);
@@ -341,11 +349,11 @@ public class PulseRealtime extends Construct {
                 .eventBus(eventBus)
                 .eventPattern(EventPatterns.fromJson(FanOutRule.PATTERN))
                 .build();
-        fanOutRule.addTarget(LambdaFunction.Builder.create(fanOutAlias)
-                .deadLetterQueue(fanOutDeadLetterQueue)
-                .maxEventAge(RULE_MAX_EVENT_AGE)
-                .retryAttempts(RULE_RETRY_ATTEMPTS)
-                .build());
+        // How the events reach the function: through the fan-out queue in batches (the default), or one invocation each.
+        this.fanOutQueue = props.fanOutQueue().enabled()
+                ? new FanOutQueue(this, "FanOutQueue", fanOutAlias, FANOUT_TIMEOUT, props.fanOutQueue(),
+                props.alarmTopic()) : null;
+        fanOutRule.addTarget(fanOutTarget());
 
         // The catalog's routes: domain events already on the bus (no envelope) reach the fan-out by one rule whose
         // pattern the local bus uses too (RulePattern), with the same retries and dead-letter queue as the fan-out rule.
@@ -354,11 +362,7 @@ public class PulseRealtime extends Construct {
                     .ruleName(RulePattern.RULE_NAME + "-" + props.stageName())
                     .description("Domain events routed by event catalog " + catalog.app() + " to the fan-out function")
                     .eventBus(eventBus), pattern);
-            rule.addTarget(LambdaFunction.Builder.create(fanOutAlias)
-                    .deadLetterQueue(fanOutDeadLetterQueue)
-                    .maxEventAge(RULE_MAX_EVENT_AGE)
-                    .retryAttempts(RULE_RETRY_ATTEMPTS)
-                    .build());
+            rule.addTarget(fanOutTarget());
             return rule;
         }).orElse(null);
 
@@ -409,6 +413,7 @@ public class PulseRealtime extends Construct {
             // The functions then send subsegments of their DynamoDB calls and @connections posts to Lambda's daemon.
             env.put(Env.TRACING, "true");
         }
+        env.putAll(props.delivery().environment());
         if (props.connectAuthorizer()) {
             // Every route then trusts the identity API Gateway passes in requestContext.authorizer.
             env.put(Env.CONNECT_AUTHORIZER, "true");
@@ -465,6 +470,18 @@ public class PulseRealtime extends Construct {
                 .logGroup(logs)
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .tracing(tracing)
+                .build();
+    }
+
+    /** A rule's way to the fan-out: its queue, or the function itself; retries and dead letters alike either way. */
+    private IRuleTarget fanOutTarget() {
+        if (fanOutQueue != null) {
+            return fanOutQueue.target(fanOutDeadLetterQueue, RULE_MAX_EVENT_AGE, RULE_RETRY_ATTEMPTS);
+        }
+        return LambdaFunction.Builder.create(fanOutAlias)
+                .deadLetterQueue(fanOutDeadLetterQueue)
+                .maxEventAge(RULE_MAX_EVENT_AGE)
+                .retryAttempts(RULE_RETRY_ATTEMPTS)
                 .build();
     }
 
@@ -671,6 +688,11 @@ public class PulseRealtime extends Construct {
 
     public Queue getFanOutDeadLetterQueue() {
         return fanOutDeadLetterQueue;
+    }
+
+    /** The queue the rules send events to, when events reach the fan-out in batches (else null). */
+    public FanOutQueue getFanOutQueue() {
+        return fanOutQueue;
     }
 
     public Rule getFanOutRule() {

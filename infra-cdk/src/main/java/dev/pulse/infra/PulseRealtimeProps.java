@@ -41,6 +41,10 @@ import software.amazon.awscdk.services.sns.ITopic;
  *                          traced, continuing the trace EventBridge passes on from a PutEvents entry's TraceHeader
  * @param bigRooms          when big rooms are split into shards and how many shard workers may run at once
  *                          (docs/SCALING.md); default {@link BigRoomSettings#DEFAULTS}
+ * @param fanOutQueue       how events reach the fan-out: through an SQS queue in batches (default), or one
+ *                          invocation each ({@link FanOutQueueSettings#DIRECT})
+ * @param delivery          the fan-out's post retries and member-list reuse (PULSE_POST_ATTEMPTS, PULSE_POST_RETRY_MS,
+ *                          PULSE_MEMBERS_CACHE_MS); null or unset fields keep the core's defaults
  */
 public record PulseRealtimeProps(
         String stageName,
@@ -62,7 +66,9 @@ public record PulseRealtimeProps(
         ISecret accessHookSecret,
         boolean connectAuthorizer,
         boolean tracing,
-        BigRoomSettings bigRooms) {
+        BigRoomSettings bigRooms,
+        FanOutQueueSettings fanOutQueue,
+        DeliverySettings delivery) {
 
     public static final String DEFAULT_STAGE = "prod";
     public static final int DEFAULT_FANOUT_CONCURRENCY = 64;
@@ -74,6 +80,8 @@ public record PulseRealtimeProps(
     private static final int MIN_HMAC_SECRET_BYTES = 32;
 
     public PulseRealtimeProps {
+        fanOutQueue = fanOutQueue == null ? FanOutQueueSettings.DEFAULTS : fanOutQueue;
+        delivery = delivery == null ? DeliverySettings.DEFAULTS : delivery;
         stageName = blankToNull(stageName) == null ? DEFAULT_STAGE : stageName;
         jwtSecret = blankToNull(jwtSecret);
         jwksUrl = blankToNull(jwksUrl);
@@ -163,6 +171,21 @@ public record PulseRealtimeProps(
         /** Big rooms' split and the shard workers' maximum concurrency (docs/SCALING.md). */
         public Builder bigRooms(BigRoomSettings bigRooms) {
             this.bigRooms = bigRooms;
+            return this;
+        }
+
+        private FanOutQueueSettings fanOutQueue = FanOutQueueSettings.DEFAULTS;
+        private DeliverySettings delivery = DeliverySettings.DEFAULTS;
+
+        /** How events reach the fan-out: {@link FanOutQueueSettings#DEFAULTS} (batches) or {@link FanOutQueueSettings#DIRECT}. */
+        public Builder fanOutQueue(FanOutQueueSettings fanOutQueue) {
+            this.fanOutQueue = fanOutQueue;
+            return this;
+        }
+
+        /** The fan-out's post retries and member-list reuse. */
+        public Builder delivery(DeliverySettings delivery) {
+            this.delivery = delivery;
             return this;
         }
 
@@ -317,7 +340,8 @@ public record PulseRealtimeProps(
             return new PulseRealtimeProps(stageName, lambdaJarPath, jwtSecret, jwtSigningSecret, jwksUrl, jwtIssuer, jwtAudience,
                     eventBus, fanoutConcurrency, alarmTopic, accessLogs, runtime, catalog, stageRateLimit, stageBurstLimit,
                     new RoomAccessSettings(roomAccess, accessHookUrl, accessHookTimeout, accessHookCacheTtl,
-                            accessHookDenyCacheTtl, roomsClaim), accessHookSecret, connectAuthorizer, tracing, bigRooms);
+                            accessHookDenyCacheTtl, roomsClaim), accessHookSecret, connectAuthorizer, tracing, bigRooms,
+                    fanOutQueue, delivery);
         }
     }
 }

@@ -75,7 +75,7 @@ class BigRoomWorkersStackTest {
 
     @Test
     void theWorkerAliasTakesOneShardPerInvocationWithPartialFailuresAndTheConfiguredMaximumConcurrency() {
-        var mappings = resources(template, "AWS::Lambda::EventSourceMapping");
+        var mappings = Templates.eventSourceMappingsOf(template, realtime.getBigRooms().getQueue());
         assertEquals(1, mappings.size());
         var mapping = mappings.values().iterator().next().get("Properties");
         assertEquals("${" + logicalId(realtime.getBigRooms().getQueue()) + ".Arn}", render(mapping.get("EventSourceArn")));

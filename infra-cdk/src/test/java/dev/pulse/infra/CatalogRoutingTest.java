@@ -47,7 +47,8 @@ class CatalogRoutingTest {
         // The same pattern the local bus matches ($or over Famly's four sources, prefixes on detail-type).
         assertEquals(Templates.MAPPER.readTree(EventCatalog.load("famly").rulePattern().orElseThrow()), rule.get("EventPattern"));
         var target = rule.get("Targets").get(0);
-        assertEquals("${" + logicalId(realtime.getFanOutAlias()) + "}", render(target.get("Arn")));
+        // Through the fan-out queue (the default), like the envelope rule's events.
+        assertEquals("${" + logicalId(realtime.getFanOutQueue().getQueue()) + ".Arn}", render(target.get("Arn")));
         assertEquals("${" + logicalId(realtime.getFanOutDeadLetterQueue()) + ".Arn}", render(target.at("/DeadLetterConfig/Arn")));
         assertEquals(PulseRealtime.RULE_RETRY_ATTEMPTS, target.at("/RetryPolicy/MaximumRetryAttempts").asInt());
     }

@@ -46,7 +46,9 @@ class DeploySettingsTest {
                 Map.entry("accessHookUrl", "https://app.example/pulse/access"), Map.entry("accessHookSecretId", "pulse/hook"),
                 Map.entry("accessHookTimeoutMs", 1500), Map.entry("accessHookCacheSeconds", "120"),
                 Map.entry("accessHookDenyCacheSeconds", 2), Map.entry("roomsClaim", "grants"),
-                Map.entry("connectAuthorizer", "true"), Map.entry("tracing", "true"));
+                Map.entry("connectAuthorizer", "true"), Map.entry("tracing", "true"),
+                Map.entry("fanOutQueue", "true"), Map.entry("fanOutBatchSize", "100"), Map.entry("fanOutBatchWindowMs", "250"),
+                Map.entry("postAttempts", "6"), Map.entry("postRetryMs", 50), Map.entry("membersCacheMs", "500"));
         var settings = DeploySettings.fromContext(context::get);
         assertEquals(new DeploySettings("Pulse", "dev", "/tmp/f.jar", "s", "pulse/jwt", "https://a/j", "iss", "aud", "orders", 8,
                         "arn:aws:sns:eu-west-1:123456789012:ops", true,
@@ -56,7 +58,9 @@ class DeploySettingsTest {
                         new RoomAccessSettings("chat=room-token,project=hook,*=grant", "https://app.example/pulse/access",
                                 java.time.Duration.ofMillis(1500), java.time.Duration.ofSeconds(120),
                                 java.time.Duration.ofSeconds(2), "grants"),
-                        "pulse/hook", true, true),
+                        "pulse/hook", true, true,
+                        new FanOutQueueSettings(true, 100, java.time.Duration.ofMillis(250), FanOutQueueSettings.DEFAULT_MAX_RECEIVES),
+                        new DeliverySettings(6, java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(500))),
                 settings);
         assertTrue(settings.usesCustomBus());
         assertEquals(12, DeploySettings.fromContext(Map.<String, Object>of("fanoutConcurrency", " 12 ")::get)

@@ -143,7 +143,8 @@ class PulseRealtimeTest {
         assertFalse(config.path("DestinationConfig").has("OnSuccess"));
 
         // Lambda sends the failure record with the function's role, so that role may send to the queue; so may the
-        // big rooms' workers, whose undelivered posts are recorded there too (and the fan-out sends to the shard queue).
+        // big rooms' workers, whose undelivered posts are recorded there too (and the fan-out sends to the shard queue),
+        // and $default, which records the room.publish posts it could not deliver there; no other.
         var senders = new HashSet<String>();
         String shardQueue = "${" + logicalId(realtime.getBigRooms().getQueue()) + ".Arn}";
         resources(template, "AWS::IAM::Policy").values().forEach(policy -> {
@@ -154,7 +155,8 @@ class PulseRealtimeTest {
                 }
             }
         });
-        assertEquals(Set.of(roleId(realtime.getFanOutFunction()), roleId(realtime.getShardWorkerFunction())), senders);
+        assertEquals(Set.of(roleId(realtime.getFanOutFunction()), roleId(realtime.getShardWorkerFunction()),
+                roleId(realtime.getDefaultFunction())), senders);
     }
 
     /** The WebSocket API's routes (the polling HTTP API has its own). */
@@ -216,7 +218,19 @@ class PulseRealtimeTest {
     }
 
     @Test
-    void ruleTargetsTheFanOutFunctionWithRetriesAndAnEncryptedDeadLetterQueue() {
+    void withoutTheQueueTheRuleTargetsTheFanOutFunctionWithRetriesAndAnEncryptedDeadLetterQueue() {
+        // The direct path (FanOutQueueSettings.DIRECT): EventBridge invokes the function, one event each.
+        var stack = new Stack(new App(), "Direct");
+        var realtime = new PulseRealtime(stack, "Realtime", PulseRealtimeProps.builder()
+                .lambdaJarPath(Templates.fakeLambdaJar(dir).toString())
+                .jwtSecret(SECRET)
+                .fanOutQueue(FanOutQueueSettings.DIRECT)
+                .build());
+        var template = Templates.json(stack);
+        assertEquals(null, realtime.getFanOutQueue());
+        // The one event source left reads the big rooms' shard queue, not events.
+        assertEquals(resources(template, "AWS::Lambda::EventSourceMapping").keySet(),
+                Templates.eventSourceMappingsOf(template, realtime.getBigRooms().getQueue()).keySet());
         String fanOutId = logicalId(realtime.getFanOutAlias());
         String queueId = logicalId(realtime.getFanOutDeadLetterQueue());
         String ruleId = logicalId(realtime.getFanOutRule());
@@ -425,7 +439,7 @@ class PulseRealtimeTest {
     @Test
     void errorsThrottlesTheDeadLetterQueueDeliveryLatencyRefusedEventsFailedPostsAndApiErrorsRaiseAlarms() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(23, alarms.size());
+        assertEquals(24, alarms.size(), "23 and the fan-out queue's dead-letter alarm");
         var watched = new HashSet<String>();
         alarms.values().forEach(alarm -> {
             var props = alarm.get("Properties");
@@ -485,6 +499,8 @@ class PulseRealtimeTest {
                 + logicalId(realtime.getFanOutDeadLetterQueue()) + ".QueueName}");
         expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
                 + logicalId(realtime.getBigRooms().getDeadLetterQueue()) + ".QueueName}");
+        expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
+                + logicalId(realtime.getFanOutQueue().getDeadLetterQueue()) + ".QueueName}");
         expected.addAll(Set.of("Pulse/Test/DeliveryLatency", "Pulse/Test/EventsRefused", "Pulse/Test/FailedPosts",
                 "AWS/ApiGateway/ExecutionError", "Pulse/Test/ShardFailures"));
         assertEquals(expected, watched);

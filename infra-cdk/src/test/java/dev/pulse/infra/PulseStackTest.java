@@ -121,7 +121,7 @@ class PulseStackTest {
     @Test
     void everyAlarmNotifiesTheConfiguredTopicOfAlarmAndRecovery() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(23, alarms.size());
+        assertEquals(24, alarms.size(), "23 and the fan-out queue's dead-letter alarm");
         alarms.forEach((id, alarm) -> {
             var props = alarm.get("Properties");
             assertEquals(List.of(ALARM_TOPIC), texts(props.get("AlarmActions")), id);

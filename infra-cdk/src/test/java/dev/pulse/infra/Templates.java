@@ -41,6 +41,18 @@ final class Templates {
     }
 
     /** The logical id of a construct's CloudFormation resource (its default child). */
+    /** The event source mappings that read the given queue (the fan-out queue's, the big rooms' shard queue's). */
+    static Map<String, JsonNode> eventSourceMappingsOf(JsonNode template, IConstruct queue) {
+        String arn = "${" + logicalId(queue) + ".Arn}";
+        var mappings = new java.util.LinkedHashMap<String, JsonNode>();
+        resources(template, "AWS::Lambda::EventSourceMapping").forEach((id, mapping) -> {
+            if (render(mapping.at("/Properties/EventSourceArn")).equals(arn)) {
+                mappings.put(id, mapping);
+            }
+        });
+        return mappings;
+    }
+
     static String logicalId(IConstruct construct) {
         return Stack.of(construct).getLogicalId((CfnElement) construct.getNode().getDefaultChild());
     }

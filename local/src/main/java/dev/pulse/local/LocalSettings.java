@@ -18,6 +18,9 @@ import java.util.Map;
  * @param fanoutConcurrency posts in flight per fan-out (PULSE_FANOUT_CONCURRENCY, default 64)
  * @param idleTimeout       API Gateway's idle timeout (PULSE_LOCAL_IDLE_TIMEOUT_SECONDS, default 600)
  * @param region            region name the SDK clients use (AWS_REGION, default us-east-1)
+ * @param fanOutBatch       how events reach the fan-out (PULSE_LOCAL_FANOUT_BATCH): 0 = one per invocation, as the
+ *                          rule's direct Lambda target does; N = through the fan-out queue, in batches of up to N, as
+ *                          the CDK app's {@code FanOutQueue} does (default {@value #DEFAULT_FANOUT_BATCH})
  * @param handlerSettings   the handlers' own settings passed through unchanged, as the stack would set them:
  *                          {@link #PASSED_THROUGH} (rate limits, allowed origins, retention, the event catalog, …); no
  *                          catalog unless PULSE_CATALOG names one, as a deployment has none unless {@code -c catalog} does
@@ -33,7 +36,11 @@ public record LocalSettings(
         int fanoutConcurrency,
         Duration idleTimeout,
         String region,
+        int fanOutBatch,
         Map<String, String> handlerSettings) {
+
+    /** The CDK app's default: through the fan-out queue, batches of up to 10 (FanOutQueueSettings.DEFAULT_BATCH_SIZE). */
+    public static final int DEFAULT_FANOUT_BATCH = 10;
 
     /** Handler settings the local runtime takes from its environment and hands to the handlers as they are. */
     public static final java.util.List<String> PASSED_THROUGH = java.util.List.of(
@@ -63,6 +70,9 @@ public record LocalSettings(
 
     public LocalSettings {
         handlerSettings = Map.copyOf(handlerSettings);
+        if (fanOutBatch < 0 || fanOutBatch > 10_000) {
+            throw new IllegalArgumentException("fanOutBatch must be 0 (direct) or 1-10000: " + fanOutBatch);
+        }
     }
 
     /** Development only: anyone can mint tokens with it. Set PULSE_JWT_SECRET for anything shared. */
@@ -85,6 +95,7 @@ public record LocalSettings(
                 Integer.parseInt(env.getOrDefault(Env.FANOUT_CONCURRENCY, "64")),
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("PULSE_LOCAL_IDLE_TIMEOUT_SECONDS", "600"))),
                 env.getOrDefault(Env.REGION, "us-east-1"),
+                Integer.parseInt(env.getOrDefault("PULSE_LOCAL_FANOUT_BATCH", Integer.toString(DEFAULT_FANOUT_BATCH))),
                 passed);
     }
 
@@ -94,7 +105,7 @@ public record LocalSettings(
      */
     public static LocalSettings ephemeral() {
         return new LocalSettings(0, 0, 0, "local", DEVELOPMENT_SECRET, "pulse-local", "pulse", 64, Duration.ofMinutes(10),
-                "us-east-1", Map.of(Env.ROOM_ACCESS, DEMO_ROOM_ACCESS));
+                "us-east-1", DEFAULT_FANOUT_BATCH, Map.of(Env.ROOM_ACCESS, DEMO_ROOM_ACCESS));
     }
 
     /**
@@ -112,7 +123,13 @@ public record LocalSettings(
 
     public LocalSettings withFanoutConcurrency(int concurrency) {
         return new LocalSettings(gatewayPort, eventBusPort, dynamoDbPort, stage, jwtSecret, jwtIssuer, jwtAudience,
-                concurrency, idleTimeout, region, handlerSettings);
+                concurrency, idleTimeout, region, fanOutBatch, handlerSettings);
+    }
+
+    /** 0: each event its own fan-out invocation (the rule's direct target); N: the fan-out queue's batches of up to N. */
+    public LocalSettings withFanOutBatch(int batch) {
+        return new LocalSettings(gatewayPort, eventBusPort, dynamoDbPort, stage, jwtSecret, jwtIssuer, jwtAudience,
+                fanoutConcurrency, idleTimeout, region, batch, handlerSettings);
     }
 
     /** One more handler setting, e.g. {@code withHandlerSetting("PULSE_ALLOWED_ORIGINS", "https://app.example")}. */
@@ -120,6 +137,6 @@ public record LocalSettings(
         var settings = new java.util.HashMap<>(handlerSettings);
         settings.put(name, value);
         return new LocalSettings(gatewayPort, eventBusPort, dynamoDbPort, stage, jwtSecret, jwtIssuer, jwtAudience,
-                fanoutConcurrency, idleTimeout, region, settings);
+                fanoutConcurrency, idleTimeout, region, fanOutBatch, settings);
     }
 }

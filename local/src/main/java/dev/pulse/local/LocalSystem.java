@@ -23,7 +23,10 @@ import dev.pulse.functions.ShardWorkerHandler;
 import dev.pulse.functions.Services;
 import dev.pulse.functions.TokenExpiryHandler;
 import dev.pulse.local.dynamodb.EmbeddedDynamoDb;
+import dev.pulse.local.eventbridge.DeadLetter;
+import dev.pulse.local.eventbridge.EventTarget;
 import dev.pulse.local.eventbridge.LocalEventBus;
+import dev.pulse.local.eventbridge.LocalQueue;
 import dev.pulse.local.gateway.WebSocketGateway;
 import dev.pulse.local.lambda.LocalLambdaContext;
 import dev.pulse.local.sqs.LocalShardQueue;
@@ -77,6 +80,12 @@ public final class LocalSystem implements AutoCloseable {
      * throttled asynchronous invocations do; those in flight group-commit their appends.
      */
     static final int LOCAL_FANOUT_CONCURRENCY = 64;
+
+    /** How long the local fan-out reuses a room's member list (exact here: see lambdaEnvironment). */
+    static final Duration LOCAL_MEMBERS_CACHE = Duration.ofMinutes(1);
+    /** The local fan-out queue's name, and its receives before a message is dead-lettered (the CDK app's maxReceiveCount). */
+    static final String FANOUT_QUEUE_ARN = "arn:aws:sqs:us-east-1:000000000000:pulse-fanout";
+    static final int FANOUT_QUEUE_MAX_RECEIVES = 3;
     /**
      * What every local endpoint is called with: the handlers' SDK clients sign with these, and the emulated
      * {@code @connections} API accepts no others (access key id {@code local}, secret {@code local}).
@@ -88,6 +97,8 @@ public final class LocalSystem implements AutoCloseable {
     private final EmbeddedDynamoDb dynamo;
     private final WebSocketGateway gateway;
     private final LocalEventBus bus;
+    /** The fan-out queue, or null when the rules invoke the fan-out directly. */
+    private final LocalQueue queue;
     private final Services services;
     private final TokenIssuer tokens;
     private final LocalMetrics metrics;
@@ -98,13 +109,15 @@ public final class LocalSystem implements AutoCloseable {
             Thread.ofPlatform().daemon().name("local-schedule").factory());
 
     private LocalSystem(LocalSettings settings, EmbeddedDynamoDb dynamo, WebSocketGateway gateway, LocalEventBus bus,
-                        Services services, TokenIssuer tokens, LocalMetrics metrics, LocalShardQueue shards) {
+                        LocalQueue queue, Services services, TokenIssuer tokens, LocalMetrics metrics,
+                        LocalShardQueue shards) {
         this.metrics = metrics;
         this.settings = settings;
         this.shards = shards;
         this.dynamo = dynamo;
         this.gateway = gateway;
         this.bus = bus;
+        this.queue = queue;
         this.services = services;
         this.tokens = tokens;
         var sweep = new TokenExpiryHandler(services);
@@ -158,14 +171,22 @@ public final class LocalSystem implements AutoCloseable {
             gatewayBuilder.authorizer(event -> handlers.get().authorizer().handleRequest(event,
                     new LocalLambdaContext("pulse-authorizer", 10_000)));
         }
+        // The rules' target, as the CDK app's: the fan-out queue, whose batches the function takes (fanOutBatch N), or
+        // the function itself, one event per invocation (0).
+        EventTarget direct = eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson, fanOutNanos, fanOutSlots);
+        var queue = settings.fanOutBatch() == 0 ? null : new LocalQueue(FANOUT_QUEUE_ARN, settings.fanOutBatch(),
+                // as many events at once as the direct path's invocations: the queue changes how they arrive, not how many
+                Math.max(1, LOCAL_FANOUT_CONCURRENCY / settings.fanOutBatch()), FANOUT_QUEUE_MAX_RECEIVES,
+                batch -> invokeFanOut(handlers.get().fanOut(), batch, fanOutNanos, fanOutSlots));
+        EventTarget fanOut = queue == null ? direct : queue.target();
         var busBuilder = LocalEventBus.builder()
                 .port(settings.eventBusPort())
                 .region(settings.region())
-                .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson, fanOutNanos, fanOutSlots));
+                .rule(FanOutRule.RULE_NAME, FanOutRule.PATTERN, fanOut);
         // The catalog's routes, as on AWS: one rule taking the domain events they match to the same fan-out.
         var catalog = PulseConfig.fromEnvironment(settings.handlerSettings()).catalog().load();
         catalog.flatMap(EventCatalog::rulePattern).ifPresent(pattern ->
-                busBuilder.rule(RulePattern.RULE_NAME, pattern, eventJson -> invokeFanOut(handlers.get().fanOut(), eventJson, fanOutNanos, fanOutSlots)));
+                busBuilder.rule(RulePattern.RULE_NAME, pattern, fanOut));
         var bus = busBuilder.build();
         bus.start();
         // The same origins as the handlers' (and the deployed HTTP API's), read by the same parser.
@@ -201,8 +222,8 @@ public final class LocalSystem implements AutoCloseable {
                 services.metrics()));
         admin.set(new AdminReport(new TableInventory(services.dynamo(), config.tables().connections(),
                 config.tables().events(), Clock.systemUTC()), () -> rejectedEvents(services),
-                () -> undeliveredPosts(services), bus::deadLetters, metrics, Clock.systemUTC()));
-        return new LocalSystem(settings, dynamo, gateway, bus, services, tokens, metrics, shards);
+                () -> undeliveredPosts(services), () -> failedFanOuts(bus, queue), metrics, Clock.systemUTC()));
+        return new LocalSystem(settings, dynamo, gateway, bus, queue, services, tokens, metrics, shards);
     }
 
     /** The environment the handlers get here, as the CDK stack would set it (the cold-start benchmark uses it). */
@@ -224,9 +245,10 @@ public final class LocalSystem implements AutoCloseable {
         env.put(Env.JWT_ISSUER, settings.jwtIssuer());
         env.put(Env.JWT_AUDIENCE, settings.jwtAudience());
         env.put(Env.FANOUT_CONCURRENCY, Integer.toString(settings.fanoutConcurrency()));
-        // One process: every join and leave goes through the stores that forget a room's member list, so reusing it
-        // for a second is exact here (deployed, the default is off: PulseConfig.DEFAULT_MEMBERS_CACHE).
-        env.put(Env.MEMBERS_CACHE_MS, "1000");
+        // One process: every join and leave goes through the stores that forget a room's member list, and a kept list
+        // goes when its first member lapses, so reusing it is exact here however long: a minute, so a room with a few
+        // events a second is not read again every second (deployed, the default is off: PulseConfig.DEFAULT_MEMBERS_CACHE).
+        env.put(Env.MEMBERS_CACHE_MS, Long.toString(LOCAL_MEMBERS_CACHE.toMillis()));
         // A shorter lease than the worker function's 20 s timeout: a local worker killed by a test's fault switch is
         // retried within seconds (the local queue's visibility timeout follows it).
         env.put(Env.SHARD_LEASE_MS, "2000");
@@ -245,8 +267,9 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
-    private static void invokeFanOut(FanOutHandler handler, String eventJson, java.util.function.LongConsumer nanos,
-                                     Semaphore slots) throws Exception {
+    /** One invocation of the fan-out function with this event (EventBridge's or an SQS batch); what it answered. */
+    private static String invokeFanOut(FanOutHandler handler, String eventJson, java.util.function.LongConsumer nanos,
+                                       Semaphore slots) throws Exception {
         var out = new ByteArrayOutputStream();
         slots.acquire();
         long started = System.nanoTime();
@@ -257,6 +280,7 @@ public final class LocalSystem implements AutoCloseable {
             nanos.accept(System.nanoTime() - started);
             slots.release();
         }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static Publisher publisherFor(URI eventBusEndpoint, String region) {
@@ -336,6 +360,15 @@ public final class LocalSystem implements AutoCloseable {
         return undeliveredPosts(services);
     }
 
+    /** Fan-out invocations the bus gave up on, and with the fan-out queue the messages it dead-lettered. */
+    private static List<DeadLetter> failedFanOuts(LocalEventBus bus, LocalQueue queue) {
+        var failed = new java.util.ArrayList<>(bus.deadLetters());
+        if (queue != null) {
+            failed.addAll(queue.deadLetters());
+        }
+        return failed;
+    }
+
     private static List<Undelivered> undeliveredPosts(Services services) {
         return services.undelivered() instanceof InMemoryUndelivered list ? list.all() : List.of();
     }
@@ -347,7 +380,27 @@ public final class LocalSystem implements AutoCloseable {
 
     /** Waits until every published event has been delivered (or dead-lettered), big rooms' shards included. */
     public boolean awaitDeliveries(Duration timeout) throws InterruptedException {
-        return bus.awaitIdle(timeout) && shards.awaitIdle(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // The bus hands an event to the queue at once, and a failed batch message waits in the queue: both must be idle.
+        while (true) {
+            if (!bus.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+            if (queue == null) {
+                return shards.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+            if (!queue.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+            if (bus.awaitIdle(Duration.ZERO)) {
+                return shards.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+        }
+    }
+
+    /** Fan-out queue messages dead-lettered after their receives (empty when the rules invoke the fan-out directly). */
+    public List<DeadLetter> queueDeadLetters() {
+        return queue == null ? List.of() : queue.deadLetters();
     }
 
     /** The big rooms' shard queue and its in-process workers (with the tests' fault switches). */
@@ -361,6 +414,9 @@ public final class LocalSystem implements AutoCloseable {
         gateway.close();
         bus.close();
         shards.close();
+        if (queue != null) {
+            queue.close();
+        }
         dynamo.close();
     }
 

@@ -131,6 +131,7 @@ class CatalogEndToEndTest {
         assertEquals(List.of(), framesAfterDeliveries(alice));
         // Refused, not failed: the bus's own dead letters (failed deliveries) stay empty.
         assertEquals(List.of(), system.eventBus().deadLetters());
+        assertEquals(List.of(), system.queueDeadLetters());
     }
 
     @Test

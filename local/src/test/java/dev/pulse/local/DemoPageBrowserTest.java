@@ -42,6 +42,7 @@ class DemoPageBrowserTest {
             assertTrue(system.awaitDeliveries(java.time.Duration.ofSeconds(20)), "deliveries did not finish");
             assertEquals(List.of(), system.rejectedEvents(), "the fan-out refused events the demo published");
             assertEquals(List.of(), system.eventBus().deadLetters(), "fan-out invocations failed");
+            assertEquals(List.of(), system.queueDeadLetters(), "fan-out batches failed");
         }
     }
 

@@ -127,6 +127,27 @@ class FailedPostsEndToEndTest {
     }
 
     @Test
+    void aClientEventPostedFromDefaultThatFailsEveryAttemptIsRecordedToo() throws Exception {
+        // room.publish is delivered by $default, not the fan-out: the same retries, the same record (deployed, $default
+        // sends it to the fan-out's dead-letter queue: FanOutQueueStackTest).
+        var sender = connect("pub", "ws-faults-client");
+        var failing = connect("unreachable", "ws-faults-client");
+        sender.join("doc:1");
+        failing.join("doc:1");
+        String failingId = connectionId(failing);
+        system.gateway().failPosts(id -> id.equals(failingId) ? 500 : 0);
+        var reply = sender.request("room.publish", Json.object().put("room", "doc:1").put("event", "client.note")
+                .set("data", Json.object().put("text", "hi")));
+        assertTrue(reply.path("ok").asBoolean(), reply.toString());
+        String eventId = reply.path("data").path("eventId").asText();
+        var entry = system.undeliveredPosts().stream().filter(u -> u.eventId().equals(eventId)).findFirst().orElseThrow();
+        assertEquals("client.note", entry.event());
+        assertEquals(List.of("doc:1"), entry.rooms());
+        assertEquals(List.of(new Undelivered.Connection(failingId, Undelivered.Reason.RETRIES_EXHAUSTED)),
+                entry.frames().getFirst().connections());
+    }
+
+    @Test
     void aConnectionGoneMeanwhileIsReportedByTheReplayNotRecordedAgain() throws Exception {
         var failing = connect("leaving", "ws-faults-gone");
         String failingId = connectionId(failing);

@@ -27,6 +27,7 @@ class LocalSettingsReadmeTest {
         expected.put("PULSE_FANOUT_CONCURRENCY", Integer.toString(defaults.fanoutConcurrency()));
         expected.put("PULSE_LOCAL_IDLE_TIMEOUT_SECONDS", Long.toString(defaults.idleTimeout().toSeconds()));
         expected.put("AWS_REGION", defaults.region());
+        expected.put("PULSE_LOCAL_FANOUT_BATCH", Integer.toString(defaults.fanOutBatch()));
         expected.forEach((variable, value) -> {
             var row = Pattern.compile("(?m)^\\| `" + variable + "` \\| `([^`]*)` \\|").matcher(readme);
             assertTrue(row.find(), "README has no row for " + variable);

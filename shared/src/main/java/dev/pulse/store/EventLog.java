@@ -119,6 +119,7 @@ public final class EventLog {
         for (Room room : rooms) {
             futures.add(appender.append(Objects.requireNonNull(room, "room"), event, owner));
         }
+        AppendGate.arrived(); // this thread's appends are queued: a batch's gate need not wait for it any more
         var outcomes = new ArrayList<Appended>(rooms.size());
         try {
             for (var future : futures) {
@@ -132,6 +133,14 @@ public final class EventLog {
                     : new IllegalStateException("logging event " + event.eventId() + " failed", e.getCause());
         }
         return List.copyOf(outcomes);
+    }
+
+    /**
+     * Holds this process's commits until {@code parties} threads entering the gate have queued their appends (or
+     * ended), so the events of one batch commit together: the fan-out queue's batch entry uses it.
+     */
+    public AppendGate gate(int parties) {
+        return appender.gate(parties);
     }
 
     /** Appends queued behind commits in flight (for tests that hold a commit). */

@@ -91,6 +91,8 @@ final class LogAppender {
     private final Object lock = new Object();
     private final LinkedHashMap<String, ArrayDeque<Waiting>> waiting = new LinkedHashMap<>();
     private final Set<String> committing = new HashSet<>();
+    /** Open gates: while any is, no commit starts (their batches' events are still arriving). */
+    private final Set<AppendGate> gates = new HashSet<>();
     private int inFlight;
 
     LogAppender(DynamoDbClient dynamo, String tableName, Duration retention, Clock clock, LogHeads heads,
@@ -118,12 +120,31 @@ final class LogAppender {
         }
     }
 
+    /** A gate held until {@code parties} arrive: see {@link AppendGate}. */
+    AppendGate gate(int parties) {
+        var gate = new AppendGate(this, parties);
+        if (gate.holding()) {
+            synchronized (lock) {
+                gates.add(gate);
+            }
+        }
+        return gate;
+    }
+
+    /** The gate let go: the appends it held start committing. */
+    void released(AppendGate gate) {
+        synchronized (lock) {
+            gates.remove(gate);
+        }
+        startCommits();
+    }
+
     /** Starts commits while there is work for rooms not already committing and a commit slot is free. */
     private void startCommits() {
         while (true) {
             List<Run> runs;
             synchronized (lock) {
-                if (inFlight >= maxCommits) {
+                if (inFlight >= maxCommits || !gates.isEmpty()) {
                     return;
                 }
                 runs = takeRuns();

@@ -11,8 +11,11 @@ import java.util.function.LongSupplier;
  * units, in the room's partition of the connections table), where its members change far less often than it gets
  * events. A page older than {@code ttl} is read again; a join or leave through this process forgets the room's page at
  * once (after its write), so only changes made by other processes (other Lambda environments) can go unseen, for at
- * most {@code ttl}. Only rooms that fit one Query page are kept: bigger ones are read page by page every time. One
- * instance is shared by every store that writes memberships ({@link MembershipStore}, {@link ConnectionStore}).
+ * most {@code ttl}. A page is also dropped once its first member lapses (the earliest membership {@code ttl} on it):
+ * a member whose connection or room token expires stops getting events at that second, as with a Query per event, so
+ * a long {@code ttl} stays exact where every change goes through this process (the local runtime). Only rooms that fit
+ * one Query page are kept: bigger ones are read page by page every time. One instance is shared by every store that
+ * writes memberships ({@link MembershipStore}, {@link ConnectionStore}).
  */
 public final class MembersCache {
     /**
@@ -21,7 +24,8 @@ public final class MembersCache {
      */
     static final int MAX_MEMBERS = 200_000;
 
-    private record Kept(List<Member> page, long readAt) {
+    /** @param lapsesAt the earliest membership expiry on the page (epoch seconds; Long.MAX_VALUE when none) */
+    private record Kept(List<Member> page, long readAt, long lapsesAt) {
     }
 
     private final long ttlNanos;
@@ -59,13 +63,16 @@ public final class MembersCache {
         return ttlNanos > 0;
     }
 
-    /** The room's page if one younger than the TTL is kept, else null. */
-    synchronized List<Member> page(String roomKey) {
+    /**
+     * The room's page if one younger than the TTL is kept and none of its members has lapsed by {@code nowEpochSecond},
+     * else null.
+     */
+    synchronized List<Member> page(String roomKey, long nowEpochSecond) {
         var entry = entries.get(roomKey);
         if (entry == null) {
             return null;
         }
-        if (nanoTime.getAsLong() - entry.readAt() >= ttlNanos) {
+        if (nanoTime.getAsLong() - entry.readAt() >= ttlNanos || nowEpochSecond >= entry.lapsesAt()) {
             remove(roomKey);
             return null;
         }
@@ -82,13 +89,17 @@ public final class MembersCache {
         return nanoTime.getAsLong();
     }
 
-    /** Keeps a room's whole membership, read as one page starting at {@code readAt}, unless a change came since. */
-    synchronized void keep(String roomKey, List<Member> page, long readAt, long generationAtStart) {
+    /**
+     * Keeps a room's whole membership, read as one page starting at {@code readAt}, unless a change came since.
+     *
+     * @param lapsesAt the earliest expiry (epoch seconds) of the memberships on the page, Long.MAX_VALUE for none
+     */
+    synchronized void keep(String roomKey, List<Member> page, long readAt, long lapsesAt, long generationAtStart) {
         if (generation != generationAtStart || page.size() > maxMembers) {
             return;
         }
         remove(roomKey);
-        entries.put(roomKey, new Kept(List.copyOf(page), readAt));
+        entries.put(roomKey, new Kept(List.copyOf(page), readAt, lapsesAt));
         members += page.size();
         var eldest = entries.entrySet().iterator();
         while (members > maxMembers && eldest.hasNext()) {

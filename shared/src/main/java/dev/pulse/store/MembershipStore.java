@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -153,24 +154,29 @@ public final class MembershipStore {
         }
         var roomKey = ConnectionTable.roomKey(Objects.requireNonNull(room, "room"));
         return () -> {
-            var kept = cache.page(roomKey);
+            var kept = cache.page(roomKey, clock.instant().getEpochSecond());
             if (kept != null) {
                 return List.of(kept).iterator();
             }
-            return new KeepingPages(roomKey, members(room, 0).iterator());
+            return new KeepingPages(roomKey, pages(room, 0, true).iterator());
         };
+    }
+
+    /** A page as read, with the earliest expiry of its memberships (what bounds how long a kept page is exact). */
+    private record Page(List<Member> members, long lapsesAt) {
     }
 
     /** Hands the pages on as they are read; at the end, a room that was one page is kept for the next events. */
     private final class KeepingPages implements Iterator<List<Member>> {
         private final String roomKey;
-        private final Iterator<List<Member>> pages;
+        private final Iterator<Page> pages;
         private final long readAt = cache.now();
         private final long generation = cache.generation();
-        private final List<List<Member>> seen = new ArrayList<>(2);
+        private Page first;
+        private int seen;
         private boolean ended;
 
-        KeepingPages(String roomKey, Iterator<List<Member>> pages) {
+        KeepingPages(String roomKey, Iterator<Page> pages) {
             this.roomKey = roomKey;
             this.pages = pages;
         }
@@ -180,8 +186,9 @@ public final class MembershipStore {
             boolean more = pages.hasNext();
             if (!more && !ended) {
                 ended = true;
-                if (seen.size() <= 1) {
-                    cache.keep(roomKey, seen.isEmpty() ? List.of() : seen.get(0), readAt, generation);
+                if (seen <= 1) {
+                    cache.keep(roomKey, first == null ? List.of() : first.members(),
+                            readAt, first == null ? Long.MAX_VALUE : first.lapsesAt(), generation);
                 }
             }
             return more;
@@ -190,10 +197,10 @@ public final class MembershipStore {
         @Override
         public List<Member> next() {
             var page = pages.next();
-            if (seen.size() < 2) {
-                seen.add(page);
+            if (seen++ == 0) {
+                first = page;
             }
-            return page;
+            return page.members();
         }
     }
 
@@ -202,6 +209,25 @@ public final class MembershipStore {
      * DynamoDB's 1 MB limit). A page can hold fewer members than the limit when some were expired.
      */
     public Iterable<List<Member>> members(Room room, int pageLimit) {
+        var pages = pages(room, pageLimit, false);
+        return () -> {
+            var read = pages.iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return read.hasNext();
+                }
+
+                @Override
+                public List<Member> next() {
+                    return read.next().members();
+                }
+            };
+        };
+    }
+
+    /** @param withExpiry also read each membership's {@code ttl}, for {@link Page#lapsesAt()} (else Long.MAX_VALUE) */
+    private Iterable<Page> pages(Room room, int pageLimit, boolean withExpiry) {
         Objects.requireNonNull(room, "room");
         if (pageLimit < 0) {
             throw new IllegalArgumentException("pageLimit must be 0 (no limit) or positive, got " + pageLimit);
@@ -212,7 +238,7 @@ public final class MembershipStore {
                     .tableName(tableName)
                     .keyConditionExpression("#pk = :pk")
                     .filterExpression("#ttl > :now")
-                    .projectionExpression("#cid, #uid")
+                    .projectionExpression(withExpiry ? "#cid, #uid, #ttl" : "#cid, #uid")
                     .expressionAttributeNames(Map.of(
                             "#pk", PARTITION_KEY, "#ttl", TTL_ATTRIBUTE, "#cid", CONNECTION_ID, "#uid", USER_ID))
                     .expressionAttributeValues(Map.of(
@@ -221,9 +247,41 @@ public final class MembershipStore {
                             ":now", ConnectionTable.nowValue(clock.instant())))
                     .limit(pageLimit == 0 ? null : pageLimit)
                     .build();
-            return new Pager(dynamo, request)
-                    .map(item -> new Member(item.get(CONNECTION_ID).s(), item.get(USER_ID).s()))
-                    .iterator();
+            var responses = new Pager(dynamo, request).iterator();
+            return new Iterator<Page>() {
+                private Page next;
+
+                @Override
+                public boolean hasNext() {
+                    while (next == null && responses.hasNext()) {
+                        var items = responses.next().items();
+                        if (items.isEmpty()) {
+                            continue; // every item on it had expired
+                        }
+                        var members = new ArrayList<Member>(items.size());
+                        long lapsesAt = Long.MAX_VALUE;
+                        for (var item : items) {
+                            members.add(new Member(item.get(CONNECTION_ID).s(), item.get(USER_ID).s()));
+                            var ttl = item.get(TTL_ATTRIBUTE);
+                            if (ttl != null && ttl.n() != null) {
+                                lapsesAt = Math.min(lapsesAt, Long.parseLong(ttl.n()));
+                            }
+                        }
+                        next = new Page(members, lapsesAt);
+                    }
+                    return next != null;
+                }
+
+                @Override
+                public Page next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    var page = next;
+                    next = null;
+                    return page;
+                }
+            };
         };
     }
 

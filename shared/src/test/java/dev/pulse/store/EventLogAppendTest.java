@@ -87,6 +87,46 @@ public class EventLogAppendTest {
     }
 
     @Test
+    void aBatchsGateHoldsCommitsUntilEveryRecordQueuedItsAppendSoTheRoomCommitsOnce() throws Exception {
+        var log = newProcess();
+        log.append(room, event("e0")); // the head is known: no read below
+        CALLS.reset();
+        var gate = log.gate(3);
+        var appended = new ArrayList<Future<Position>>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String id : List.of("e1", "e2", "e3")) {
+                appended.add(threads.submit(() -> gate.enter(() -> log.append(room, event(id)))));
+            }
+            assertTrue(gate.awaitArrivals(Duration.ofSeconds(30)), "every record queued its append");
+            gate.close();
+            for (var f : appended) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        }
+        assertEquals(Map.of("TransactWriteItems", 1), CALLS.counts(), "one commit for the batch's three events");
+        assertEquals(List.of("e0", "e1", "e2", "e3"), ids(log.read(room, 0, 10)));
+        assertEquals(List.of(2L, 3L, 4L), appended.stream().map(f -> f.resultNow().seq()).sorted().toList());
+    }
+
+    @Test
+    void aGateLetsCommitsGoWhenClosedEvenIfARecordNeverAppends() throws Exception {
+        var log = newProcess();
+        var gate = log.gate(2);
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var first = threads.submit(() -> gate.enter(() -> log.append(room, event("e1"))));
+            // the second record never comes: the batch closes the gate after its wait
+            assertFalse(gate.awaitArrivals(Duration.ofMillis(1)), "one record is still missing");
+            gate.close();
+            assertEquals(1, first.get(30, TimeUnit.SECONDS).seq());
+        }
+        // and a record that appends nothing arrives when it ends
+        var other = log.gate(1);
+        other.enter(() -> "refused: nothing appended");
+        assertTrue(other.awaitArrivals(Duration.ZERO));
+        assertEquals(2, log.append(room, event("e2")).seq(), "no gate left holding commits");
+    }
+
+    @Test
     void aRedeliveryToAWriterWithAStaleHeadGetsTheFirstPositionAndLogsNothing() {
         var a = newProcess();
         var b = newProcess();

@@ -20,16 +20,16 @@ class MembersCacheTest {
     @Test
     void keepsAtMostItsMembersDroppingTheLeastRecentlyUsedRooms() {
         var cache = new MembersCache(Duration.ofSeconds(1), nanos::get, 5);
-        cache.keep("a", members(2, "a"), 0, cache.generation());
-        cache.keep("b", members(2, "b"), 0, cache.generation());
-        cache.page("a"); // a is now the most recently used
-        cache.keep("c", members(2, "c"), 0, cache.generation());
-        assertNull(cache.page("b"), "the least recently used room went to make room");
-        assertEquals(2, cache.page("a").size());
-        assertEquals(2, cache.page("c").size());
-        cache.keep("huge", members(6, "h"), 0, cache.generation());
-        assertNull(cache.page("huge"), "a room bigger than the whole budget is not kept");
-        assertEquals(2, cache.page("a").size());
+        cache.keep("a", members(2, "a"), 0, Long.MAX_VALUE, cache.generation());
+        cache.keep("b", members(2, "b"), 0, Long.MAX_VALUE, cache.generation());
+        cache.page("a", 0); // a is now the most recently used
+        cache.keep("c", members(2, "c"), 0, Long.MAX_VALUE, cache.generation());
+        assertNull(cache.page("b", 0), "the least recently used room went to make room");
+        assertEquals(2, cache.page("a", 0).size());
+        assertEquals(2, cache.page("c", 0).size());
+        cache.keep("huge", members(6, "h"), 0, Long.MAX_VALUE, cache.generation());
+        assertNull(cache.page("huge", 0), "a room bigger than the whole budget is not kept");
+        assertEquals(2, cache.page("a", 0).size());
     }
 
     @Test
@@ -37,12 +37,20 @@ class MembersCacheTest {
         var cache = new MembersCache(Duration.ofSeconds(1), nanos::get, 100);
         long generation = cache.generation();
         cache.forget("other"); // a change anywhere while a read ran
-        cache.keep("a", members(1, "a"), 0, generation);
-        assertNull(cache.page("a"));
-        cache.keep("a", members(1, "a"), 0, cache.generation());
+        cache.keep("a", members(1, "a"), 0, Long.MAX_VALUE, generation);
+        assertNull(cache.page("a", 0));
+        cache.keep("a", members(1, "a"), 0, Long.MAX_VALUE, cache.generation());
         nanos.set(Duration.ofMillis(999).toNanos());
-        assertEquals(1, cache.page("a").size());
+        assertEquals(1, cache.page("a", 0).size());
         nanos.set(Duration.ofSeconds(1).toNanos());
-        assertNull(cache.page("a"));
+        assertNull(cache.page("a", 0));
+    }
+
+    @Test
+    void aPageIsDroppedOnceItsFirstMemberLapses() {
+        var cache = new MembersCache(Duration.ofHours(1), nanos::get, 100);
+        cache.keep("a", members(2, "a"), 0, 1_000, cache.generation());
+        assertEquals(2, cache.page("a", 999).size());
+        assertNull(cache.page("a", 1_000), "at the earliest membership expiry the page is read again");
     }
 }

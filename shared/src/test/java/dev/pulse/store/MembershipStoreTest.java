@@ -437,6 +437,23 @@ class MembershipStoreTest {
         }
 
         @Test
+        void aMemberWhoseMembershipLapsesIsNotReachedThroughAKeptPage() {
+            // A long TTL (as the local runtime keeps pages): still exact, because a page goes when its first member lapses.
+            var cache = new MembersCache(Duration.ofHours(1), nanos::get);
+            var longLived = new MembershipStore(dynamo, table, clock, cache);
+            longLived.join(open("c1", "u1", "w1"), chat);
+            longLived.join(open("c2", "u2", "w1"), chat, clock.instant().plus(Duration.ofMinutes(5))); // a room token
+            assertEquals(List.of(new Member("c1", "u1"), new Member("c2", "u2")), flatten(longLived.members(chat)));
+            QUERIES.set(0);
+            clock.advance(Duration.ofMinutes(4));
+            assertEquals(2, flatten(longLived.members(chat)).size());
+            assertEquals(0, QUERIES.get(), "reused while every member is live");
+            clock.advance(Duration.ofMinutes(1));
+            assertEquals(List.of(new Member("c1", "u1")), flatten(longLived.members(chat)));
+            assertEquals(1, QUERIES.get(), "read again once c2's membership lapsed");
+        }
+
+        @Test
         void withoutACacheEveryEventReads() {
             var plain = new MembershipStore(dynamo, table, clock);
             plain.join(open("c1", "u1", "w1"), chat);

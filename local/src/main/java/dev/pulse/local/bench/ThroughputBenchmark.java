@@ -34,12 +34,15 @@ public final class ThroughputBenchmark {
         int perRoom = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 600;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        // How events reach the fan-out: 0 = one per invocation (the rule's direct target), N = the fan-out queue's
+        // batches of up to N (the default, as deployed).
+        int batch = args.length > 4 ? Integer.parseInt(args[4]) : dev.pulse.local.LocalSettings.DEFAULT_FANOUT_BATCH;
         System.out.printf("machine: %d cores, max heap %d MiB, java %s, %s; load %s%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("java.version"), System.getProperty("os.name"), load());
         int status = 0;
         try {
-            status = run(rooms, perRoom, rate, seconds) ? 0 : 2;
+            status = run(rooms, perRoom, rate, seconds, batch) ? 0 : 2;
         } catch (Exception | Error e) {
             e.printStackTrace();
             status = 1;
@@ -47,12 +50,12 @@ public final class ThroughputBenchmark {
         System.exit(status); // DynamoDB Local leaves non-daemon threads behind
     }
 
-    static boolean run(int rooms, int perRoom, int rate, int seconds) throws Exception {
+    static boolean run(int rooms, int perRoom, int rate, int seconds, int fanOutBatch) throws Exception {
         var calls = new CallCounter();
         var capacity = new CapacityCounter();
         var fanOutNanos = new LongAdder();
         var invocations = new LongAdder();
-        var settings = FanOutBenchmark.benchSettings();
+        var settings = FanOutBenchmark.benchSettings().withFanOutBatch(fanOutBatch);
         String membersCache = System.getenv("PULSE_MEMBERS_CACHE_MS");
         if (membersCache != null) {
             settings = settings.withHandlerSetting("PULSE_MEMBERS_CACHE_MS", membersCache);
@@ -117,8 +120,9 @@ public final class ThroughputBenchmark {
                 boolean once = r.get("delivered") == expected && r.get("duplicates") == 0;
                 boolean ordered = r.get("gaps") == 0 && r.get("epochChanges") == 0;
 
-                System.out.printf("%n== %d rooms × %d clients, %,d events at %d/s for %d s (published in %.1f s) ==%n",
-                        rooms, perRoom, total, rate, seconds, publishSeconds);
+                System.out.printf("%n== %d rooms × %d clients, %,d events at %d/s for %d s (published in %.1f s), %s ==%n",
+                        rooms, perRoom, total, rate, seconds, publishSeconds,
+                        fanOutBatch == 0 ? "one event per fan-out invocation" : "fan-out queue, batches of up to " + fanOutBatch);
                 System.out.printf("delivered         %,d of %,d deliveries, duplicates %d, seqs missing %d, epoch changes %d"
                                 + " -> %s (arrived after a higher seq: %,d)%n",
                         r.get("delivered"), expected, r.get("duplicates"), r.get("gaps"), r.get("epochChanges"),
@@ -131,8 +135,8 @@ public final class ThroughputBenchmark {
                         System.out.printf("calls per event   %-45s %8.3f%n", op, count / (double) total));
                 System.out.printf("DynamoDB units    %.2f WCU + %.2f RCU per event (as DynamoDB Local reports them; failed"
                         + " conditional rounds not included)%n", capacity.writes() / total, capacity.reads() / total);
-                System.out.printf("fan-out time      %.2f ms per event (invocation wall time, %d invocations)%n",
-                        fanOutNanos.sum() / 1e6 / Math.max(1, invocations.sum()), invocations.sum());
+                System.out.printf("fan-out time      %.2f ms per event (invocation wall time; %d invocations, %.1f events each)%n",
+                        fanOutNanos.sum() / 1e6 / total, invocations.sum(), total / (double) Math.max(1, invocations.sum()));
                 System.out.printf("server CPU        %.2f ms per event (the whole local stack's JVM: handlers, DynamoDB"
                         + " Local, emulator, bus)%n", cpuNanos / 1e6 / total);
                 System.out.printf("load average      before %s, after %s%n", loadBefore, load());
