@@ -40,6 +40,9 @@ import software.amazon.awscdk.services.sns.ITopic;
  *                          fan-out through an SQS queue in batches), {@code fanOutBatchSize} (default 10) and
  *                          {@code fanOutBatchWindowMs} (default 0)
  * @param delivery          contexts {@code postAttempts}, {@code postRetryMs} and {@code membersCacheMs}
+ * @param bigRooms          contexts {@code bigRoomThreshold} (default 2,000 members), {@code shardSize} (1,000),
+ *                          {@code shardCheckpoint} (250) and {@code shardWorkerConcurrency} (50): how big rooms are split
+ *                          across the shard workers (docs/SCALING.md)
  */
 public record DeploySettings(
         String stackName,
@@ -63,7 +66,8 @@ public record DeploySettings(
         boolean connectAuthorizer,
         boolean tracing,
         FanOutQueueSettings fanOutQueue,
-        DeliverySettings delivery) {
+        DeliverySettings delivery,
+        BigRoomSettings bigRooms) {
 
     public static final String DEFAULT_STACK_NAME = "Pulse";
     /** Relative to infra-cdk/, where cdk runs; built by {@code mvn package} in functions/. */
@@ -121,7 +125,12 @@ public record DeploySettings(
                         text(context, "postRetryMs", null) == null ? null
                                 : java.time.Duration.ofMillis(integer(context, "postRetryMs", 0)),
                         text(context, "membersCacheMs", null) == null ? null
-                                : java.time.Duration.ofMillis(integer(context, "membersCacheMs", 0))));
+                                : java.time.Duration.ofMillis(integer(context, "membersCacheMs", 0))),
+                new BigRoomSettings(
+                        integer(context, "bigRoomThreshold", BigRoomSettings.DEFAULTS.threshold()),
+                        integer(context, "shardSize", BigRoomSettings.DEFAULTS.shardSize()),
+                        integer(context, "shardCheckpoint", BigRoomSettings.DEFAULTS.checkpointEvery()),
+                        integer(context, "shardWorkerConcurrency", BigRoomSettings.DEFAULTS.workerConcurrency())));
     }
 
     /**
@@ -152,6 +161,7 @@ public record DeploySettings(
                 .tracing(tracing)
                 .fanOutQueue(fanOutQueue)
                 .delivery(delivery)
+                .bigRooms(bigRooms)
                 .build();
     }
 

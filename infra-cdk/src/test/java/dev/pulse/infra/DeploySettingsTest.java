@@ -28,6 +28,7 @@ class DeploySettingsTest {
         assertEquals(1000, settings.stageBurstLimit());
         assertEquals(RoomAccessSettings.NONE, settings.access());
         assertNull(settings.accessHookSecretId());
+        assertEquals(BigRoomSettings.DEFAULTS, settings.bigRooms());
     }
 
     @Test
@@ -48,7 +49,9 @@ class DeploySettingsTest {
                 Map.entry("accessHookDenyCacheSeconds", 2), Map.entry("roomsClaim", "grants"),
                 Map.entry("connectAuthorizer", "true"), Map.entry("tracing", "true"),
                 Map.entry("fanOutQueue", "true"), Map.entry("fanOutBatchSize", "100"), Map.entry("fanOutBatchWindowMs", "250"),
-                Map.entry("postAttempts", "6"), Map.entry("postRetryMs", 50), Map.entry("membersCacheMs", "500"));
+                Map.entry("postAttempts", "6"), Map.entry("postRetryMs", 50), Map.entry("membersCacheMs", "500"),
+                Map.entry("bigRoomThreshold", "5000"), Map.entry("shardSize", 500), Map.entry("shardCheckpoint", "100"),
+                Map.entry("shardWorkerConcurrency", "30"));
         var settings = DeploySettings.fromContext(context::get);
         assertEquals(new DeploySettings("Pulse", "dev", "/tmp/f.jar", "s", "pulse/jwt", "https://a/j", "iss", "aud", "orders", 8,
                         "arn:aws:sns:eu-west-1:123456789012:ops", true,
@@ -60,7 +63,8 @@ class DeploySettingsTest {
                                 java.time.Duration.ofSeconds(2), "grants"),
                         "pulse/hook", true, true,
                         new FanOutQueueSettings(true, 100, java.time.Duration.ofMillis(250), FanOutQueueSettings.DEFAULT_MAX_RECEIVES),
-                        new DeliverySettings(6, java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(500))),
+                        new DeliverySettings(6, java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(500)),
+                        new BigRoomSettings(5000, 500, 100, 30)),
                 settings);
         assertTrue(settings.usesCustomBus());
         assertEquals(12, DeploySettings.fromContext(Map.<String, Object>of("fanoutConcurrency", " 12 ")::get)

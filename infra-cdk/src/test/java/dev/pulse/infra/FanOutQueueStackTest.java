@@ -135,6 +135,25 @@ class FanOutQueueStackTest {
     }
 
     @Test
+    void bigRoomContextKeysSetTheSplitAndTheShardWorkersConcurrency() {
+        var stack = stack(Map.of("bigRoomThreshold", "5000", "shardSize", "500", "shardCheckpoint", "100",
+                "shardWorkerConcurrency", "30"));
+        var template = Templates.json(stack);
+        var realtime = stack.getRealtime();
+        var functions = resources(template, "AWS::Lambda::Function");
+        var fanOut = functions.get(logicalId(realtime.getFanOutFunction())).at("/Properties/Environment/Variables");
+        assertEquals("5000", fanOut.get(Env.BIG_ROOM_THRESHOLD).asText());
+        assertEquals("500", fanOut.get(Env.SHARD_SIZE).asText());
+        var worker = functions.get(logicalId(realtime.getShardWorkerFunction())).at("/Properties/Environment/Variables");
+        assertEquals("100", worker.get(Env.SHARD_CHECKPOINT).asText());
+        var mapping = Templates.eventSourceMappingsOf(template, realtime.getBigRooms().getQueue()).values().iterator()
+                .next().get("Properties");
+        assertEquals(30, mapping.at("/ScalingConfig/MaximumConcurrency").asInt());
+        var refused = assertThrows(IllegalArgumentException.class, () -> stack(Map.of("shardWorkerConcurrency", "1")));
+        assertTrue(refused.getMessage().contains("workerConcurrency"), refused.getMessage());
+    }
+
+    @Test
     void deliveryContextKeysBecomeTheFunctionsEnvironmentAndDefaultRecordsWhatItCouldNotDeliver() {
         var stack = stack(Map.of("postAttempts", "6", "postRetryMs", "50", "membersCacheMs", "250"));
         var template = Templates.json(stack);
