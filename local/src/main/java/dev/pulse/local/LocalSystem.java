@@ -309,6 +309,7 @@ public final class LocalSystem implements AutoCloseable {
     @Override
     public void close() {
         schedule.shutdownNow();
+        services.close();
         gateway.close();
         bus.close();
         dynamo.close();

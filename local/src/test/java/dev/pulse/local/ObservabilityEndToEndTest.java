@@ -129,7 +129,7 @@ class ObservabilityEndToEndTest {
                     .toRoom("ws-metrics", "project:metrics").data(Map.of("id", "m-1")).send();
             var event = client.awaitEvent("approval.created");
             assertTrue(system.awaitDeliveries(WAIT), "deliveries did not finish");
-            // A second device of another user: its arrival is one presence.join posted to mia.
+            // Another user: its arrival reaches mia in the window's presence.diff.
             var other = TestClient.connect(system, system.tokens().issue("noa", "ws-metrics", Duration.ofMinutes(10)));
             var resumed = client.request("sync.request", Json.object().set("positions", Json.object()
                     .set("project:metrics", Json.object().put("seq", 0).put("epoch", event.path("epoch").asText()))));
