@@ -113,6 +113,9 @@ public class PulseRealtime extends Construct {
     private final Function authorizerFunction;
     private final Alias authorizerAlias;
     private final Function queryFunction;
+    private final Function presenceFlushFunction;
+    private final Alias presenceFlushAlias;
+    private final PresenceFlushes presenceFlushes;
     private final Alias queryAlias;
     private final Alias pollAlias;
     private final HttpApi syncApi;
@@ -181,6 +184,9 @@ public class PulseRealtime extends Construct {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
 
+        // Before the functions: every function's environment names the presence flush queue.
+        this.presenceFlushes = new PresenceFlushes(this, "PresenceFlushes");
+
         // The catalog is loaded and checked now: a bad catalog fails the synthesis, not the first delivery.
         EventCatalog catalog = props.catalog() == null ? null : EventCatalog.load(props.catalog());
         // The room access in force (the catalog's, roomAccess on top), and the hook it may need, decided now too.
@@ -235,6 +241,8 @@ public class PulseRealtime extends Construct {
         this.pollFunction = function("PollHandler", ROUTE_TIMEOUT, code, accessEnvironment);
         // The query API reads memberships and presence only: no key material, no access policy, no @connections.
         this.queryFunction = function("QueryHandler", ROUTE_TIMEOUT, code, environment);
+        // Each presence window's flush (SQS, delayed by the window): reads the room, posts one presence.diff per member.
+        this.presenceFlushFunction = function("PresenceFlushHandler", PresenceFlushes.FLUSH_TIMEOUT, code, environment);
         if (props.jwtSigningSecret() != null) {
             props.jwtSigningSecret().grantRead(pollFunction);
         }
@@ -257,6 +265,12 @@ public class PulseRealtime extends Construct {
         this.tokenExpiryAlias = alias(tokenExpiryFunction).build();
         this.pollAlias = alias(pollFunction).build();
         this.queryAlias = alias(queryFunction).build();
+        this.presenceFlushAlias = alias(presenceFlushFunction).build();
+        presenceFlushes.flushWith(presenceFlushAlias, props.alarmTopic());
+        // Every function that changes presence may open a window (connect, disconnect, room.join/leave and
+        // presence.update, pruning a gone connection on delivery or flush); no other.
+        presenceFlushes.scheduledBy(List.of(connectFunction, disconnectFunction, defaultFunction, fanOutFunction,
+                presenceFlushFunction));
 
         // HTTP polling fallback (POST /sync): the same sync query for clients whose WebSocket is blocked.
         var origins = props.runtime().allowedOrigins().isEmpty() ? List.of("*") : props.runtime().allowedOrigins();
@@ -308,11 +322,10 @@ public class PulseRealtime extends Construct {
         TableAccess.EVENTS.forEach((handler, actions) -> eventsTable.grant(functionOf(handler), actions.toArray(String[]::new)));
         // Only the functions that post frames may call @connections, and only on this stage: POST to send,
         // DELETE to close a connection whose token lapsed ($default and the token-expiry sweep). $connect and
-        // $disconnect post presence.join / presence.leave to the rooms' other members.
+        // $disconnect post nothing: their presence changes reach the rooms in the presence flush's diff.
         var postToConnections = manageConnections("POST");
         var closeConnections = manageConnections("DELETE");
-        connectFunction.addToRolePolicy(postToConnections);
-        disconnectFunction.addToRolePolicy(postToConnections);
+        presenceFlushFunction.addToRolePolicy(postToConnections);
         defaultFunction.addToRolePolicy(postToConnections);
         defaultFunction.addToRolePolicy(closeConnections);
         fanOutFunction.addToRolePolicy(postToConnections);
@@ -384,6 +397,8 @@ public class PulseRealtime extends Construct {
         env.put(Env.MANAGEMENT_ENDPOINT, stage.getCallbackUrl());
         env.put(Env.EVENT_BUS, eventBus.getEventBusName());
         env.put(Env.FANOUT_CONCURRENCY, Integer.toString(props.fanoutConcurrency()));
+        // Without it a function would flush presence by a timer in the process, which a frozen Lambda never runs.
+        env.put(Env.PRESENCE_FLUSH_QUEUE_URL, presenceFlushes.queueUrl());
         env.putAll(props.runtime().environment());
         if (props.connectAuthorizer()) {
             // Every route then trusts the identity API Gateway passes in requestContext.authorizer.
@@ -510,6 +525,28 @@ public class PulseRealtime extends Construct {
         return eventBus;
     }
 
+    /** Flushes presence windows: SQS-triggered, posts presence.diff frames. */
+    public Function getPresenceFlushFunction() {
+        return presenceFlushFunction;
+    }
+
+    public Alias getPresenceFlushAlias() {
+        return presenceFlushAlias;
+    }
+
+    /** The presence flush queue (messages delayed by one window) and its dead-letter queue. */
+    public Queue getPresenceFlushQueue() {
+        return presenceFlushes.queue();
+    }
+
+    public Queue getPresenceFlushDeadLetterQueue() {
+        return presenceFlushes.deadLetters();
+    }
+
+    public software.amazon.awscdk.services.cloudwatch.Alarm getPresenceFlushAlarm() {
+        return presenceFlushes.deadLettersAlarm();
+    }
+
     public Function getConnectFunction() {
         return connectFunction;
     }
@@ -578,7 +615,7 @@ public class PulseRealtime extends Construct {
     /** The aliases callers invoke, in the order of {@link #getFunctions()}. */
     public List<Alias> getAliases() {
         var aliases = new ArrayList<>(List.of(connectAlias, disconnectAlias, defaultAlias, fanOutAlias,
-                tokenExpiryAlias, pollAlias, queryAlias));
+                tokenExpiryAlias, pollAlias, queryAlias, presenceFlushAlias));
         if (authorizerAlias != null) {
             aliases.add(authorizerAlias);
         }
@@ -591,7 +628,7 @@ public class PulseRealtime extends Construct {
      */
     public List<Function> getFunctions() {
         var functions = new ArrayList<>(List.of(connectFunction, disconnectFunction, defaultFunction,
-                fanOutFunction, tokenExpiryFunction, pollFunction, queryFunction));
+                fanOutFunction, tokenExpiryFunction, pollFunction, queryFunction, presenceFlushFunction));
         if (authorizerFunction != null) {
             functions.add(authorizerFunction);
         }

@@ -112,8 +112,8 @@ class PulseRealtimeTest {
         var functions = resources(template, "AWS::Lambda::Function");
         var versions = resources(template, "AWS::Lambda::Version");
         var aliases = resources(template, "AWS::Lambda::Alias");
-        assertEquals(7, versions.size());
-        assertEquals(7, aliases.size());
+        assertEquals(8, versions.size());
+        assertEquals(8, aliases.size());
         for (int i = 0; i < realtime.getFunctions().size(); i++) {
             String fnId = logicalId(realtime.getFunctions().get(i));
             assertEquals(json("{\"ApplyOn\":\"PublishedVersions\"}"),
@@ -146,8 +146,8 @@ class PulseRealtimeTest {
         var senders = new HashSet<String>();
         resources(template, "AWS::IAM::Policy").values().forEach(policy -> {
             for (var statement : statements(List.of(policy))) {
-                if (actions(statement).contains("sqs:SendMessage")) {
-                    assertEquals("${" + queueId + ".Arn}", render(statement.get("Resource")));
+                if (actions(statement).contains("sqs:SendMessage")
+                        && render(statement.get("Resource")).equals("${" + queueId + ".Arn}")) {
                     policy.at("/Properties/Roles").forEach(role -> senders.add(role.get("Ref").asText()));
                 }
             }
@@ -272,9 +272,8 @@ class PulseRealtimeTest {
                 roleId(realtime.getDefaultFunction()), Set.of("POST", "DELETE"),
                 roleId(realtime.getFanOutFunction()), Set.of("POST"),
                 roleId(realtime.getTokenExpiryFunction()), Set.of("POST", "DELETE"),
-                // Presence signals on connect and disconnect.
-                roleId(realtime.getConnectFunction()), Set.of("POST"),
-                roleId(realtime.getDisconnectFunction()), Set.of("POST")), allowed);
+                // Presence diffs; $connect and $disconnect post nothing.
+                roleId(realtime.getPresenceFlushFunction()), Set.of("POST")), allowed);
     }
 
     @Test
@@ -292,7 +291,7 @@ class PulseRealtimeTest {
     @Test
     void everyFunctionRunsItsHandlerFromTheJarWithTheConfigTheCoreReads() {
         var functions = resources(template, "AWS::Lambda::Function");
-        assertEquals(7, functions.size());
+        assertEquals(8, functions.size());
         var expected = Map.of(
                 realtime.getConnectFunction(), new Expected("dev.pulse.functions.ConnectHandler::handleRequest", 29),
                 realtime.getDisconnectFunction(), new Expected("dev.pulse.functions.DisconnectHandler::handleRequest", 29),
@@ -300,7 +299,8 @@ class PulseRealtimeTest {
                 realtime.getFanOutFunction(), new Expected("dev.pulse.functions.FanOutHandler::handleRequest", 60),
                 realtime.getTokenExpiryFunction(), new Expected("dev.pulse.functions.TokenExpiryHandler::handleRequest", 60),
                 realtime.getPollFunction(), new Expected("dev.pulse.functions.PollHandler::handleRequest", 29),
-                realtime.getQueryFunction(), new Expected("dev.pulse.functions.QueryHandler::handleRequest", 29));
+                realtime.getQueryFunction(), new Expected("dev.pulse.functions.QueryHandler::handleRequest", 29),
+                realtime.getPresenceFlushFunction(), new Expected("dev.pulse.functions.PresenceFlushHandler::handleRequest", 30));
         var logGroups = resources(template, "AWS::Logs::LogGroup");
         String tableId = logicalId(realtime.getTable());
         var codeKeys = new HashSet<String>();
@@ -350,7 +350,8 @@ class PulseRealtimeTest {
         // Every delivering function prunes connections found gone: DeleteItem, Query, BatchWriteItem, and the presence
         // leave's UpdateItem.
         var expected = Map.of(
-                realtime.getConnectFunction(), Map.of(connections, List.of("BatchWriteItem", "DeleteItem", "PutItem", "Query", "UpdateItem")),
+                // $connect posts nothing (its presence change only opens the room's window), so it prunes nothing either.
+                realtime.getConnectFunction(), Map.of(connections, List.of("PutItem", "UpdateItem")),
                 realtime.getDisconnectFunction(), Map.of(connections, List.of("BatchWriteItem", "DeleteItem", "Query", "UpdateItem")),
                 realtime.getDefaultFunction(), Map.of(
                         connections, List.of("BatchWriteItem", "ConditionCheckItem", "DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem"),
@@ -360,8 +361,9 @@ class PulseRealtimeTest {
                         events, List.of("GetItem", "PutItem", "UpdateItem")),
                 realtime.getTokenExpiryFunction(), Map.of(connections, List.of("DeleteItem", "GetItem", "Query")),
                 realtime.getPollFunction(), Map.of(events, List.of("GetItem", "Query")),
-                realtime.getQueryFunction(), Map.of(connections, List.of("Query")));
-        assertEquals(7, expected.size());
+                realtime.getQueryFunction(), Map.of(connections, List.of("Query")),
+                realtime.getPresenceFlushFunction(), Map.of(connections, List.of("BatchWriteItem", "DeleteItem", "Query", "UpdateItem")));
+        assertEquals(8, expected.size());
         expected.forEach((fn, tables) -> {
             var granted = new java.util.TreeMap<String, List<String>>();
             for (var statement : statements(resources(template, "AWS::IAM::Policy").values().stream()
@@ -417,7 +419,7 @@ class PulseRealtimeTest {
     @Test
     void errorsThrottlesTheDeadLetterQueueDeliveryLatencyRefusedEventsFailedPostsAndApiErrorsRaiseAlarms() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(19, alarms.size());
+        assertEquals(22, alarms.size());
         var watched = new HashSet<String>();
         alarms.values().forEach(alarm -> {
             var props = alarm.get("Properties");
@@ -475,10 +477,12 @@ class PulseRealtimeTest {
         });
         expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
                 + logicalId(realtime.getFanOutDeadLetterQueue()) + ".QueueName}");
+        expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
+                + logicalId(realtime.getPresenceFlushDeadLetterQueue()) + ".QueueName}");
         expected.addAll(Set.of("Pulse/DeliveryLatency", "Pulse/EventsRefused", "Pulse/FailedPosts",
                 "AWS/ApiGateway/ExecutionError"));
         assertEquals(expected, watched);
-        assertEquals(19, realtime.getAlarms().getAlarms().size());
+        assertEquals(21, realtime.getAlarms().getAlarms().size(), "PulseAlarms; the presence flush alarm is its construct's");
     }
 
     @Test

@@ -121,7 +121,8 @@ class PulseStackTest {
     @Test
     void everyAlarmNotifiesTheConfiguredTopicOfAlarmAndRecovery() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(19, alarms.size());
+        // Errors and Throttles of 8 functions, 5 stack-wide, and the presence flush's dead letters.
+        assertEquals(22, alarms.size());
         alarms.forEach((id, alarm) -> {
             var props = alarm.get("Properties");
             assertEquals(List.of(ALARM_TOPIC), texts(props.get("AlarmActions")), id);

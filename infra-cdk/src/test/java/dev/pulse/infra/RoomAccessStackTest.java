@@ -87,7 +87,8 @@ class RoomAccessStackTest {
                 "FanOutHandler", Map.of(),
                 "TokenExpiryHandler", Map.of(),
                 "PollHandler", access,
-                "QueryHandler", Map.of()), accessEnvironment(stack));
+                "QueryHandler", Map.of(),
+                "PresenceFlushHandler", Map.of()), accessEnvironment(stack));
         var realtime = stack.getRealtime();
         assertEquals(Map.of(logicalId(realtime.getDefaultFunction().getRole()), Set.of(HOOK_ARN),
                 logicalId(realtime.getPollFunction().getRole()), Set.of(HOOK_ARN)),

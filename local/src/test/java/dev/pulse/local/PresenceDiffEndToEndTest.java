@@ -172,4 +172,34 @@ class PresenceDiffEndToEndTest {
         var ann2 = PresenceEndToEndTest.entry(list(watcher, room), "users", "ann");
         assertEquals(1, ann2.path("devices").asInt());
     }
+
+    @Test
+    void theFlushFunctionTakesSqsBatchesFlushesEachRoomOnceAndDropsWhatIsNotARoom() throws Exception {
+        String ws = "ws-sqs";
+        String room = "workspace:" + ws;
+        var watcher = connect("sue", ws);
+        PresenceEndToEndTest.awaitDiff(watcher, room, "joins", "sue");
+        // A change recorded behind the window's back (its window is not opened), as if its flush message were on its
+        // way: the flush function posts it when SQS hands it the message, twice in one batch or not.
+        var bob = dev.pulse.model.Connection.builder().connectionId("Qm9iMDAwMDAwMDE=").userId("bob").workspaceId(ws)
+                .connectedAt(java.time.Instant.now()).expiresAt(java.time.Instant.now().plusSeconds(600)).build();
+        new dev.pulse.store.PresenceStore(system.services().dynamo(), LocalSystem.CONNECTIONS_TABLE, java.time.Clock.systemUTC())
+                .enter(bob, dev.pulse.model.Room.workspace(ws), dev.pulse.model.PresenceStatus.BUSY,
+                        java.time.Instant.now().plusSeconds(600));
+        String body = "{\"workspaceId\":\"" + ws + "\",\"room\":\"" + room + "\"}";
+        String event = "{\"Records\":[{\"messageId\":\"m1\",\"body\":" + Json.MAPPER.writeValueAsString(body)
+                + "},{\"messageId\":\"m2\",\"body\":" + Json.MAPPER.writeValueAsString(body)
+                + "},{\"messageId\":\"m3\",\"body\":\"not json\"}]}";
+        var out = new java.io.ByteArrayOutputStream();
+        new dev.pulse.functions.PresenceFlushHandler(system.services()).handleRequest(
+                new java.io.ByteArrayInputStream(event.getBytes(java.nio.charset.StandardCharsets.UTF_8)), out,
+                new dev.pulse.local.lambda.LocalLambdaContext("pulse-presence-flush", 30_000));
+        assertEquals("{\"batchItemFailures\":[]}", out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                "nothing to retry: the room flushed, the stray message is dropped");
+        var diff = PresenceEndToEndTest.awaitDiff(watcher, room, "joins", "bob");
+        assertEquals("busy", PresenceEndToEndTest.entry(diff, "joins", "bob").path("status").asText());
+        watcher.request("ping", null);
+        var more = watcher.drain().stream().filter(f -> "presence.diff".equals(f.path("event").asText())).toList();
+        assertEquals(List.of(), more, "one diff for the room's two messages");
+    }
 }

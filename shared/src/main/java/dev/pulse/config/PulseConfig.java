@@ -44,8 +44,12 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
      * so the bound sits where one flush invocation still posts a diff to every member in a few seconds.
      */
     public static final int DEFAULT_PRESENCE_SIGNAL_LIMIT = 5000;
-    /** Phoenix Presence broadcasts its deltas every ~1.5 s; a second keeps the list lively and a connect storm cheap. */
-    public static final Duration DEFAULT_PRESENCE_WINDOW = Duration.ofMillis(1000);
+    /**
+     * Phoenix Presence broadcasts its deltas every ~1.5 s. It is also what a reconnect takes: the web client's first
+     * retry waits 0.5–1 s (backoff 1 s, equal jitter) and connects in a few hundred ms, so the leave of the old
+     * connection and the join of the new fall in one window and cancel out (API Gateway ends every connection at 2 h).
+     */
+    public static final Duration DEFAULT_PRESENCE_WINDOW = Duration.ofMillis(1500);
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofHours(24);
     /**
      * Off by default where deployed: on AWS joins, leaves and room.remove run in other Lambda environments than the
@@ -252,7 +256,7 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
      *                    each signal is a post per member, so without a bound a workspace-wide reconnect would cost
      *                    members² posts
      * @param window      how long a room's presence changes are gathered before one {@code presence.diff} per member
-     *                    goes out ({@code PULSE_PRESENCE_WINDOW_MS}, default 1000)
+     *                    goes out ({@code PULSE_PRESENCE_WINDOW_MS}, default 1500)
      * @param flushQueueUrl the SQS queue the window's flush is sent to with a delay (on AWS); null = flushed by a timer
      *                    in this process (the local runtime and tests)
      */

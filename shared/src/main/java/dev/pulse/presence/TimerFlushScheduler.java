@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import dev.pulse.support.log.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,8 @@ public final class TimerFlushScheduler implements FlushScheduler, AutoCloseable 
 
     private void schedule(Room room, Duration after, int attempt) {
         timer.schedule(() -> {
-            try {
+            // Its own log context, as the flush function's invocation would have (not the $connect's that scheduled it).
+            try (var log = LogContext.open("presence-flush", null, null)) {
                 flush.accept(room);
             } catch (RuntimeException e) {
                 if (attempt < ATTEMPTS) {
