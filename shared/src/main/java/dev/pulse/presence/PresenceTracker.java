@@ -49,6 +49,7 @@ public final class PresenceTracker implements MembershipListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PresenceTracker.class);
     private static final int REMEMBERED_RENEWALS = 10_000;
+    private static final int REMEMBERED_WINDOWS = 1_000;
 
     private final PresenceStore store;
     private final MembershipStore memberships;
@@ -63,6 +64,12 @@ public final class PresenceTracker implements MembershipListener {
      * {@link #RENEW_AFTER} would renew again. Bounded; a forgotten entry costs one early renewal.
      */
     private final Map<String, Instant> recentRenewals = LruMaps.bounded(REMEMBERED_RENEWALS);
+    /**
+     * Rooms whose window this process opened, until when that window's flush cannot have started (it is scheduled one
+     * window after the open): a change before then needs no window write of its own. Saves a conditional write per
+     * change in a connect storm served by one execution environment. Bounded; a forgotten room costs that write.
+     */
+    private final Map<Room, Instant> windowsOpened = LruMaps.bounded(REMEMBERED_WINDOWS);
 
     /**
      * @param namespaces  room namespaces with presence; empty turns presence off
@@ -203,8 +210,15 @@ public final class PresenceTracker implements MembershipListener {
         if (!change.changed()) {
             return;
         }
+        Instant now = clock.instant();
+        Instant gathering = windowsOpened.get(room);
+        if (gathering != null && now.isBefore(gathering)) {
+            // This process opened the room's window, and its flush runs no earlier than this: it reads this change.
+            return;
+        }
         try {
             if (window.windows().open(room, window.staleAfter())) {
+                windowsOpened.put(room, now.plus(window.length()));
                 window.scheduler().schedule(room, window.length());
             }
         } catch (RuntimeException e) {
