@@ -6,6 +6,7 @@ import dev.pulse.model.Room;
 import dev.pulse.presence.PresenceFlusher;
 import dev.pulse.protocol.Json;
 import dev.pulse.support.log.LogContext;
+import dev.pulse.support.metrics.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +25,7 @@ public final class PresenceFlushHandler implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(PresenceFlushHandler.class);
 
     private final PresenceFlusher flusher;
+    private final Metrics metrics;
 
     public PresenceFlushHandler() {
         this(Services.fromEnvironment());
@@ -31,6 +33,7 @@ public final class PresenceFlushHandler implements RequestStreamHandler {
 
     public PresenceFlushHandler(Services services) {
         this.flusher = services.presenceFlusher();
+        this.metrics = services.metrics();
     }
 
     @Override
@@ -58,6 +61,8 @@ public final class PresenceFlushHandler implements RequestStreamHandler {
                     failed.addAll(messageIds);
                 }
             });
+        } finally {
+            metrics.flush();
         }
         var response = Json.object();
         var failures = response.putArray("batchItemFailures");

@@ -186,7 +186,14 @@ public final class Services {
         // Bound late: the flusher tells the tracker of connections it found gone, and the tracker schedules flushes.
         var flusher = new AtomicReference<PresenceFlusher>();
         // On AWS an SQS message delayed by the window runs the flush function; locally (no queue) a timer here does.
-        this.presenceTimer = flushQueue == null ? new TimerFlushScheduler(room -> flusher.get().flush(room)) : null;
+        this.presenceTimer = flushQueue == null ? new TimerFlushScheduler(room -> {
+            try {
+                flusher.get().flush(room);
+            } finally {
+                // As the flush function does at the end of its invocation: the diffs it posted are counted.
+                metrics.flush();
+            }
+        }) : null;
         FlushScheduler flushes = flushQueue == null ? presenceTimer : new SqsFlushScheduler(sqs, flushQueue);
         var presence = new PresenceTracker(new PresenceTracker.Stores(presenceStore, memberships, connections),
                 new PresenceTracker.Window(config.presence().window(), presenceWindows, flushes),
