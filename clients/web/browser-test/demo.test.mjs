@@ -201,11 +201,11 @@ describe('demo page', () => {
     await expectStatus(bob, 'connected', 'Connected');
     // presence.list answered: the page lists its own user.
     await alice.locator(`${tid('presence-user')}[data-user="alice"]`).waitFor({ timeout: WAIT });
-    // bob's first connection sends presence.join to the workspace room; bob's page lists both.
+    // bob's first connection reaches the workspace room in the window's presence.diff; bob's page lists both.
     await alice.locator(`${tid('presence-user')}[data-user="bob"][data-status="online"]`).waitFor({ timeout: WAIT });
     await bob.locator(`${tid('presence-user')}[data-user="alice"]`).waitFor({ timeout: WAIT });
     assert.equal(await alice.locator(tid('online-count')).textContent(), '2');
-    // A status change reaches the others as presence.update.
+    // A status change reaches the others as an update in the next presence.diff.
     await bob.locator(tid('presence-select')).selectOption('away');
     await alice.locator(`${tid('presence-user')}[data-user="bob"][data-status="away"]`).waitFor({ timeout: WAIT });
   });

@@ -135,6 +135,16 @@ export interface ClientEvents {
 export interface PresenceUser { userId: string; status: 'online' | 'away' | 'busy'; devices: number }
 export interface PresenceList { room: string; onlineCount: number; users: PresenceUser[]; truncated: boolean }
 export type PresenceEventName = 'presence.join' | 'presence.leave' | 'presence.update';
+/**
+ * The server's presence signal (PROTOCOL §4.9): a room's net changes of one window. The client hands each entry to
+ * the app as a presence.join / presence.update / presence.leave event (and to presence.onChange).
+ */
+export interface PresenceDiff {
+  room: string;
+  joins: PresenceUser[];
+  updates: PresenceUser[];
+  leaves: { userId: string }[];
+}
 
 export declare class PulseClient {
   constructor(options: PulseClientOptions);
@@ -174,6 +184,7 @@ export declare class PulseClient {
   readonly presence: {
     update(status: 'online' | 'away' | 'busy'): Promise<{ status: string }>;
     list(room: string): Promise<PresenceList>;
+    /** One call per user of each presence.diff; frame is the diff's event frame. */
     onChange(fn: (event: PresenceEventName, data: any, frame: EventFrame) => void): Unsubscribe;
   };
   readonly typing: {

@@ -41,6 +41,9 @@ const DEFAULTS = {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const SYNC_MAX_ROOMS = 100;
 
+/** A presence.diff's lists, and the per-user event each entry is handed to the app as. */
+const PRESENCE_DIFF_LISTS = [['presence.join', 'joins'], ['presence.update', 'updates'], ['presence.leave', 'leaves']];
+
 export class PulseClient {
   constructor(options = {}) {
     if (!options.url && options.transport !== 'polling') throw new TypeError('url is required');
@@ -96,6 +99,17 @@ export class PulseClient {
     for (const name of ['typing.start', 'typing.stop']) {
       this._handlers.on(name, (data, frame) => this._tracker.handle(name, data, frame));
     }
+    // A presence.diff (PROTOCOL §4.9) is handed to the app as the per-user events it describes, so handlers of
+    // presence.join/leave/update (and presence.onChange) see one call per user, as they always did.
+    this._handlers.on('presence.diff', (data, frame) => {
+      for (const [name, users] of PRESENCE_DIFF_LISTS) {
+        for (const user of data?.[users] ?? []) {
+          const event = name === 'presence.leave' ? { userId: user.userId, room: data.room }
+            : { userId: user.userId, room: data.room, status: user.status, devices: user.devices };
+          this._handlers.emit(name, event, frame);
+        }
+      }
+    });
     this.presence = {
       update: (status) => handled(this.request('presence.update', { status }).then((reply) => {
         this._presenceStatus = status; // restored after each reconnect (a new connection starts online)

@@ -24,5 +24,5 @@ export declare function usePulseEvent<T = any>(eventName: string | null, handler
 
 export interface RoomPresence { users: PresenceUser[]; onlineCount: number; truncated: boolean }
 
-/** A room's presence: presence.list at every (re)connect, then presence.join/leave/update. */
+/** A room's presence: presence.list at every (re)connect, then the presence.diff signals. */
 export declare function usePresence(room: string | null): RoomPresence;

@@ -70,7 +70,7 @@ export function usePulseEvent(eventName, handler) {
 
 /**
  * { users, onlineCount, truncated } of a room: presence.list at every (re)connect (presence events are not
- * replayed), then kept up to date by presence.join/leave/update. In rooms too big for presence signals
+ * replayed), then kept up to date by each presence.diff (through presence.onChange). In rooms too big for presence signals
  * (presence.list says signals: false) nothing updates it between reconnects.
  */
 export function usePresence(room) {

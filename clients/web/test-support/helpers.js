@@ -95,11 +95,13 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const open = new Set();
 export function client(options) {
   const c = createClient({ url: WS_URL, ...options });
-  c.log = { states: [], errors: [], events: [], lost: [] };
+  c.log = { states: [], errors: [], events: [], lost: [], presence: [] };
   c.on('state', (s) => c.log.states.push(s));
   c.on('error', (e) => c.log.errors.push(e));
   c.on('lost', (l) => c.log.lost.push(l));
-  c.subscribe('*', (data, frame) => c.log.events.push(frame));
+  // Presence diffs reach every member a window after any arrival, its own included: kept apart, so tests of other
+  // features can count their events exactly.
+  c.subscribe('*', (data, frame) => (frame.event?.startsWith('presence.') ? c.log.presence : c.log.events).push(frame));
   open.add(c);
   return c;
 }
@@ -110,7 +112,7 @@ export function closeAll() {
 }
 
 /** Events a client got, by name. */
-export const named = (c, name) => c.log.events.filter((f) => f.event === name);
+export const named = (c, name) => [...c.log.events, ...c.log.presence].filter((f) => f.event === name);
 
 /** A ping round trip: every frame the server sent before it has been handled. */
 export const flush = (c) => c.request('ping');

@@ -1,7 +1,7 @@
-// Presence (PRESENCE-SPEC: presence.update / presence.list, presence.join/leave/update events).
+// Presence (PROTOCOL §4.9: presence.update / presence.list, presence.diff signals handed to the app per user).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { client, closeAll, token, workspace, until, flush } from '../test-support/helpers.js';
+import { client, closeAll, token, workspace, until, named } from '../test-support/helpers.js';
 
 after(closeAll);
 
@@ -35,16 +35,24 @@ test('presence.list shows the users present, aggregated over devices', { skip: p
   await assert.rejects(a.presence.list('chat:not-joined'), { code: 'forbidden' });
 });
 
-test('presence.join and presence.leave reach the others through presence.onChange', { skip: presenceMissing }, async () => {
+test('each presence.diff reaches the app as per-user presence.join and presence.leave', { skip: presenceMissing }, async () => {
   const ws = workspace();
   const a = await connected('cy', ws);
   const seen = [];
   a.presence.onChange((event, data) => seen.push([event, data.userId, data.room]));
+  const subscribed = [];
+  a.subscribe('presence.join', (data) => subscribed.push(data));
   const b = await connected('dee', ws);
   await until(() => seen.some(([e, u]) => e === 'presence.join' && u === 'dee'), 'presence.join');
+  assert.deepEqual(subscribed.find((d) => d.userId === 'dee'),
+    { userId: 'dee', room: `workspace:${ws}`, status: 'online', devices: 1 });
+  const diff = named(a, 'presence.diff').find((f) => f.data.joins.some((u) => u.userId === 'dee'));
+  assert.equal(diff.room, `workspace:${ws}`, 'the wire carries presence.diff');
+  assert.deepEqual(diff.data.leaves, []);
   b.disconnect();
   await until(() => seen.some(([e, u]) => e === 'presence.leave' && u === 'dee'), 'presence.leave');
-  assert.deepEqual(seen.find(([e]) => e === 'presence.join'), ['presence.join', 'dee', `workspace:${ws}`]);
+  assert.deepEqual(seen.find(([e, u]) => e === 'presence.join' && u === 'dee'), ['presence.join', 'dee', `workspace:${ws}`]);
+  assert.equal(seen.filter(([e, u]) => e === 'presence.leave' && u === 'dee').length, 1, 'one leave');
 });
 
 test('presence.update changes the status others see, is rate limited locally, and survives a reconnect',
@@ -54,10 +62,12 @@ test('presence.update changes the status others see, is rate limited locally, an
     const b = await connected('fay', ws);
     const updates = [];
     b.presence.onChange((event, data) => { if (event === 'presence.update') updates.push(data); });
+    // Both arrivals are told first (a window's diff); a status change after that is an update.
+    await until(() => named(a, 'presence.diff').some((f) => f.data.joins.some((u) => u.userId === 'fay')), 'a sees fay');
     assert.deepEqual(await a.presence.update('away'), { status: 'away' });
     await until(() => updates.some((u) => u.userId === 'eve' && u.status === 'away'), 'b sees away');
-    await flush(a);
-    assert.equal(a.log.events.filter((f) => f.event === 'presence.update').length, 0, 'not sent to the changer');
+    await until(() => named(a, 'presence.diff').some((f) => f.data.updates.some((u) => u.userId === 'eve')),
+      'the changer\'s own connection gets the diff too');
     await a.presence.update('busy');
     await a.presence.update('away');
     await assert.rejects(a.presence.update('online'), { code: 'rate_limited', local: true });

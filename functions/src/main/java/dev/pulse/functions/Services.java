@@ -35,7 +35,10 @@ import dev.pulse.delivery.ShardHandOff;
 import dev.pulse.delivery.ShardWorker;
 import dev.pulse.delivery.Undelivered;
 import dev.pulse.delivery.UndeliveredSink;
+import dev.pulse.presence.FlushScheduler;
 import dev.pulse.presence.PresenceActions;
+import dev.pulse.presence.PresenceFlusher;
+import dev.pulse.presence.TimerFlushScheduler;
 import dev.pulse.presence.PresenceTracker;
 import dev.pulse.presence.QueryEndpoint;
 import dev.pulse.presence.RoomQueries;
@@ -59,6 +62,7 @@ import dev.pulse.store.EventLog;
 import dev.pulse.store.MembersCache;
 import dev.pulse.store.MembershipStore;
 import dev.pulse.store.PresenceStore;
+import dev.pulse.store.PresenceWindows;
 import dev.pulse.store.RateCounters;
 import dev.pulse.store.ShardProgress;
 import dev.pulse.sync.PollingEndpoint;
@@ -69,6 +73,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.crac.Core;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
@@ -95,6 +100,9 @@ public final class Services {
     private final DynamoDbClient dynamo;
     private final ApiGatewayManagementApiClient management;
     private final ConnectionLifecycle lifecycle;
+    private final PresenceFlusher presenceFlusher;
+    /** The local runtime's flush timer; null on AWS, where SQS delays the flushes. */
+    private final TimerFlushScheduler presenceTimer;
     private final ActionRouter router;
     private final Metrics metrics;
     private final EventDelivery eventDelivery;
@@ -204,7 +212,8 @@ public final class Services {
         var marks = new DeliveryMarks(dynamo, config.tables().events(), config.tables().eventRetention(), clock);
         String deadLetterQueue = config.catalog().deadLetterQueueUrl();
         var bigRooms = config.bigRooms();
-        var sqs = deadLetterQueue == null && bigRooms.queueUrl() == null ? null
+        String flushQueue = config.presence().flushQueueUrl();
+        var sqs = deadLetterQueue == null && bigRooms.queueUrl() == null && flushQueue == null ? null
                 : SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
                         .overrideConfiguration(overrides).build();
         var queue = deadLetterQueue == null ? null : new SqsDeadLetters(sqs, deadLetterQueue);
@@ -221,8 +230,25 @@ public final class Services {
         // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
         this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, closer, clock, Duration.ofMinutes(5));
         var presenceStore = new PresenceStore(dynamo, table, clock);
+        var presenceWindows = new PresenceWindows(dynamo, table, clock);
+        // Bound late: the flusher tells the tracker of connections it found gone, and the tracker schedules flushes.
+        var flusher = new AtomicReference<PresenceFlusher>();
+        // On AWS an SQS message delayed by the window runs the flush function; locally (no queue) a timer here does.
+        this.presenceTimer = flushQueue == null ? new TimerFlushScheduler(room -> {
+            try {
+                flusher.get().flush(room);
+            } finally {
+                // As the flush function does at the end of its invocation: the diffs it posted are counted.
+                metrics.flush();
+            }
+        }) : null;
+        FlushScheduler flushes = flushQueue == null ? presenceTimer : new SqsFlushScheduler(sqs, flushQueue);
         var presence = new PresenceTracker(new PresenceTracker.Stores(presenceStore, memberships, connections),
-                roomBroadcast, config.presence().namespaces(), config.presence().signalLimit(), clock, metrics);
+                new PresenceTracker.Window(config.presence().window(), presenceWindows, flushes),
+                config.presence().namespaces(), config.presence().signalLimit(), clock);
+        this.presenceFlusher = new PresenceFlusher(presenceStore, presenceWindows, memberships, roomBroadcast, presence,
+                config.presence().signalLimit(), metrics);
+        flusher.set(presenceFlusher);
         // Published events: connections found gone on the way leave presence once the delivery is over.
         this.eventDelivery = new EventDelivery(broadcast, presence);
         var progress = new ShardProgress(dynamo, config.tables().events(), config.tables().eventRetention(), clock);
@@ -351,6 +377,18 @@ public final class Services {
 
     public DynamoDbClient dynamo() {
         return dynamo;
+    }
+
+    /** Runs a presence room's flush (the flush function's work; locally the timer's). */
+    public PresenceFlusher presenceFlusher() {
+        return presenceFlusher;
+    }
+
+    /** Stops the local flush timer (the local runtime's shutdown); nothing to stop on AWS. */
+    public void close() {
+        if (presenceTimer != null) {
+            presenceTimer.close();
+        }
     }
 
     public ConnectionLifecycle lifecycle() {

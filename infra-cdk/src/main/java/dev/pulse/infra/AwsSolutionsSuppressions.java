@@ -73,8 +73,7 @@ final class AwsSolutionsSuppressions {
         String connections = "Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<" + apiId + ">/"
                 + realtime.getStage().getStageName() + "/%s/@connections/*";
         for (Function fn : List.of(realtime.getDefaultFunction(), realtime.getFanOutFunction(),
-                realtime.getTokenExpiryFunction(), realtime.getConnectFunction(), realtime.getDisconnectFunction(),
-                realtime.getShardWorkerFunction())) {
+                realtime.getTokenExpiryFunction(), realtime.getPresenceFlushFunction(), realtime.getShardWorkerFunction())) {
             NagSuppressions.addResourceSuppressions(fn.getRole(), List.of(NagPackSuppression.builder()
                     .id("AwsSolutions-IAM5")
                     .appliesTo(List.of(connections.formatted("POST"), connections.formatted("DELETE")))

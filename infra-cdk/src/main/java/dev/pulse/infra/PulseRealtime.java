@@ -118,6 +118,9 @@ public class PulseRealtime extends Construct {
     private final Function authorizerFunction;
     private final Alias authorizerAlias;
     private final Function queryFunction;
+    private final Function presenceFlushFunction;
+    private final Alias presenceFlushAlias;
+    private final PresenceFlushes presenceFlushes;
     private final Alias queryAlias;
     private final Alias pollAlias;
     private final HttpApi syncApi;
@@ -188,6 +191,9 @@ public class PulseRealtime extends Construct {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
 
+        // Before the functions: every function's environment names the presence flush queue.
+        this.presenceFlushes = new PresenceFlushes(this, "PresenceFlushes");
+
         // The catalog is loaded and checked now: a bad catalog fails the synthesis, not the first delivery.
         EventCatalog catalog = props.catalog() == null ? null : EventCatalog.load(props.catalog());
         // The room access in force (the catalog's, roomAccess on top), and the hook it may need, decided now too.
@@ -256,6 +262,8 @@ public class PulseRealtime extends Construct {
         this.pollFunction = function("PollHandler", ROUTE_TIMEOUT, code, accessEnvironment);
         // The query API reads memberships and presence only: no key material, no access policy, no @connections.
         this.queryFunction = function("QueryHandler", ROUTE_TIMEOUT, code, environment);
+        // Each presence window's flush (SQS, delayed by the window): reads the room, posts one presence.diff per member.
+        this.presenceFlushFunction = function("PresenceFlushHandler", PresenceFlushes.FLUSH_TIMEOUT, code, environment);
         if (props.jwtSigningSecret() != null) {
             props.jwtSigningSecret().grantRead(pollFunction);
         }
@@ -279,6 +287,12 @@ public class PulseRealtime extends Construct {
         this.tokenExpiryAlias = alias(tokenExpiryFunction).build();
         this.pollAlias = alias(pollFunction).build();
         this.queryAlias = alias(queryFunction).build();
+        this.presenceFlushAlias = alias(presenceFlushFunction).build();
+        presenceFlushes.flushWith(presenceFlushAlias, props.alarmTopic());
+        // Every function that changes presence may open a window (connect, disconnect, room.join/leave and
+        // presence.update, pruning a gone connection on delivery or flush); no other.
+        presenceFlushes.scheduledBy(List.of(connectFunction, disconnectFunction, defaultFunction, fanOutFunction,
+                presenceFlushFunction));
 
         // HTTP polling fallback (POST /sync): the same sync query for clients whose WebSocket is blocked.
         var origins = props.runtime().allowedOrigins().isEmpty() ? List.of("*") : props.runtime().allowedOrigins();
@@ -330,11 +344,10 @@ public class PulseRealtime extends Construct {
         TableAccess.EVENTS.forEach((handler, actions) -> eventsTable.grant(functionOf(handler), actions.toArray(String[]::new)));
         // Only the functions that post frames may call @connections, and only on this stage: POST to send,
         // DELETE to close a connection whose token lapsed ($default and the token-expiry sweep). $connect and
-        // $disconnect post presence.join / presence.leave to the rooms' other members.
+        // $disconnect post nothing: their presence changes reach the rooms in the presence flush's diff.
         var postToConnections = manageConnections("POST");
         var closeConnections = manageConnections("DELETE");
-        connectFunction.addToRolePolicy(postToConnections);
-        disconnectFunction.addToRolePolicy(postToConnections);
+        presenceFlushFunction.addToRolePolicy(postToConnections);
         defaultFunction.addToRolePolicy(postToConnections);
         defaultFunction.addToRolePolicy(closeConnections);
         fanOutFunction.addToRolePolicy(postToConnections);
@@ -408,6 +421,8 @@ public class PulseRealtime extends Construct {
         env.put(Env.FANOUT_CONCURRENCY, Integer.toString(props.fanoutConcurrency()));
         // Per stack, so two deployments in one account and region keep their metrics, alarms and dashboards apart.
         env.put(Env.METRICS_NAMESPACE, metricsNamespace(this));
+        // Without it a function would flush presence by a timer in the process, which a frozen Lambda never runs.
+        env.put(Env.PRESENCE_FLUSH_QUEUE_URL, presenceFlushes.queueUrl());
         env.putAll(props.runtime().environment());
         if (props.tracing()) {
             // The functions then send subsegments of their DynamoDB calls and @connections posts to Lambda's daemon.
@@ -559,6 +574,28 @@ public class PulseRealtime extends Construct {
         return eventBus;
     }
 
+    /** Flushes presence windows: SQS-triggered, posts presence.diff frames. */
+    public Function getPresenceFlushFunction() {
+        return presenceFlushFunction;
+    }
+
+    public Alias getPresenceFlushAlias() {
+        return presenceFlushAlias;
+    }
+
+    /** The presence flush queue (messages delayed by one window) and its dead-letter queue. */
+    public Queue getPresenceFlushQueue() {
+        return presenceFlushes.queue();
+    }
+
+    public Queue getPresenceFlushDeadLetterQueue() {
+        return presenceFlushes.deadLetters();
+    }
+
+    public software.amazon.awscdk.services.cloudwatch.Alarm getPresenceFlushAlarm() {
+        return presenceFlushes.deadLettersAlarm();
+    }
+
     public Function getConnectFunction() {
         return connectFunction;
     }
@@ -641,7 +678,7 @@ public class PulseRealtime extends Construct {
     /** The aliases callers invoke, in the order of {@link #getFunctions()}. */
     public List<Alias> getAliases() {
         var aliases = new ArrayList<>(List.of(connectAlias, disconnectAlias, defaultAlias, fanOutAlias,
-                tokenExpiryAlias, pollAlias, queryAlias, shardWorkerAlias));
+                tokenExpiryAlias, pollAlias, queryAlias, shardWorkerAlias, presenceFlushAlias));
         if (authorizerAlias != null) {
             aliases.add(authorizerAlias);
         }
@@ -654,7 +691,8 @@ public class PulseRealtime extends Construct {
      */
     public List<Function> getFunctions() {
         var functions = new ArrayList<>(List.of(connectFunction, disconnectFunction, defaultFunction,
-                fanOutFunction, tokenExpiryFunction, pollFunction, queryFunction, shardWorkerFunction));
+                fanOutFunction, tokenExpiryFunction, pollFunction, queryFunction, shardWorkerFunction,
+                presenceFlushFunction));
         if (authorizerFunction != null) {
             functions.add(authorizerFunction);
         }

@@ -11,9 +11,9 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code ConnectHandler}: ConnectionLifecycle.connect → ConnectionStore.open (a transaction of Puts), presence
- *       join (PresenceStore UpdateItem, the signal limit's Query) and its signal's delivery (members Query).</li>
+ *       join (PresenceStore UpdateItem) and the room's window (PresenceWindows UpdateItem); it posts nothing.</li>
  *   <li>{@code DisconnectHandler}: ConnectionStore.closeConnection (DeleteItem of the record, Query of its items,
- *       BatchWriteItem deleting them), presence leave (UpdateItem) and its signal's delivery.</li>
+ *       BatchWriteItem deleting them), presence leave (UpdateItem) and the room's window (UpdateItem).</li>
  *   <li>{@code DefaultHandler}: ActionRouter (GetItem of the connection, the rate limiter's UpdateItem, presence
  *       renewal); room.join (ConditionCheck + Puts), room.leave (Deletes), membership checks (GetItem), rooms and
  *       presence lists (Query), auth.refresh (Update + Put), presence.update (UpdateItem); on the event log,
@@ -28,9 +28,11 @@ import java.util.Map;
  *   <li>{@code QueryHandler}: QueryEndpoint: the members and presence Queries, nothing else.</li>
  *   <li>{@code ShardWorkerHandler}: ShardWorker: the shard's claim and progress (UpdateItem on the event log); the
  *       members come in the message, so it reads no membership itself, and only pruning (below) touches connections.</li>
+ *   <li>{@code PresenceFlushHandler}: PresenceFlusher: closes the window (DeleteItem), reads the room's presence and
+ *       what was told (Query), records what it tells (BatchWriteItem), the signal limit's and the members' Queries.</li>
  * </ul>
  *
- * Every function that delivers to a room (all but the sweep and polling) prunes the connections the delivery found gone
+ * Every function that delivers to a room (the fan-out, $default, the presence flush) prunes the connections the delivery found gone
  * (410): a conditional DeleteItem of the record, the Query and BatchWriteItem of its items, and the presence leave
  * (UpdateItem) that follows.
  */
@@ -45,13 +47,14 @@ final class TableAccess {
 
     /** Handler class → actions on the connections table. */
     static final Map<String, List<String>> CONNECTIONS = Map.of(
-            "ConnectHandler", List.of(BATCH_WRITE, DELETE, PUT, QUERY, UPDATE),
+            "ConnectHandler", List.of(PUT, UPDATE),
             "DisconnectHandler", List.of(BATCH_WRITE, DELETE, QUERY, UPDATE),
             "DefaultHandler", List.of(BATCH_WRITE, CONDITION_CHECK, DELETE, GET, PUT, QUERY, UPDATE),
             "FanOutHandler", List.of(BATCH_WRITE, CONDITION_CHECK, DELETE, GET, PUT, QUERY, UPDATE),
             "TokenExpiryHandler", List.of(DELETE, GET, QUERY),
             "QueryHandler", List.of(QUERY),
-            "ShardWorkerHandler", List.of(BATCH_WRITE, DELETE, QUERY, UPDATE));
+            "ShardWorkerHandler", List.of(BATCH_WRITE, DELETE, QUERY, UPDATE),
+            "PresenceFlushHandler", List.of(BATCH_WRITE, DELETE, QUERY, UPDATE));
 
     /** Handler class → actions on the event log table. */
     static final Map<String, List<String>> EVENTS = Map.of(

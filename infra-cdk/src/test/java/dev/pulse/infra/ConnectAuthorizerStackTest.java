@@ -104,7 +104,7 @@ class ConnectAuthorizerStackTest {
         JsonNode template = Templates.json(stack);
         assertNull(stack.getRealtime().getAuthorizerFunction());
         assertTrue(resources(template, "AWS::ApiGatewayV2::Authorizer").isEmpty());
-        assertEquals(8, stack.getRealtime().getFunctions().size());
+        assertEquals(9, stack.getRealtime().getFunctions().size());
         resources(template, "AWS::Lambda::Function").values().forEach(fn ->
                 assertFalse(fn.at("/Properties/Environment/Variables").has("PULSE_CONNECT_AUTHORIZER")));
     }

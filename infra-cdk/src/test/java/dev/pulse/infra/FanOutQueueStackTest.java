@@ -123,9 +123,9 @@ class FanOutQueueStackTest {
         assertEquals(1, mapping.get("MaximumBatchingWindowInSeconds").asInt());
 
         var direct = stack(Map.of("fanOutQueue", "false"));
-        // Only the big rooms' shard queue is read by an event source then, none reads for the fan-out.
+        // Event sources still feed the shard workers and the presence flush then, none the fan-out.
         var directTemplate = Templates.json(direct);
-        assertEquals(1, resources(directTemplate, "AWS::Lambda::EventSourceMapping").size());
+        assertTrue(Templates.eventSourceMappingsFor(directTemplate, direct.getRealtime().getFanOutAlias()).isEmpty());
         assertEquals(1, Templates.eventSourceMappingsOf(directTemplate, direct.getRealtime().getBigRooms().getQueue()).size());
         assertEquals(null, direct.getRealtime().getFanOutQueue());
         Templates.assertNoAwsSolutionsFindings(direct);
@@ -173,11 +173,16 @@ class FanOutQueueStackTest {
                 .flatMap(p -> StreamSupport.stream(p.at("/Properties/PolicyDocument/Statement").spliterator(), false))
                 .filter(s -> s.get("Action").toString().contains("sqs:"))
                 .toList();
-        assertEquals(1, sends.size(), sends.toString());
-        var actions = new java.util.TreeSet<String>();
-        sends.get(0).get("Action").forEach(a -> actions.add(a.asText()));
-        assertEquals(java.util.Set.of("sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"), actions);
-        assertEquals("${" + logicalId(realtime.getFanOutDeadLetterQueue()) + ".Arn}", render(sends.get(0).get("Resource")));
+        // The dead-letter queue (undelivered room.publish posts) and the presence flushes' queue (presence.update), no other.
+        var queues = new java.util.TreeSet<String>();
+        for (var send : sends) {
+            var actions = new java.util.TreeSet<String>();
+            send.get("Action").forEach(a -> actions.add(a.asText()));
+            assertEquals(java.util.Set.of("sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"), actions);
+            queues.add(render(send.get("Resource")));
+        }
+        assertEquals(java.util.Set.of("${" + logicalId(realtime.getFanOutDeadLetterQueue()) + ".Arn}",
+                "${" + logicalId(realtime.getPresenceFlushQueue()) + ".Arn}"), queues);
         // Unset, the core's defaults stand: nothing is set.
         var plain = Templates.json(stack(Map.of()));
         var env = resources(plain, "AWS::Lambda::Function").get(logicalId(realtime.getFanOutFunction()))

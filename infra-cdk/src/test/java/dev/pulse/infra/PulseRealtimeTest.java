@@ -112,8 +112,8 @@ class PulseRealtimeTest {
         var functions = resources(template, "AWS::Lambda::Function");
         var versions = resources(template, "AWS::Lambda::Version");
         var aliases = resources(template, "AWS::Lambda::Alias");
-        assertEquals(8, versions.size());
-        assertEquals(8, aliases.size());
+        assertEquals(9, versions.size());
+        assertEquals(9, aliases.size());
         for (int i = 0; i < realtime.getFunctions().size(); i++) {
             String fnId = logicalId(realtime.getFunctions().get(i));
             assertEquals(json("{\"ApplyOn\":\"PublishedVersions\"}"),
@@ -149,8 +149,8 @@ class PulseRealtimeTest {
         String shardQueue = "${" + logicalId(realtime.getBigRooms().getQueue()) + ".Arn}";
         resources(template, "AWS::IAM::Policy").values().forEach(policy -> {
             for (var statement : statements(List.of(policy))) {
-                if (actions(statement).contains("sqs:SendMessage") && !render(statement.get("Resource")).equals(shardQueue)) {
-                    assertEquals("${" + queueId + ".Arn}", render(statement.get("Resource")));
+                if (actions(statement).contains("sqs:SendMessage")
+                        && render(statement.get("Resource")).equals("${" + queueId + ".Arn}")) {
                     policy.at("/Properties/Roles").forEach(role -> senders.add(role.get("Ref").asText()));
                 }
             }
@@ -228,9 +228,8 @@ class PulseRealtimeTest {
                 .build());
         var template = Templates.json(stack);
         assertEquals(null, realtime.getFanOutQueue());
-        // The one event source left reads the big rooms' shard queue, not events.
-        assertEquals(resources(template, "AWS::Lambda::EventSourceMapping").keySet(),
-                Templates.eventSourceMappingsOf(template, realtime.getBigRooms().getQueue()).keySet());
+        // Event sources feed the shard workers and the presence flush, none the fan-out.
+        assertTrue(Templates.eventSourceMappingsFor(template, realtime.getFanOutAlias()).isEmpty());
         String fanOutId = logicalId(realtime.getFanOutAlias());
         String queueId = logicalId(realtime.getFanOutDeadLetterQueue());
         String ruleId = logicalId(realtime.getFanOutRule());
@@ -289,9 +288,8 @@ class PulseRealtimeTest {
                 roleId(realtime.getFanOutFunction()), Set.of("POST"),
                 roleId(realtime.getShardWorkerFunction()), Set.of("POST"),
                 roleId(realtime.getTokenExpiryFunction()), Set.of("POST", "DELETE"),
-                // Presence signals on connect and disconnect.
-                roleId(realtime.getConnectFunction()), Set.of("POST"),
-                roleId(realtime.getDisconnectFunction()), Set.of("POST")), allowed);
+                // Presence diffs; $connect and $disconnect post nothing.
+                roleId(realtime.getPresenceFlushFunction()), Set.of("POST")), allowed);
     }
 
     @Test
@@ -309,7 +307,7 @@ class PulseRealtimeTest {
     @Test
     void everyFunctionRunsItsHandlerFromTheJarWithTheConfigTheCoreReads() {
         var functions = resources(template, "AWS::Lambda::Function");
-        assertEquals(8, functions.size());
+        assertEquals(9, functions.size());
         var expected = Map.of(
                 realtime.getConnectFunction(), new Expected("dev.pulse.functions.ConnectHandler::handleRequest", 29),
                 realtime.getDisconnectFunction(), new Expected("dev.pulse.functions.DisconnectHandler::handleRequest", 29),
@@ -318,7 +316,8 @@ class PulseRealtimeTest {
                 realtime.getTokenExpiryFunction(), new Expected("dev.pulse.functions.TokenExpiryHandler::handleRequest", 60),
                 realtime.getPollFunction(), new Expected("dev.pulse.functions.PollHandler::handleRequest", 29),
                 realtime.getQueryFunction(), new Expected("dev.pulse.functions.QueryHandler::handleRequest", 29),
-                realtime.getShardWorkerFunction(), new Expected("dev.pulse.functions.ShardWorkerHandler::handleRequest", 20));
+                realtime.getShardWorkerFunction(), new Expected("dev.pulse.functions.ShardWorkerHandler::handleRequest", 20),
+                realtime.getPresenceFlushFunction(), new Expected("dev.pulse.functions.PresenceFlushHandler::handleRequest", 30));
         var logGroups = resources(template, "AWS::Logs::LogGroup");
         String tableId = logicalId(realtime.getTable());
         var codeKeys = new HashSet<String>();
@@ -368,7 +367,8 @@ class PulseRealtimeTest {
         // Every delivering function prunes connections found gone: DeleteItem, Query, BatchWriteItem, and the presence
         // leave's UpdateItem.
         var expected = Map.of(
-                realtime.getConnectFunction(), Map.of(connections, List.of("BatchWriteItem", "DeleteItem", "PutItem", "Query", "UpdateItem")),
+                // $connect posts nothing (its presence change only opens the room's window), so it prunes nothing either.
+                realtime.getConnectFunction(), Map.of(connections, List.of("PutItem", "UpdateItem")),
                 realtime.getDisconnectFunction(), Map.of(connections, List.of("BatchWriteItem", "DeleteItem", "Query", "UpdateItem")),
                 realtime.getDefaultFunction(), Map.of(
                         connections, List.of("BatchWriteItem", "ConditionCheckItem", "DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem"),
@@ -382,8 +382,9 @@ class PulseRealtimeTest {
                 // The members come in the message: no membership read, only its claim and progress, and pruning.
                 realtime.getShardWorkerFunction(), Map.of(
                         connections, List.of("BatchWriteItem", "DeleteItem", "Query", "UpdateItem"),
-                        events, List.of("UpdateItem")));
-        assertEquals(8, expected.size());
+                        events, List.of("UpdateItem")),
+                realtime.getPresenceFlushFunction(), Map.of(connections, List.of("BatchWriteItem", "DeleteItem", "Query", "UpdateItem")));
+        assertEquals(9, expected.size());
         expected.forEach((fn, tables) -> {
             var granted = new java.util.TreeMap<String, List<String>>();
             for (var statement : statements(resources(template, "AWS::IAM::Policy").values().stream()
@@ -439,7 +440,7 @@ class PulseRealtimeTest {
     @Test
     void errorsThrottlesTheDeadLetterQueueDeliveryLatencyRefusedEventsFailedPostsAndApiErrorsRaiseAlarms() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(24, alarms.size(), "23 and the fan-out queue's dead-letter alarm");
+        assertEquals(27, alarms.size(), "23 of PulseAlarms, the big rooms' 2, the fan-out queue's and the presence flushes' dead-letter alarms");
         var watched = new HashSet<String>();
         alarms.values().forEach(alarm -> {
             var props = alarm.get("Properties");
@@ -501,10 +502,12 @@ class PulseRealtimeTest {
                 + logicalId(realtime.getBigRooms().getDeadLetterQueue()) + ".QueueName}");
         expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
                 + logicalId(realtime.getFanOutQueue().getDeadLetterQueue()) + ".QueueName}");
+        expected.add("AWS/SQS/ApproximateNumberOfMessagesVisible:${"
+                + logicalId(realtime.getPresenceFlushDeadLetterQueue()) + ".QueueName}");
         expected.addAll(Set.of("Pulse/Test/DeliveryLatency", "Pulse/Test/EventsRefused", "Pulse/Test/FailedPosts",
                 "AWS/ApiGateway/ExecutionError", "Pulse/Test/ShardFailures"));
         assertEquals(expected, watched);
-        assertEquals(21, realtime.getAlarms().getAlarms().size());
+        assertEquals(23, realtime.getAlarms().getAlarms().size(), "PulseAlarms; the presence flush and big-room alarms are their constructs'");
         assertEquals(2, realtime.getBigRooms().getAlarms().size());
     }
 

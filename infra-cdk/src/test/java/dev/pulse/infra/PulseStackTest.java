@@ -121,7 +121,9 @@ class PulseStackTest {
     @Test
     void everyAlarmNotifiesTheConfiguredTopicOfAlarmAndRecovery() {
         var alarms = resources(template, "AWS::CloudWatch::Alarm");
-        assertEquals(24, alarms.size(), "23 and the fan-out queue's dead-letter alarm");
+        // Errors and Throttles of 9 functions, 5 stack-wide, the big rooms' 2, the fan-out queue's and the presence
+        // flushes' dead letters.
+        assertEquals(27, alarms.size());
         alarms.forEach((id, alarm) -> {
             var props = alarm.get("Properties");
             assertEquals(List.of(ALARM_TOPIC), texts(props.get("AlarmActions")), id);

@@ -88,7 +88,7 @@ class RoomAccessStackTest {
                 "TokenExpiryHandler", Map.of(),
                 "PollHandler", access,
                 "QueryHandler", Map.of(),
-                "ShardWorkerHandler", Map.of()), accessEnvironment(stack));
+                "ShardWorkerHandler", Map.of(), "PresenceFlushHandler", Map.of()), accessEnvironment(stack));
         var realtime = stack.getRealtime();
         assertEquals(Map.of(logicalId(realtime.getDefaultFunction().getRole()), Set.of(HOOK_ARN),
                 logicalId(realtime.getPollFunction().getRole()), Set.of(HOOK_ARN)),

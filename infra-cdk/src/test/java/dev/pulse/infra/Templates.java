@@ -53,6 +53,18 @@ final class Templates {
         return mappings;
     }
 
+    /** The event source mappings that invoke the given function alias (e.g. the fan-out's, from its queue). */
+    static Map<String, JsonNode> eventSourceMappingsFor(JsonNode template, IConstruct alias) {
+        String ref = "\"Ref\":\"" + logicalId(alias) + "\"";
+        var mappings = new java.util.LinkedHashMap<String, JsonNode>();
+        resources(template, "AWS::Lambda::EventSourceMapping").forEach((id, mapping) -> {
+            if (mapping.at("/Properties/FunctionName").toString().contains(ref)) {
+                mappings.put(id, mapping);
+            }
+        });
+        return mappings;
+    }
+
     static String logicalId(IConstruct construct) {
         return Stack.of(construct).getLogicalId((CfnElement) construct.getNode().getDefaultChild());
     }

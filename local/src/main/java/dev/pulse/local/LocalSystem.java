@@ -74,6 +74,12 @@ public final class LocalSystem implements AutoCloseable {
      */
     static final int LOCAL_LAMBDA_CONCURRENCY = 48;
     /**
+     * Of those, at most this many run {@code $connect}/{@code $disconnect} at once, so a workspace connecting or leaving
+     * all together leaves slots for everyone else's frames: on AWS each invocation has its own execution environment and
+     * 500 {@code $disconnect}s do not queue another tenant's {@code ping} behind them (./pulse bench-presence).
+     */
+    static final int LOCAL_LIFECYCLE_CONCURRENCY = 32;
+    /**
      * Concurrent fan-out invocations, like the function's concurrency limit: the bus invokes each event on its own
      * thread, and without a bound a burst of thousands of events would all post at once through the one HTTP pool the
      * handlers share here (on Lambda each invocation has its own), timing out on it. Events beyond it wait at the bus, as
@@ -154,6 +160,7 @@ public final class LocalSystem implements AutoCloseable {
         // The handlers need the gateway's callback URL, and the gateway needs the handlers: bind them late.
         var handlers = new AtomicReference<Handlers>();
         var slots = new Semaphore(LOCAL_LAMBDA_CONCURRENCY);
+        var lifecycleSlots = new Semaphore(LOCAL_LIFECYCLE_CONCURRENCY);
         var fanOutSlots = new Semaphore(LOCAL_FANOUT_CONCURRENCY);
         var gatewayBuilder = WebSocketGateway.builder()
                 .port(settings.gatewayPort())
@@ -162,8 +169,10 @@ public final class LocalSystem implements AutoCloseable {
                 // The handlers' ApiGatewayManagementApiClient signs with these: the only ones @connections takes.
                 .credentials(LOCAL_CREDENTIALS.resolveCredentials())
                 .idleTimeout(settings.idleTimeout())
-                .route("$connect", event -> invoke(handlers.get().connect(), event, "pulse-connect", slots))
-                .route("$disconnect", event -> invoke(handlers.get().disconnect(), event, "pulse-disconnect", slots))
+                .route("$connect", event -> invokeLifecycle(handlers.get().connect(), event, "pulse-connect", slots,
+                        lifecycleSlots))
+                .route("$disconnect", event -> invokeLifecycle(handlers.get().disconnect(), event, "pulse-disconnect",
+                        slots, lifecycleSlots))
                 .route("$default", event -> invoke(handlers.get().message(), event, "pulse-default", slots));
         // The construct's connectAuthorizer: API Gateway runs the authorizer function before $connect, and hands what
         // it answers to every route of the connection.
@@ -264,6 +273,18 @@ public final class LocalSystem implements AutoCloseable {
             return handler.handleRequest(event, new LocalLambdaContext(functionName, 29_000));
         } finally {
             slots.release();
+        }
+    }
+
+    private static APIGatewayV2WebSocketResponse invokeLifecycle(
+            RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler,
+            APIGatewayV2WebSocketEvent event, String functionName, Semaphore slots, Semaphore lifecycleSlots)
+            throws InterruptedException {
+        lifecycleSlots.acquire();
+        try {
+            return invoke(handler, event, functionName, slots);
+        } finally {
+            lifecycleSlots.release();
         }
     }
 
@@ -411,6 +432,7 @@ public final class LocalSystem implements AutoCloseable {
     @Override
     public void close() {
         schedule.shutdownNow();
+        services.close();
         gateway.close();
         bus.close();
         shards.close();

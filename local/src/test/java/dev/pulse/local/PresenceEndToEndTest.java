@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Presence through the local stack with real WebSocket clients: aggregation by user, signals, limits, isolation. */
+/** Presence through the local stack with real WebSocket clients: aggregation by user, diffs, limits, isolation. */
 @ExtendWith(SharedLocalSystem.class)
 class PresenceEndToEndTest {
     private static LocalSystem system;
@@ -37,9 +37,24 @@ class PresenceEndToEndTest {
     }
 
     private static List<JsonNode> presenceSignalsSoFar(TestClient client) throws InterruptedException {
-        // Signals from $connect/$default are posted before those calls return, so a ping flushes the picture.
         client.request("ping", null);
         return client.drain().stream().filter(f -> f.path("event").asText().startsWith("presence.")).toList();
+    }
+
+    /** The next presence.diff of the room in which the user is in the list (joins, updates or leaves). */
+    static JsonNode awaitDiff(TestClient client, String room, String list, String userId) throws InterruptedException {
+        return client.await(f -> "presence.diff".equals(f.path("event").asText())
+                && room.equals(f.path("room").asText())
+                && f.path("data").path(list).findValuesAsText("userId").contains(userId)).path("data");
+    }
+
+    static JsonNode entry(JsonNode diff, String list, String userId) {
+        for (var u : diff.path(list)) {
+            if (userId.equals(u.path("userId").asText())) {
+                return u;
+            }
+        }
+        return null;
     }
 
     private static JsonNode list(TestClient client, String room) throws InterruptedException {
@@ -69,19 +84,20 @@ class PresenceEndToEndTest {
     }
 
     @Test
-    void joinOnTheFirstDeviceLeaveOnTheLastAndAListWithDeviceCounts() throws Exception {
+    void joinOnTheFirstDeviceUpdatesForMoreDevicesLeaveOnTheLastAndAList() throws Exception {
         var watcher = connect("wes", "ws-p1");
         var laptop = connect("ann", "ws-p1");
 
-        var join = watcher.awaitEvent("presence.join");
+        var join = awaitDiff(watcher, "workspace:ws-p1", "joins", "ann");
+        assertEquals("{\"userId\":\"ann\",\"status\":\"online\",\"devices\":1}", entry(join, "joins", "ann").toString());
         assertEquals("workspace:ws-p1", join.path("room").asText());
-        assertEquals("{\"userId\":\"ann\",\"room\":\"workspace:ws-p1\",\"status\":\"online\",\"devices\":1}",
-                join.path("data").toString());
-        assertTrue(join.path("seq").isMissingNode(), "presence signals are not logged");
+        var frame = watcher.drain();
+        assertTrue(frame.stream().noneMatch(f -> f.has("seq")), "presence diffs are not logged: " + frame);
 
         var phone = connect("ann", "ws-p1");
-        phone.request("ping", null);
-        assertEquals(List.of(), presenceSignalsSoFar(watcher), "a second device is not a new arrival");
+        var second = awaitDiff(watcher, "workspace:ws-p1", "updates", "ann");
+        assertEquals(2, entry(second, "updates", "ann").path("devices").asInt(), "a second device is an update");
+        assertEquals(0, second.path("joins").size(), second.toString());
 
         var listed = list(watcher, "workspace:ws-p1");
         assertTrue(listed.path("ok").asBoolean(), listed.toString());
@@ -92,45 +108,45 @@ class PresenceEndToEndTest {
         assertEquals("online", user(listed.path("data"), "wes").path("status").asText());
 
         laptop.closeNormally();
-        var afterLaptop = listUntil(watcher, "workspace:ws-p1", d -> user(d, "ann").path("devices").asInt() == 1);
-        assertEquals(2, afterLaptop.path("onlineCount").asInt());
-        assertEquals(List.of(), presenceSignalsSoFar(watcher), "ann is still here on her phone");
+        var fewer = awaitDiff(watcher, "workspace:ws-p1", "updates", "ann");
+        assertEquals(1, entry(fewer, "updates", "ann").path("devices").asInt(), "ann is still here on her phone");
 
         phone.closeNormally();
-        var leave = watcher.awaitEvent("presence.leave");
-        assertEquals("{\"userId\":\"ann\",\"room\":\"workspace:ws-p1\"}", leave.path("data").toString());
+        var leave = awaitDiff(watcher, "workspace:ws-p1", "leaves", "ann");
+        assertEquals("{\"userId\":\"ann\"}", entry(leave, "leaves", "ann").toString());
         var afterPhone = list(watcher, "workspace:ws-p1").path("data");
         assertEquals(1, afterPhone.path("onlineCount").asInt());
         assertEquals(null, user(afterPhone, "ann"));
     }
 
     @Test
-    void statusChangesReachTheOthersAggregatedOverDevicesAndAreRateLimited() throws Exception {
+    void statusChangesReachEveryoneAggregatedOverDevicesAndAreRateLimited() throws Exception {
         var watcher = connect("wil", "ws-p2");
         var laptop = connect("bea", "ws-p2");
-        watcher.awaitEvent("presence.join");
+        awaitDiff(watcher, "workspace:ws-p2", "joins", "bea");
 
         var reply = laptop.request("presence.update", Json.object().put("status", "away"));
         assertEquals("{\"status\":\"away\"}", reply.path("data").toString(), reply.toString());
-        var update = watcher.awaitEvent("presence.update");
-        assertEquals("{\"userId\":\"bea\",\"room\":\"workspace:ws-p2\",\"status\":\"away\",\"devices\":1}",
-                update.path("data").toString());
-        assertEquals(reply.path("id").asText(), update.path("correlationId").asText());
-        assertEquals(List.of(), presenceSignalsSoFar(laptop), "the changing connection gets a reply, not a signal");
+        var update = awaitDiff(watcher, "workspace:ws-p2", "updates", "bea");
+        assertEquals("{\"userId\":\"bea\",\"status\":\"away\",\"devices\":1}", entry(update, "updates", "bea").toString());
+        assertEquals("away", entry(awaitDiff(laptop, "workspace:ws-p2", "updates", "bea"), "updates", "bea")
+                .path("status").asText(), "the changer's own connection gets the diff too");
 
         // A second device that is online outranks the away laptop: bea is online again.
         var phone = connect("bea", "ws-p2");
-        assertEquals("{\"userId\":\"bea\",\"room\":\"workspace:ws-p2\",\"status\":\"online\",\"devices\":2}",
-                watcher.awaitEvent("presence.update").path("data").toString());
+        assertEquals("{\"userId\":\"bea\",\"status\":\"online\",\"devices\":2}",
+                entry(awaitDiff(watcher, "workspace:ws-p2", "updates", "bea"), "updates", "bea").toString());
         assertEquals("online", user(list(watcher, "workspace:ws-p2").path("data"), "bea").path("status").asText());
         assertTrue(phone.request("presence.update", Json.object().put("status", "busy")).path("ok").asBoolean());
-        assertEquals("busy", watcher.awaitEvent("presence.update").path("data").path("status").asText(),
-                "busy outranks away");
+        assertEquals("busy", entry(awaitDiff(watcher, "workspace:ws-p2", "updates", "bea"), "updates", "bea")
+                .path("status").asText(), "busy outranks away");
 
-        // 3 per 10 s: the laptop made one, two more pass, the fourth is refused and changes nothing.
-        assertTrue(laptop.request("presence.update", Json.object().put("status", "online")).path("ok").asBoolean());
-        assertTrue(laptop.request("presence.update", Json.object().put("status", "away")).path("ok").asBoolean());
-        var limited = laptop.request("presence.update", Json.object().put("status", "online"));
+        // 3 per 10 s, per connection: a third device's first three pass, its fourth is refused and changes nothing.
+        var tablet = connect("bea", "ws-p2");
+        for (int i = 0; i < 3; i++) {
+            assertTrue(tablet.request("presence.update", Json.object().put("status", "away")).path("ok").asBoolean());
+        }
+        var limited = tablet.request("presence.update", Json.object().put("status", "online"));
         assertEquals("rate_limited", limited.path("error").path("code").asText(), limited.toString());
         assertTrue(limited.path("error").path("retryAfterMs").asLong() > 0);
         assertEquals("busy", user(list(watcher, "workspace:ws-p2").path("data"), "bea").path("status").asText());
@@ -141,19 +157,17 @@ class PresenceEndToEndTest {
         var bob = connect("bob", "ws-p3");
         var carl = connect("carl", "ws-p3");
         assertTrue(bob.join("chat:1").path("ok").asBoolean());
-        presenceSignalsSoFar(bob);
 
         assertTrue(carl.join("chat:1").path("ok").asBoolean());
-        var join = bob.await(f -> "presence.join".equals(f.path("event").asText()) && "chat:1".equals(f.path("room").asText()));
-        assertEquals("carl", join.path("data").path("userId").asText());
+        var join = awaitDiff(bob, "chat:1", "joins", "carl");
+        assertEquals("online", entry(join, "joins", "carl").path("status").asText());
         var listed = list(carl, "chat:1").path("data");
         assertEquals(2, listed.path("onlineCount").asInt());
         assertEquals("[\"bob\",\"carl\"]", Json.MAPPER.valueToTree(
                 listed.path("users").findValuesAsText("userId")).toString());
 
         assertTrue(carl.request("room.leave", Json.object().put("room", "chat:1")).path("ok").asBoolean());
-        var leave = bob.await(f -> "presence.leave".equals(f.path("event").asText()) && "chat:1".equals(f.path("room").asText()));
-        assertEquals("carl", leave.path("data").path("userId").asText());
+        awaitDiff(bob, "chat:1", "leaves", "carl");
         assertEquals(1, list(bob, "chat:1").path("data").path("onlineCount").asInt());
     }
 
@@ -175,15 +189,16 @@ class PresenceEndToEndTest {
         var inA = connect("eli", "ws-p5a");
         var inB = connect("eli", "ws-p5b");
         var otherInB = connect("fay", "ws-p5b");
-        inB.awaitEvent("presence.join");
+        awaitDiff(inB, "workspace:ws-p5b", "joins", "fay");
 
-        assertEquals(List.of(), presenceSignalsSoFar(inA), "arrivals in ws-p5b are not seen in ws-p5a");
+        assertTrue(presenceSignalsSoFar(inA).stream().allMatch(f -> "workspace:ws-p5a".equals(f.path("room").asText())),
+                "arrivals in ws-p5b are not seen in ws-p5a");
         var listA = list(inA, "workspace:ws-p5a").path("data");
         assertEquals(1, listA.path("onlineCount").asInt());
         assertEquals(1, user(listA, "eli").path("devices").asInt(), "the same user id in another workspace is not a device");
         assertEquals("forbidden", list(inA, "workspace:ws-p5b").path("error").path("code").asText());
         otherInB.closeNormally();
-        inB.awaitEvent("presence.leave");
-        assertEquals(List.of(), presenceSignalsSoFar(inA));
+        awaitDiff(inB, "workspace:ws-p5b", "leaves", "fay");
+        assertTrue(presenceSignalsSoFar(inA).stream().allMatch(f -> "workspace:ws-p5a".equals(f.path("room").asText())));
     }
 }

@@ -28,8 +28,8 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private WebSocket socket;
     /**
-     * Presence signals (presence.join/leave/update) arrive whenever anyone in the workspace connects; tests of
-     * other features drop them so they can assert on exact frames. Presence tests keep them.
+     * Presence signals (presence.diff) arrive a window after anyone in the workspace connects, this client too: tests
+     * of other features drop them so they can assert on exact frames. Presence tests keep them.
      */
     private final boolean keepPresence;
 

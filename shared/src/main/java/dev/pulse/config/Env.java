@@ -68,6 +68,10 @@ public final class Env {
 
     public static final String PRESENCE_NAMESPACES = "PULSE_PRESENCE_NAMESPACES";
     public static final String PRESENCE_SIGNAL_LIMIT = "PULSE_PRESENCE_SIGNAL_LIMIT";
+    /** Milliseconds a room's presence changes are gathered into one presence.diff per member. */
+    public static final String PRESENCE_WINDOW_MS = "PULSE_PRESENCE_WINDOW_MS";
+    /** The SQS queue that delays each presence window's flush (set by the CDK stack; unset locally). */
+    public static final String PRESENCE_FLUSH_QUEUE_URL = "PULSE_PRESENCE_FLUSH_QUEUE_URL";
 
     public static final String CATALOG = "PULSE_CATALOG";
     /** The CloudWatch namespace the EMF metrics are written under. */

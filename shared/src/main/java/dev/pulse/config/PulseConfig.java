@@ -40,7 +40,17 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
     /** API Gateway closes every connection after 2 h; 10 min of slack covers clock skew and late disconnects. */
     public static final Duration DEFAULT_CONNECTION_TTL = Duration.ofMinutes(130);
     public static final String DEFAULT_PRESENCE_NAMESPACES = "workspace,chat,channel";
-    public static final int DEFAULT_PRESENCE_SIGNAL_LIMIT = 1000;
+    /**
+     * With one diff per member per window (not one post per arrival) a room's presence costs members posts per window,
+     * so the bound sits where one flush invocation still posts a diff to every member in a few seconds.
+     */
+    public static final int DEFAULT_PRESENCE_SIGNAL_LIMIT = 5000;
+    /**
+     * Phoenix Presence broadcasts its deltas every ~1.5 s. It is also what a reconnect takes: the web client's first
+     * retry waits 0.5–1 s (backoff 1 s, equal jitter) and connects in a few hundred ms, so the leave of the old
+     * connection and the join of the new fall in one window and cancel out (API Gateway ends every connection at 2 h).
+     */
+    public static final Duration DEFAULT_PRESENCE_WINDOW = Duration.ofMillis(1500);
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofHours(24);
     /**
      * Off by default where deployed: on AWS joins, leaves and room.remove run in other Lambda environments than the
@@ -289,10 +299,19 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
      * @param signalLimit rooms with more connections than this get no presence signals (presence.list still answers):
      *                    each signal is a post per member, so without a bound a workspace-wide reconnect would cost
      *                    members² posts
+     * @param window      how long a room's presence changes are gathered before one {@code presence.diff} per member
+     *                    goes out ({@code PULSE_PRESENCE_WINDOW_MS}, default 1500)
+     * @param flushQueueUrl the SQS queue the window's flush is sent to with a delay (on AWS); null = flushed by a timer
+     *                    in this process (the local runtime and tests)
      */
-    public record Presence(Set<String> namespaces, int signalLimit) {
+    public record Presence(Set<String> namespaces, int signalLimit, Duration window, String flushQueueUrl) {
         public Presence {
             namespaces = Set.copyOf(namespaces);
+            Objects.requireNonNull(window, "window");
+        }
+
+        public Presence(Set<String> namespaces, int signalLimit) {
+            this(namespaces, signalLimit, DEFAULT_PRESENCE_WINDOW, null);
         }
     }
 
@@ -335,7 +354,9 @@ public record PulseConfig(Aws aws, JwtSettings jwt, Tables tables, Connections c
         var rateLimits = env.text(Env.RATE_LIMITS) == null ? RateLimits.defaults()
                 : env.parse(Env.RATE_LIMITS, RateLimits::parse, "a list of <action>=<max>/<window>");
         var presence = new Presence(Set.copyOf(env.list(Env.PRESENCE_NAMESPACES, DEFAULT_PRESENCE_NAMESPACES)),
-                env.integer(Env.PRESENCE_SIGNAL_LIMIT, DEFAULT_PRESENCE_SIGNAL_LIMIT, 0));
+                env.integer(Env.PRESENCE_SIGNAL_LIMIT, DEFAULT_PRESENCE_SIGNAL_LIMIT, 0),
+                Duration.ofMillis(env.integer(Env.PRESENCE_WINDOW_MS, (int) DEFAULT_PRESENCE_WINDOW.toMillis(), 50)),
+                env.text(Env.PRESENCE_FLUSH_QUEUE_URL));
         var catalog = new Catalog(env.text(Env.CATALOG),
                 env.parse(Env.UNKNOWN_EVENTS, UnknownEvents::parse, "strict or permissive"),
                 env.text(Env.DEAD_LETTER_QUEUE_URL));

@@ -19,6 +19,11 @@ public record PresenceChange(UserPresence before, UserPresence after) {
         return before != null && after == null;
     }
 
+    /** Anything a room's members would see changed: arrival, departure, status or device count. */
+    public boolean changed() {
+        return !Objects.equals(before, after);
+    }
+
     /** Present before and after, with another aggregated status. */
     public boolean statusChanged() {
         return before != null && after != null && !Objects.equals(before.status(), after.status());

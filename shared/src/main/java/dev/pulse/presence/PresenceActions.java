@@ -39,7 +39,7 @@ public final class PresenceActions {
         String wireName = FrameParser.requiredString(frame, "status");
         var status = PresenceStatus.parse(wireName).orElseThrow(() -> new ActionException(ErrorCode.INVALID_FRAME,
                 "data.status must be one of online, away, busy"));
-        if (!tracker.setStatus(connection, status, frame.id())) {
+        if (!tracker.setStatus(connection, status)) {
             throw new ActionException(ErrorCode.FORBIDDEN, "connection is not registered");
         }
         return Json.object().put("status", status.wireName());
@@ -56,7 +56,7 @@ public final class PresenceActions {
             throw new ActionException(ErrorCode.FORBIDDEN, "join " + name + " before listing its presence");
         }
         access.asMember(connection.identity(), room, RoomOperation.PRESENCE).orThrow();
-        var snapshot = tracker.list(connection, room);
+        var snapshot = tracker.list(room);
         var users = Json.MAPPER.createArrayNode();
         snapshot.users().forEach(user -> users.addObject()
                 .put("userId", user.userId())

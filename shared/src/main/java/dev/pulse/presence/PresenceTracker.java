@@ -1,26 +1,19 @@
 package dev.pulse.presence;
 
-import dev.pulse.support.metrics.Metric;
-import dev.pulse.support.metrics.Metrics;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulse.model.ClosedConnection;
 import dev.pulse.model.Connection;
 import dev.pulse.model.PresenceChange;
 import dev.pulse.model.PresenceStatus;
 import dev.pulse.model.Room;
-import dev.pulse.model.UserPresence;
-import dev.pulse.protocol.Json;
-import dev.pulse.protocol.Signals;
 import dev.pulse.room.MembershipListener;
-import dev.pulse.room.RoomBroadcast;
 import dev.pulse.store.ConnectionStore;
 import dev.pulse.store.MembershipStore;
 import dev.pulse.store.PresenceStore;
+import dev.pulse.store.PresenceWindows;
 import dev.pulse.support.LruMaps;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,9 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who is present in each presence room, aggregated by user across devices, and the
- * {@code presence.join} / {@code presence.leave} / {@code presence.update} signals to the room's other members:
- * join on a user's first connection, leave on its last, update when the user's best status changes.
+ * Who is present in each presence room, aggregated by user across devices. A change a room's members would see (a
+ * user's first connection arriving, its last leaving, its best status or its device count changing) is not posted
+ * here: it opens the room's window, and once the window has passed one {@link PresenceFlusher flush} posts the net
+ * change to every member as one {@code presence.diff}. So {@code $connect} and {@code $disconnect} post nothing, and a
+ * connect storm of N users costs about N posts per window instead of N².
  *
  * <p>Leases. A connection's presence lapses {@link #LEASE} after its last renewal unless renewed, so a
  * connection whose {@code $disconnect} never came stops counting. Any frame renews the leases once
@@ -41,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class PresenceTracker implements MembershipListener {
     public static final Duration LEASE = Duration.ofMinutes(13);
     public static final Duration RENEW_AFTER = Duration.ofMinutes(2);
+    /** Beyond two windows: how late an SQS-delayed flush may start under load before its window counts as lost. */
+    static final Duration STALE_MARGIN = Duration.ofSeconds(30);
     /**
      * presence.list answers at most this many users and says {@code truncated} beyond; a bound on one request's
      * work, ten times Pusher's cap of 100 members per presence channel.
@@ -52,21 +49,27 @@ public final class PresenceTracker implements MembershipListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PresenceTracker.class);
     private static final int REMEMBERED_RENEWALS = 10_000;
+    private static final int REMEMBERED_WINDOWS = 1_000;
 
     private final PresenceStore store;
     private final MembershipStore memberships;
     private final ConnectionStore connections;
-    private final RoomBroadcast broadcast;
+    private final Window window;
     private final Set<String> namespaces;
     private final Clock clock;
     private final int signalLimit;
-    private final Metrics metrics;
     /**
      * When this container last renewed each connection's leases. A connection known only from its authorizer's context
      * carries the lease start of its {@code $connect}, never a later renewal: without this, every frame after the first
      * {@link #RENEW_AFTER} would renew again. Bounded; a forgotten entry costs one early renewal.
      */
     private final Map<String, Instant> recentRenewals = LruMaps.bounded(REMEMBERED_RENEWALS);
+    /**
+     * Rooms whose window this process opened, until when that window's flush cannot have started (it is scheduled one
+     * window after the open): a change before then needs no window write of its own. Saves a conditional write per
+     * change in a connect storm served by one execution environment. Bounded; a forgotten room costs that write.
+     */
+    private final Map<Room, Instant> windowsOpened = LruMaps.bounded(REMEMBERED_WINDOWS);
 
     /**
      * @param namespaces  room namespaces with presence; empty turns presence off
@@ -74,18 +77,11 @@ public final class PresenceTracker implements MembershipListener {
      *                    presence.list): each signal costs a post per member, so an unbounded room would pay
      *                    members² posts when everyone reconnects
      */
-    public PresenceTracker(Stores stores, RoomBroadcast broadcast, Set<String> namespaces, int signalLimit, Clock clock) {
-        this(stores, broadcast, namespaces, signalLimit, clock, Metrics.NONE);
-    }
-
-    /** @param metrics where the presence signals posted are counted (PresenceSignals) */
-    public PresenceTracker(Stores stores, RoomBroadcast broadcast, Set<String> namespaces, int signalLimit, Clock clock,
-                           Metrics metrics) {
-        this.metrics = metrics;
+    public PresenceTracker(Stores stores, Window window, Set<String> namespaces, int signalLimit, Clock clock) {
         this.store = stores.presence();
         this.memberships = stores.memberships();
         this.connections = stores.connections();
-        this.broadcast = broadcast;
+        this.window = window;
         this.namespaces = Set.copyOf(namespaces);
         this.signalLimit = signalLimit;
         this.clock = clock;
@@ -93,6 +89,17 @@ public final class PresenceTracker implements MembershipListener {
 
     /** The three stores presence reads and writes, named (all three live in the connections table). */
     public record Stores(PresenceStore presence, MembershipStore memberships, ConnectionStore connections) {
+    }
+
+    /**
+     * How a room's changes are gathered: for {@code length}, in a window opened by the first change
+     * ({@code windows}), whose flush {@code scheduler} runs when it has passed.
+     */
+    public record Window(Duration length, PresenceWindows windows, FlushScheduler scheduler) {
+        /** A window still open this long after it opened lost its flush; the next change schedules another. */
+        public Duration staleAfter() {
+            return length.multipliedBy(2).plus(STALE_MARGIN);
+        }
     }
 
     public boolean tracks(Room room) {
@@ -108,8 +115,7 @@ public final class PresenceTracker implements MembershipListener {
         if (!tracks(room)) {
             return;
         }
-        var status = status(connection);
-        settle(announce(connection, room, store.enter(connection, room, status, leaseFrom(clock.instant())), null));
+        changed(room, store.enter(connection, room, status(connection), leaseFrom(clock.instant())));
     }
 
     @Override
@@ -117,37 +123,25 @@ public final class PresenceTracker implements MembershipListener {
         if (!tracks(room)) {
             return;
         }
-        settle(announce(connection, room, store.exit(connection.connectionId(), connection.userId(), room), null));
+        changed(room, store.exit(connection.connectionId(), connection.userId(), room));
     }
 
-    /**
-     * A connection closed without its {@code $disconnect} (pruned after a 410): it leaves every presence room, and
-     * the others hear of it. Connections found gone while telling them are settled the same way, in a loop (not by
-     * recursion), until none is left.
-     */
+    /** A connection closed without its {@code $disconnect} (pruned after a 410): it leaves every presence room. */
     @Override
     public void closed(ClosedConnection closed) {
-        settle(List.of(closed));
-    }
-
-    private void settle(List<ClosedConnection> pruned) {
-        var pending = new ArrayDeque<>(pruned);
-        while (!pending.isEmpty()) {
-            var closed = pending.poll();
-            if (closed.connection() == null) {
+        if (closed.connection() == null) {
+            return;
+        }
+        var connection = closed.connection();
+        for (Room room : closed.rooms()) {
+            if (!tracks(room)) {
                 continue;
             }
-            for (Room room : closed.rooms()) {
-                if (!tracks(room)) {
-                    continue;
-                }
-                try {
-                    var connection = closed.connection();
-                    pending.addAll(announce(connection, room, store.exit(connection.connectionId(), connection.userId(), room), null));
-                } catch (RuntimeException e) {
-                    // Its lease still ends its presence; the delivery that found it gone is not failed for this.
-                    LOG.warn("presence cleanup of pruned connection {} failed", closed.connection().connectionId(), e);
-                }
+            try {
+                changed(room, store.exit(connection.connectionId(), connection.userId(), room));
+            } catch (RuntimeException e) {
+                // Its lease still ends its presence; the delivery that found it gone is not failed for this.
+                LOG.warn("presence cleanup of pruned connection {} failed", connection.connectionId(), e);
             }
         }
     }
@@ -157,7 +151,7 @@ public final class PresenceTracker implements MembershipListener {
      *
      * @return false when the connection is gone
      */
-    public boolean setStatus(Connection connection, PresenceStatus status, String correlationId) {
+    public boolean setStatus(Connection connection, PresenceStatus status) {
         Instant now = clock.instant();
         if (connections.recordPresence(connection.connectionId(), status.wireName(), now).isEmpty()) {
             return false;
@@ -166,7 +160,7 @@ public final class PresenceTracker implements MembershipListener {
         for (Room room : presenceRooms(connection)) {
             var change = store.update(connection, room, status, leaseFrom(now))
                     .orElseGet(() -> store.enter(connection, room, status, leaseFrom(now)));
-            settle(announce(connection, room, change, correlationId));
+            changed(room, change);
         }
         return true;
     }
@@ -188,7 +182,7 @@ public final class PresenceTracker implements MembershipListener {
             // A lease that lapsed anyway (a very quiet client) comes back, with a join for the others.
             var change = store.update(connection, room, status, leaseFrom(now))
                     .orElseGet(() -> store.enter(connection, room, status, leaseFrom(now)));
-            settle(announce(connection, room, change, null));
+            changed(room, change);
         }
     }
 
@@ -196,11 +190,11 @@ public final class PresenceTracker implements MembershipListener {
         return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
-    /** The room's present users; lapsed users found on the way are removed and announced as gone. */
-    public PresenceStore.PresenceSnapshot list(Connection reader, Room room) {
+    /** The room's present users; lapsed users found on the way are removed (the next diff says they left). */
+    public PresenceStore.PresenceSnapshot list(Room room) {
         var snapshot = store.list(room, MAX_LISTED_USERS);
         snapshot.lapsed().entrySet().stream().limit(MAX_CLEANUPS_PER_LIST).forEach(lapsed ->
-                settle(announce(reader, room, store.removeLapsed(room, lapsed.getKey(), lapsed.getValue()), null)));
+                changed(room, store.removeLapsed(room, lapsed.getKey(), lapsed.getValue())));
         return snapshot;
     }
 
@@ -209,49 +203,32 @@ public final class PresenceTracker implements MembershipListener {
     }
 
     /**
-     * Tells the room's other connections what changed, if anything did. Never fails the caller's action.
-     *
-     * @return the connections found gone while telling them (for {@link #settle})
+     * Opens the room's window when the change is one its members would see, and schedules its flush when this change
+     * opened it. Never fails the caller's action: a window that could not be opened or scheduled reopens once stale.
      */
-    private List<ClosedConnection> announce(Connection actor, Room room, PresenceChange change, String correlationId) {
-        String event;
-        JsonNode data;
-        if (change.joined()) {
-            event = Signals.PRESENCE_JOIN;
-            data = describe(room, change.after());
-        } else if (change.left()) {
-            event = Signals.PRESENCE_LEAVE;
-            data = Json.object().put("userId", change.before().userId()).put("room", room.name());
-        } else if (change.statusChanged()) {
-            event = Signals.PRESENCE_UPDATE;
-            data = describe(room, change.after());
-        } else {
-            return List.of();
+    private void changed(Room room, PresenceChange change) {
+        if (!change.changed()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant gathering = windowsOpened.get(room);
+        if (gathering != null && now.isBefore(gathering)) {
+            // This process opened the room's window, and its flush runs no earlier than this: it reads this change.
+            return;
         }
         try {
-            if (!signalsIn(room)) {
-                return List.of();
+            if (window.windows().open(room, window.staleAfter())) {
+                windowsOpened.put(room, now.plus(window.length()));
+                window.scheduler().schedule(room, window.length());
             }
-            var report = broadcast.signalToOthers(actor, room, event, correlationId, data);
-            metrics.record(Metric.PRESENCE_SIGNALS, report.delivered(), java.util.Map.of());
-            return report.pruned();
         } catch (RuntimeException e) {
-            LOG.warn("presence signal failed event={} room={} userId={}", event, room.name(), actor.userId(), e);
-            return List.of();
+            LOG.warn("presence window of {} could not be scheduled", room.name(), e);
         }
     }
 
     /** Whether the room is small enough for presence signals (one Query reading at most limit + 1 keys). */
     public boolean signalsIn(Room room) {
         return !memberships.hasMoreMembersThan(room, signalLimit);
-    }
-
-    private static JsonNode describe(Room room, UserPresence user) {
-        return Json.object()
-                .put("userId", user.userId())
-                .put("room", room.name())
-                .put("status", user.status().wireName())
-                .put("devices", user.devices());
     }
 
     private static PresenceStatus status(Connection connection) {

@@ -36,6 +36,11 @@ public final class RoomBroadcast {
         return broadcast.ephemeral(List.of(room), content(event, correlationId, data), sender.connectionId());
     }
 
+    /** Not logged, to every connection of the room (a presence.diff: the changers' own devices keep their lists too). */
+    public DeliveryReport signalToAll(Room room, String event, JsonNode data) {
+        return broadcast.ephemeral(List.of(room), content(event, null, data), null);
+    }
+
     private EventContent content(String event, String correlationId, JsonNode data) {
         String eventId = ids.next();
         return new EventContent(eventId, event, clock.instant(), correlationId == null ? eventId : correlationId,

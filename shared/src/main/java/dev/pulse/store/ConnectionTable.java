@@ -25,6 +25,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  * c#{connectionId}           r#{ws}#{room}       reverse membership: "all rooms of connection C" is one Query
  * r#{ws}#{room}              c#{connectionId}    membership: "all connections in room R" is one paged Query
  * p#{ws}#{room}              u#{userId}          presence of one user in a presence room (see PresenceStore)
+ * t#{ws}#{room}              u#{userId}          what the room's members were last told of the user (see PresenceStore)
+ * q#{ws}#{room}              #window             the presence room's open window: a flush is scheduled (PresenceWindows)
  * x#{epochMinute}            c#{connectionId}    token-expiry index: connections whose token lapses in that minute
  * l#{connectionId}#{bucket}  w#{windowStart}     rate-limit counter of one window (see RateCounters)
  * </pre>
@@ -43,6 +45,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  *                when the membership lapses with a room token
  * presence       userId (S), one map attribute per present connection: c#{connectionId} = {s: status, x: lease
  *                expiry in epoch seconds}; ttl follows the newest lease
+ * told           userId (S), told (M, {s: status, d: devices}: what the last presence.diff said; no item = told
+ *                absent); ttl a week after the last write
+ * window         openedAt (N, epoch ms); ttl one hour on
  * token expiry   connectionId (S); ttl one hour after the minute
  * rate counter   n (N, requests counted); ttl one window after the window ends
  * </pre>
@@ -84,6 +89,12 @@ public final class ConnectionTable {
     public static final String PRESENCE_PREFIX = "p#";
     /** Sort-key prefix of a user's presence item in a presence room. */
     public static final String PRESENCE_USER_PREFIX = "u#";
+    /** Partition prefix of what a presence room's members were told ({@code t#{ws}#{room}}). */
+    public static final String PRESENCE_TOLD_PREFIX = "t#";
+    /** Partition prefix of a presence room's window item ({@code q#{ws}#{room}}). */
+    public static final String PRESENCE_WINDOW_PREFIX = "q#";
+    /** Sort key of a presence room's window item. */
+    public static final String PRESENCE_WINDOW_SORT_KEY = "#window";
     /** Partition prefix of a connection's rate-limit counters ({@code l#{connectionId}#{bucket}}). */
     public static final String RATE_COUNTER_PREFIX = "l#";
     /** Sort-key prefix of one window's counter ({@code w#{windowStart epoch ms}}). */
@@ -156,6 +167,19 @@ public final class ConnectionTable {
     /** Primary key of one user's presence item in a presence room. */
     public static Map<String, AttributeValue> presenceKey(Room room, String userId) {
         return key(presenceRoomKey(room), PRESENCE_USER_PREFIX + requireText(userId, "userId"));
+    }
+
+    /** {@code t#{workspaceId}#{name}}: pk of what a presence room's members were told, one item per user. */
+    public static String presenceToldKey(Room room) {
+        Objects.requireNonNull(room, "room");
+        return PRESENCE_TOLD_PREFIX + requireText(room.workspaceId(), "workspaceId") + "#" + room.name();
+    }
+
+    /** Primary key of a presence room's window item. */
+    public static Map<String, AttributeValue> presenceWindowKey(Room room) {
+        Objects.requireNonNull(room, "room");
+        return key(PRESENCE_WINDOW_PREFIX + requireText(room.workspaceId(), "workspaceId") + "#" + room.name(),
+                PRESENCE_WINDOW_SORT_KEY);
     }
 
     /** Primary key of one rate-limit window's counter. */

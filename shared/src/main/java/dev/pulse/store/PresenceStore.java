@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Presence in the {@link ConnectionTable}: one item per user and presence room,
@@ -36,15 +37,22 @@ public final class PresenceStore {
     static final String ENTRY_PREFIX = ConnectionTable.CONNECTION_PREFIX;
     private static final String STATUS = "s";
     private static final String LEASE = "x";
+    /** What the room's members were last told of the user (by a presence.diff): {s: status, d: devices}. */
+    private static final String TOLD = "told";
+    /** How long a told item outlives its last write (DynamoDB deletes it some time after; reads never filter it). */
+    static final java.time.Duration TOLD_KEEP = java.time.Duration.ofDays(7);
+    private static final String DEVICES = "d";
 
     private final DynamoDbClient dynamo;
     private final String tableName;
     private final Clock clock;
+    private final TableWriter writer;
 
     public PresenceStore(DynamoDbClient dynamo, String tableName, Clock clock) {
         this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
         this.tableName = Objects.requireNonNull(tableName, "tableName");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.writer = new TableWriter(dynamo, tableName);
     }
 
     /** Marks the connection present in the room (again) with a status and lease. */
@@ -193,6 +201,86 @@ public final class PresenceStore {
      * @param lapsed user id → (connection id → lease) of entries whose lease ran out
      */
     public record PresenceSnapshot(List<UserPresence> users, boolean truncated, Map<String, Map<String, Long>> lapsed) {
+    }
+
+    /**
+     * Every user of the room that is present or that its members were told is present, read strongly consistent (a
+     * flush must see the changes that scheduled it): what each user is now, and what the members were last told. Two
+     * paged Queries (the presence items and the told items); the flush's work grows with the room.
+     */
+    public List<UserView> views(Room room) {
+        var told = new HashMap<String, UserPresence>();
+        for (var item : new Pager(dynamo, consistentQuery(toldRoomKey(room))).items()) {
+            String userId = item.get(ConnectionTable.USER_ID).s();
+            told.put(userId, told(userId, item.get(TOLD)));
+        }
+        var views = new ArrayList<UserView>();
+        for (var item : new Pager(dynamo, consistentQuery(ConnectionTable.presenceRoomKey(room))).items()) {
+            String userId = item.get(ConnectionTable.USER_ID).s();
+            views.add(new UserView(userId, aggregate(userId, liveEntries(item)), told.remove(userId)));
+        }
+        // Told present, and no presence item at all (DynamoDB deleted it by TTL): not there now.
+        told.forEach((userId, was) -> views.add(new UserView(userId, null, was)));
+        return views;
+    }
+
+    /**
+     * Records what the room's members were told, by user: a presence (present) or null (not there), in batches of 25.
+     * Told items outlive any connection ({@link #TOLD_KEEP}): one that lapsed only means a later diff repeats a join,
+     * which a client takes as an update.
+     */
+    public void recordTold(Room room, Map<String, UserPresence> toldByUser) {
+        var requests = new ArrayList<WriteRequest>();
+        String pk = toldRoomKey(room);
+        long ttl = clock.instant().plus(TOLD_KEEP).getEpochSecond();
+        toldByUser.forEach((userId, told) -> {
+            var key = ConnectionTable.key(pk, ConnectionTable.PRESENCE_USER_PREFIX + userId);
+            if (told == null) {
+                requests.add(WriteRequest.builder().deleteRequest(d -> d.key(key)).build());
+            } else {
+                var item = new HashMap<>(key);
+                item.put(ConnectionTable.USER_ID, AttributeValue.fromS(userId));
+                item.put(TOLD, AttributeValue.fromM(Map.of(
+                        STATUS, AttributeValue.fromS(told.status().wireName()),
+                        DEVICES, AttributeValue.fromN(Integer.toString(told.devices())))));
+                item.put(ConnectionTable.TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(ttl)));
+                requests.add(WriteRequest.builder().putRequest(p -> p.item(item)).build());
+            }
+        });
+        writer.batchWrite(requests);
+    }
+
+    /**
+     * One user as a flush sees it.
+     *
+     * @param now  the user's presence now (null: not present, or every lease lapsed)
+     * @param told what the room's members were last told (null: that the user is not there)
+     */
+    public record UserView(String userId, UserPresence now, UserPresence told) {
+    }
+
+    private QueryRequest consistentQuery(String pk) {
+        return QueryRequest.builder().tableName(tableName)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", ConnectionTable.PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
+                .consistentRead(true)
+                .build();
+    }
+
+    private static String toldRoomKey(Room room) {
+        return ConnectionTable.presenceToldKey(room);
+    }
+
+    private static UserPresence told(String userId, AttributeValue told) {
+        if (told == null || !told.hasM()) {
+            return null;
+        }
+        var status = told.m().get(STATUS);
+        var devices = told.m().get(DEVICES);
+        return new UserPresence(userId,
+                status == null ? PresenceStatus.ONLINE : PresenceStatus.parse(status.s()).orElse(PresenceStatus.ONLINE),
+                devices == null ? 1 : Integer.parseInt(devices.n()));
     }
 
     // ---- items --------------------------------------------------------------------------------------

@@ -75,7 +75,8 @@ class CatalogLoadTest {
     /** Pulse's presence and typing signals reach clients as event frames: a catalog event may not take their names. */
     @Test
     void eventNamesPulseUsesForItsOwnSignalsAreRefused() {
-        for (String reserved : List.of("presence.join", "presence.leave", "presence.update", "typing.start", "typing.stop")) {
+        for (String reserved : List.of("presence.diff", "presence.join", "presence.leave", "presence.update", "typing.start",
+                "typing.stop")) {
             var e = failure(s -> s.replace("\"order.shipped\"", "\"" + reserved + "\"")
                     .replace("\"prefix\": \"order.\"", "\"prefix\": \"order.c\""));
             assertProblem(e, "event " + reserved + ": the name is one of Pulse's own signals");
@@ -83,7 +84,7 @@ class CatalogLoadTest {
         }
         // Nor may a prefix route pick such events off the bus.
         var prefix = failure(s -> s.replace("\"prefix\": \"order.\"", "\"prefix\": \"p\""));
-        assertProblem(prefix, "would route events named presence.join, one of Pulse's own signals");
+        assertProblem(prefix, "would route events named presence.diff, one of Pulse's own signals");
     }
 
     @Test

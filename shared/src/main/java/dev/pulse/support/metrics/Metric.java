@@ -28,7 +28,7 @@ public enum Metric {
     SYNC_REPLAYED("SyncReplayedEvents", Unit.COUNT),
     /** Rooms a sync.request answered {@code lost} for: the client must refetch (history expired or a hole). */
     SYNC_LOST("SyncLost", Unit.COUNT),
-    /** presence.join / presence.leave / presence.update frames posted to the rooms' other members. */
+    /** presence.diff frames posted to the rooms' members (one per member per window with changes). */
     PRESENCE_SIGNALS("PresenceSignals", Unit.COUNT),
     /** One event's fan-out: from the handler's start to the last post answered. */
     FANOUT_DURATION("FanOutDuration", Unit.MILLISECONDS),
