@@ -89,6 +89,13 @@ public final class LocalSystem implements AutoCloseable {
 
     /** How long the local fan-out reuses a room's member list (exact here: see lambdaEnvironment). */
     static final Duration LOCAL_MEMBERS_CACHE = Duration.ofMinutes(1);
+    /**
+     * Locally rooms are split into shards above this many members (deployed: 2,000). On a laptop's few cores the
+     * fan-out, the workers, the emulated {@code @connections} API and the clients share the CPU, so the split costs
+     * more than it saves: side by side with Socket.IO at 5,000 clients the sharded path took 4.6x its time against
+     * 2.9x for one invocation (docs/BENCHMARKS.md). PULSE_BIG_ROOM_THRESHOLD still sets it.
+     */
+    static final int LOCAL_BIG_ROOM_THRESHOLD = 10_000;
     /** The local fan-out queue's name, and its receives before a message is dead-lettered (the CDK app's maxReceiveCount). */
     static final String FANOUT_QUEUE_ARN = "arn:aws:sqs:us-east-1:000000000000:pulse-fanout";
     static final int FANOUT_QUEUE_MAX_RECEIVES = 3;
@@ -261,6 +268,7 @@ public final class LocalSystem implements AutoCloseable {
         // A shorter lease than the worker function's 20 s timeout: a local worker killed by a test's fault switch is
         // retried within seconds (the local queue's visibility timeout follows it).
         env.put(Env.SHARD_LEASE_MS, "2000");
+        env.put(Env.BIG_ROOM_THRESHOLD, Integer.toString(LOCAL_BIG_ROOM_THRESHOLD));
         env.putAll(settings.handlerSettings());
         return env;
     }
