@@ -111,13 +111,26 @@ class TokenRefreshEndToEndTest {
 
     @Test
     void aRefreshJustAfterExpiryStillRescuesTheConnection() throws Exception {
-        var expiry = Instant.now().plusSeconds(2);
-        try (var client = TestClient.connect(system, system.tokens().issue("vera", "ws-t", Duration.ofSeconds(2)))) {
-            waitUntil(expiry);
-            var reply = refresh(client, system.tokens().issue("vera", "ws-t", Duration.ofHours(1)));
-            assertTrue(reply.path("ok").asBoolean(), reply.toString());
-            assertTrue(client.request("ping", null).path("ok").asBoolean());
-            assertFalse(client.closed.isDone());
+        for (int attempt = 1; ; attempt++) {
+            var expiry = Instant.now().plusSeconds(2);
+            try (var client = TestClient.connect(system, system.tokens().issue("vera", "ws-t", Duration.ofSeconds(2)))) {
+                waitUntil(expiry);
+                JsonNode reply;
+                try {
+                    reply = refresh(client, system.tokens().issue("vera", "ws-t", Duration.ofHours(1)));
+                } catch (java.util.concurrent.CompletionException | AssertionError closedMeanwhile) {
+                    // The local system's every-minute sweep ran between the expiry and the refresh and closed the
+                    // connection, as it may (PROTOCOL §4.5): not the case under test, so it is tried again. The close
+                    // must really have happened (a refresh failing on an open connection fails the test).
+                    assertEquals(1000, client.closed.get(10, TimeUnit.SECONDS), closedMeanwhile.toString());
+                    assertTrue(attempt < 3, "the sweep closed the connection before the refresh three times running");
+                    continue;
+                }
+                assertTrue(reply.path("ok").asBoolean(), reply.toString());
+                assertTrue(client.request("ping", null).path("ok").asBoolean());
+                assertFalse(client.closed.isDone());
+                return;
+            }
         }
     }
 }
