@@ -69,6 +69,9 @@ final class AdminEndpoints extends Handler.Abstract {
     private void disconnect(Request request, Response response, Callback callback) throws Exception {
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (!"POST".equals(request.getMethod()) || type == null || !type.startsWith("application/json")) {
+            // Read the refused body first: answered unread, Jetty closes the connection without saying so, and a
+            // client reusing it gets no answer to its next request.
+            Content.Source.asString(request, StandardCharsets.UTF_8);
             json(response, callback, 405, Json.object().put("error", "POST a JSON body {\"workspaceId\",\"connectionId\"}"));
             return;
         }
