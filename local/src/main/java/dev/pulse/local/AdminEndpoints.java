@@ -75,11 +75,8 @@ final class AdminEndpoints extends Handler.Abstract {
             json(response, callback, 405, Json.object().put("error", "POST a JSON body {\"workspaceId\",\"connectionId\"}"));
             return;
         }
-        JsonNode body;
-        try {
-            body = Json.MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            json(response, callback, 400, Json.object().put("error", "body is not JSON"));
+        JsonNode body = DevEndpoints.jsonBody(request, response, callback);
+        if (body == null) {
             return;
         }
         String workspace = body.path("workspaceId").asText("");

@@ -126,11 +126,8 @@ final class DevEndpoints extends Handler.Abstract {
             json(response, callback, 405, Json.object().put("error", "POST a JSON body"));
             return;
         }
-        JsonNode body;
-        try {
-            body = Json.MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            json(response, callback, 400, Json.object().put("error", "body is not JSON"));
+        JsonNode body = DevEndpoints.jsonBody(request, response, callback);
+        if (body == null) {
             return;
         }
         String workspace = body.path("workspaceId").asText("");
@@ -164,6 +161,16 @@ final class DevEndpoints extends Handler.Abstract {
 
     private Publisher publisher() {
         return publisher.get();
+    }
+
+    /** The request's body as JSON; null once it has answered 400 because the body is not JSON. */
+    static JsonNode jsonBody(Request request, Response response, Callback callback) throws IOException {
+        try {
+            return Json.MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            json(response, callback, 400, Json.object().put("error", "body is not JSON"));
+            return null;
+        }
     }
 
     /** A JSON answer (the admin endpoints' too). */
