@@ -23,11 +23,15 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
  * once with gap-free seqs and one epoch, and per event: DynamoDB and {@code @connections} calls, the read and write
  * units DynamoDB Local reports, the fan-out's invocation time (what Lambda bills) and the server JVM's CPU time.
  *
- * <p>Run: {@code ./pulse bench-throughput 100 10 600 10} (rooms, clients per room, events/s, seconds; see
- * docs/BENCHMARKS.md); {@code ./pulse bench-throughput 1 10 500 10} is one hot room.
+ * <p>Run: {@code ./pulse bench-throughput 100 10 600 30} (rooms, clients per room, events/s, seconds, then optionally the
+ * fan-out batch size and the warm-up seconds, default {@value #DEFAULT_WARM_UP_SECONDS}; see docs/BENCHMARKS.md);
+ * {@code ./pulse bench-throughput 1 10 500 30} is one hot room. The warm-up puts the same load for that long first and
+ * waits until it is delivered (checked like the rest, not measured): the local stack's JIT is still compiling for the
+ * first ~40 s of such a load, and a measurement that starts cold measures the compiler.
  */
 public final class ThroughputBenchmark {
     private static final String WORKSPACE = "bench";
+    static final int DEFAULT_WARM_UP_SECONDS = 40;
 
     public static void main(String[] args) {
         int rooms = args.length > 0 ? Integer.parseInt(args[0]) : 100;
@@ -37,12 +41,16 @@ public final class ThroughputBenchmark {
         // How events reach the fan-out: 0 = one per invocation (the rule's direct target), N = the fan-out queue's
         // batches of up to N (the default, as deployed).
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : dev.pulse.local.LocalSettings.DEFAULT_FANOUT_BATCH;
+        // Seconds of the same load before the measurement (delivered and checked, not measured): the local stack is one
+        // JVM holding DynamoDB Local, the SDK, Jetty and the handlers, and its JIT compiles for ~40 s under this load,
+        // taking a third of two cores while it does. 0 measures from a cold JIT, as the runs before 2026-12-02 did.
+        int warmUp = args.length > 5 ? Integer.parseInt(args[5]) : DEFAULT_WARM_UP_SECONDS;
         System.out.printf("machine: %d cores, max heap %d MiB, java %s, %s; load %s%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("java.version"), System.getProperty("os.name"), load());
         int status = 0;
         try {
-            status = run(rooms, perRoom, rate, seconds, batch) ? 0 : 2;
+            status = run(rooms, perRoom, rate, seconds, batch, warmUp) ? 0 : 2;
         } catch (Exception | Error e) {
             e.printStackTrace();
             status = 1;
@@ -50,7 +58,8 @@ public final class ThroughputBenchmark {
         System.exit(status); // DynamoDB Local leaves non-daemon threads behind
     }
 
-    static boolean run(int rooms, int perRoom, int rate, int seconds, int fanOutBatch) throws Exception {
+    static boolean run(int rooms, int perRoom, int rate, int seconds, int fanOutBatch, int warmUpSeconds)
+            throws Exception {
         var calls = new CallCounter();
         var capacity = new CapacityCounter();
         var fanOutNanos = new LongAdder();
@@ -73,7 +82,8 @@ public final class ThroughputBenchmark {
                         (System.nanoTime() - opening) / 1e9);
 
                 var eventBridge = system.eventBridgeClient();
-                // Warm-up: one event per room (k = -1: counted in the clients' seq checks, not in the measurement).
+                // Warm-up (k = -1: in the clients' once-only and seq checks, not in the measurement): one event per
+                // room, then the same load as measured for warmUpSeconds, until all of it is delivered.
                 for (int r = 0; r < rooms; r += 10) {
                     var batch = new ArrayList<PutEventsRequestEntry>();
                     for (int i = r; i < Math.min(rooms, r + 10); i++) {
@@ -81,8 +91,14 @@ public final class ThroughputBenchmark {
                     }
                     eventBridge.putEvents(b -> b.entries(batch));
                 }
-                if (!system.awaitDeliveries(Duration.ofSeconds(120))) {
-                    throw new IllegalStateException("the warm-up was not delivered within 120 s");
+                long warming = System.nanoTime();
+                publish(eventBridge, rooms, rate, rate * warmUpSeconds, k -> -1);
+                if (!system.awaitDeliveries(Duration.ofSeconds(180))) {
+                    throw new IllegalStateException("the warm-up was not delivered within 180 s");
+                }
+                if (warmUpSeconds > 0) {
+                    System.out.printf("warm-up           %,d events at %d/s for %d s, delivered in %.1f s%n",
+                            rate * warmUpSeconds, rate, warmUpSeconds, (System.nanoTime() - warming) / 1e9);
                 }
                 calls.reset();
                 capacity.reset();
@@ -95,20 +111,7 @@ public final class ThroughputBenchmark {
                 int total = rate * seconds;
                 long startMicros = BenchClients.nowMicros();
                 long start = System.nanoTime();
-                try (var puts = Executors.newVirtualThreadPerTaskExecutor()) {
-                    for (int k = 0; k < total; ) {
-                        long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L);
-                        while (k < due) {
-                            var batch = new ArrayList<PutEventsRequestEntry>(10);
-                            while (k < due && batch.size() < 10) {
-                                batch.add(entry(k % rooms, k));
-                                k++;
-                            }
-                            puts.execute(() -> eventBridge.putEvents(b -> b.entries(batch)));
-                        }
-                        Thread.sleep(5);
-                    }
-                }
+                publish(eventBridge, rooms, rate, total, k -> k);
                 double publishSeconds = (System.nanoTime() - start) / 1e9;
                 clients.send("EXPECT " + total + " 180");
                 String result = clients.expect("RESULT");
@@ -120,8 +123,9 @@ public final class ThroughputBenchmark {
                 boolean once = r.get("delivered") == expected && r.get("duplicates") == 0;
                 boolean ordered = r.get("gaps") == 0 && r.get("epochChanges") == 0;
 
-                System.out.printf("%n== %d rooms × %d clients, %,d events at %d/s for %d s (published in %.1f s), %s ==%n",
-                        rooms, perRoom, total, rate, seconds, publishSeconds,
+                System.out.printf("%n== %d rooms × %d clients, %,d events at %d/s for %d s (published in %.1f s) after %d s of"
+                                + " warm-up, %s ==%n",
+                        rooms, perRoom, total, rate, seconds, publishSeconds, warmUpSeconds,
                         fanOutBatch == 0 ? "one event per fan-out invocation" : "fan-out queue, batches of up to " + fanOutBatch);
                 System.out.printf("delivered         %,d of %,d deliveries, duplicates %d, seqs missing %d, epoch changes %d"
                                 + " -> %s (arrived after a higher seq: %,d)%n",
@@ -142,6 +146,27 @@ public final class ThroughputBenchmark {
                 System.out.printf("load average      before %s, after %s%n", loadBefore, load());
                 clients.send("STOP");
                 return once && ordered;
+            }
+        }
+    }
+
+    /** Puts {@code total} events at {@code rate} per second, ten per PutEvents, rooms round robin. */
+    private static void publish(software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge, int rooms,
+                                int rate, int total, java.util.function.IntUnaryOperator label)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        try (var puts = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int k = 0; k < total; ) {
+                long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L);
+                while (k < due) {
+                    var batch = new ArrayList<PutEventsRequestEntry>(10);
+                    while (k < due && batch.size() < 10) {
+                        batch.add(entry(k % rooms, label.applyAsInt(k)));
+                        k++;
+                    }
+                    puts.execute(() -> eventBridge.putEvents(b -> b.entries(batch)));
+                }
+                Thread.sleep(5);
             }
         }
     }
