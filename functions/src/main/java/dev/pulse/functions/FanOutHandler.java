@@ -19,6 +19,7 @@ import dev.pulse.catalog.Rejection;
 import dev.pulse.protocol.Json;
 import dev.pulse.room.ControlCommands;
 import dev.pulse.room.EventDelivery;
+import dev.pulse.store.DeliveryMarks;
 import dev.pulse.store.EventLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +52,7 @@ public final class FanOutHandler implements RequestStreamHandler {
     private final Clock clock;
     /** Where a batch's appends are gathered into shared commits (null when events are not logged). */
     private final EventLog eventLog;
+    private final DeliveryMarks marks;
 
     public FanOutHandler() {
         this(Services.fromEnvironment());
@@ -64,6 +66,7 @@ public final class FanOutHandler implements RequestStreamHandler {
         this.metrics = services.metrics();
         this.clock = Clock.systemUTC();
         this.eventLog = services.eventLog();
+        this.marks = services.deliveryMarks();
     }
 
     @Override
@@ -72,7 +75,7 @@ public final class FanOutHandler implements RequestStreamHandler {
         try {
             var batch = SqsBatch.of(event);
             if (batch.isPresent()) {
-                Json.MAPPER.writeValue(output, batch.get().deliver(eventLog, record -> handle(record, context)));
+                Json.MAPPER.writeValue(output, batch.get().deliver(eventLog, marks, record -> handle(record, context)));
             } else {
                 Json.MAPPER.writeValue(output, handle(event, context));
             }

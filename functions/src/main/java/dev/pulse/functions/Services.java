@@ -112,6 +112,7 @@ public final class Services {
     /** Held here: a CRaC context may keep only weak references to its resources. */
     private final Priming priming = new Priming();
     private final EventLog eventLog;
+    private final DeliveryMarks deliveryMarks;
     private final MembersCache membersCache;
     private final PollingEndpoint pollingEndpoint;
     private final EventIntake eventIntake;
@@ -209,7 +210,7 @@ public final class Services {
 
         this.eventLog = new EventLog(dynamo, config.tables().events(), config.tables().eventRetention(), clock);
         // Every event is logged per target room before it is posted, so frames carry seq/epoch and sync can replay.
-        var marks = new DeliveryMarks(dynamo, config.tables().events(), config.tables().eventRetention(), clock);
+        this.deliveryMarks = new DeliveryMarks(dynamo, config.tables().events(), config.tables().eventRetention(), clock);
         String deadLetterQueue = config.catalog().deadLetterQueueUrl();
         var bigRooms = config.bigRooms();
         String flushQueue = config.presence().flushQueueUrl();
@@ -225,7 +226,7 @@ public final class Services {
                 : new RoomSplitter(bigRooms.threshold(), bigRooms.shardSize(), handOff, metrics);
         this.fanOut = new FanOut(memberships, new Poster(posts, config.delivery().concurrency()), retries,
                 undelivered, splitter);
-        var broadcast = new Broadcast(eventLog, marks, fanOut, connections, clock);
+        var broadcast = new Broadcast(eventLog, deliveryMarks, fanOut, connections, clock);
         var roomBroadcast = new RoomBroadcast(broadcast, clock);
         // Looks back 5 minutes, so a missed or late scheduled run is caught up by the next.
         this.tokenExpirySweeper = new TokenExpirySweeper(connections, sender, closer, clock, Duration.ofMinutes(5));
@@ -421,6 +422,11 @@ public final class Services {
     /** The process's membership pages ({@code PULSE_MEMBERS_CACHE_MS}), for stores made outside this wiring. */
     public MembersCache membersCache() {
         return membersCache;
+    }
+
+    /** Which published events were delivered to the end (the fan-out queue's batches mark theirs together). */
+    public DeliveryMarks deliveryMarks() {
+        return deliveryMarks;
     }
 
     public EventLog eventLog() {

@@ -3,6 +3,7 @@ package dev.pulse.functions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulse.protocol.Json;
+import dev.pulse.store.DeliveryMarks;
 import dev.pulse.store.EventLog;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * ({@link EventLog#gate}), and the answer is the partial-batch response Lambda reads with
  * {@code ReportBatchItemFailures}: the message ids that failed, which alone return to the queue (and after the queue's
  * receive limit go to its dead-letter queue); the others are deleted. A redelivered message carries the same
- * EventBridge event id, so the fan-out treats it as a retry of its first attempt (idempotent, DeliveryMarks).
+ * EventBridge event id, so the fan-out treats it as a retry of its first attempt (idempotent, DeliveryMarks). The
+ * records' completed deliveries are marked together, one write when the batch ends ({@link DeliveryMarks.Batch}).
  */
 record SqsBatch(List<Message> messages) {
     private static final Logger LOG = LoggerFactory.getLogger(SqsBatch.class);
@@ -53,15 +55,17 @@ record SqsBatch(List<Message> messages) {
      * Handles every message's event at once and answers {@code {"batchItemFailures":[{"itemIdentifier":id},…]}}: a
      * message fails when its body is not JSON or the handler throws (what, on the direct path, Lambda would retry).
      */
-    ObjectNode deliver(EventLog log, Function<JsonNode, JsonNode> handler) {
+    ObjectNode deliver(EventLog log, DeliveryMarks marks, Function<JsonNode, JsonNode> handler) {
         var running = new ArrayList<Future<JsonNode>>(messages.size());
         // The batch's appends wait for each other (at most GATHER), so a room's events of the batch commit together.
         var gate = log == null ? null : log.gate(messages.size());
+        var marked = marks == null ? null : marks.batch();
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             try {
                 for (var message : messages) {
-                    running.add(threads.submit(() -> gate == null ? handler.apply(Json.MAPPER.readTree(message.body()))
-                            : gate.enter(() -> handler.apply(Json.MAPPER.readTree(message.body())))));
+                    java.util.concurrent.Callable<JsonNode> work = () -> handler.apply(Json.MAPPER.readTree(message.body()));
+                    var inBatch = marked == null ? work : (java.util.concurrent.Callable<JsonNode>) () -> marked.enter(work);
+                    running.add(threads.submit(gate == null ? inBatch : () -> gate.enter(inBatch)));
                 }
                 if (gate != null) {
                     gate.awaitArrivals(GATHER);
@@ -72,6 +76,14 @@ record SqsBatch(List<Message> messages) {
                 if (gate != null) {
                     gate.close(); // before the threads are awaited: they may be waiting for these commits
                 }
+            }
+        }
+        if (marked != null) {
+            try {
+                marked.close(); // every record has ended: one write for the deliveries they completed
+            } catch (RuntimeException e) {
+                // The posts went out; without the marks a redelivery posts again (at least once, never less).
+                LOG.warn("the batch's delivery marks were not written: {}", e.toString());
             }
         }
         var answer = Json.object();

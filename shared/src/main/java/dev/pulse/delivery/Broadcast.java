@@ -66,11 +66,15 @@ public final class Broadcast {
             return logged(rooms, content, exceptConnectionId);
         }
         long started = System.nanoTime();
-        var appended = log.appendAll(rooms, content, deliveryId);
+        // In a fan-out batch the claims name the batch's mark, which records the delivery when the batch ends.
+        String mark = marks.currentMark();
+        var appended = log.appendAll(rooms, content, deliveryId, mark);
         var positions = appended.stream().map(EventLog.Appended::position).toList();
         var repeats = appended.stream().filter(a -> !a.fresh()).toList();
         if (!repeats.isEmpty()) {
-            if (marks.delivered(workspaceId, content.eventId())) {
+            var markedIn = repeats.stream().map(EventLog.Appended::mark).filter(java.util.Objects::nonNull).distinct()
+                    .toList();
+            if (marks.delivered(workspaceId, content.eventId(), markedIn)) {
                 return skipped(rooms, content, positions, started, "delivered before");
             }
             boolean retryOfFirst = deliveryId != null && repeats.stream().allMatch(a -> deliveryId.equals(a.owner()));
@@ -81,7 +85,9 @@ public final class Broadcast {
         }
         var report = deliver(new Delivery(rooms, positions, content, exceptConnectionId), started);
         try {
-            marks.markDelivered(workspaceId, content.eventId());
+            // The batch's mark only when every claim names it (this delivery logged the event everywhere); a repeat
+            // completing an earlier delivery is marked on its own, where the earlier claims' readers also look.
+            marks.markDelivered(workspaceId, content.eventId(), repeats.isEmpty() ? mark : null);
         } catch (RuntimeException e) {
             // The posts went out; without the mark a redelivery would post again (at least once, never less).
             LOG.warn("delivery mark failed eventId={} correlationId={}: {}", content.eventId(), content.correlationId(), e.toString());

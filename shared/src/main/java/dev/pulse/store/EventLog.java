@@ -81,8 +81,10 @@ public final class EventLog {
      * @param fresh     true when this call logged it; false when the event id was already logged there
      * @param owner     who logged it first (the delivery id given to that append; null if none was given)
      * @param claimedAt when it was logged first (EPOCH for claims written before this was recorded)
+     * @param mark      the batch mark its first append named ({@link DeliveryMarks.Batch}), where that delivery records
+     *                  its completion; null when it records it per event
      */
-    public record Appended(Position position, boolean fresh, String owner, Instant claimedAt) {
+    public record Appended(Position position, boolean fresh, String owner, Instant claimedAt, String mark) {
     }
 
     /**
@@ -114,10 +116,18 @@ public final class EventLog {
      * positions already given).
      */
     public List<Appended> appendAll(List<Room> rooms, EventContent event, String owner) {
+        return appendAll(rooms, event, owner, null);
+    }
+
+    /**
+     * {@link #appendAll(List, EventContent, String)}, the fresh claims also naming the batch mark that will record the
+     * delivery ({@link DeliveryMarks#currentMark}), so a repeat knows where to look.
+     */
+    public List<Appended> appendAll(List<Room> rooms, EventContent event, String owner, String mark) {
         Objects.requireNonNull(event, "event");
         var futures = new ArrayList<CompletableFuture<Appended>>(rooms.size());
         for (Room room : rooms) {
-            futures.add(appender.append(Objects.requireNonNull(room, "room"), event, owner));
+            futures.add(appender.append(Objects.requireNonNull(room, "room"), event, owner, mark));
         }
         AppendGate.arrived(); // this thread's appends are queued: a batch's gate need not wait for it any more
         var outcomes = new ArrayList<Appended>(rooms.size());

@@ -19,8 +19,12 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  *                                            Items written before runs existed hold one event in eventId, event,
  *                                            publishedAt, correlationId, data, and are still read
  * id#r#{ws}#{room}#{eventId} #claim          the claim of an event id in a room: seq, epoch, ttl (makes appends
- *                                            idempotent), claimedAt (N, ms), owner (S, the delivery id of the first append)
+ *                                            idempotent), claimedAt (N, ms), owner (S, the delivery id of the first append),
+ *                                            mark (S, optional: the batch mark that records its delivery, below)
  * d#{ws}#{eventId}           #done           a published event whose delivery completed: at, ttl (once-only posts)
+ * d#{ws}#{mark}              #batch          the events of one fan-out batch (up to {@value DeliveryMarks#EVENTS_PER_MARK}
+ *                                            of its records) whose delivery completed: events (SS), at, ttl; written
+ *                                            once when the batch ends, instead of one #done item per event
  * s#{ws}#{shard key}         #progress       a big room's shard: posted (N, members posted to, in the shard's order),
  *                                            ttl ({@link ShardProgress}; the shard key starts with the event id)
  * </pre>
@@ -55,6 +59,7 @@ public final class EventLogTable {
     public static final String DATA = "data";
     public static final String CLAIMED_AT = "claimedAt";
     public static final String OWNER = "owner";
+    public static final String MARK = "mark";
     /** A run item's number of events and its list of them, each a map of the short names below. */
     public static final String COUNT = "n";
     public static final String EVENTS = "events";
@@ -66,6 +71,8 @@ public final class EventLogTable {
     /** Partition prefix of a delivered event's marker ({@code d#{ws}#{eventId}}). */
     public static final String DELIVERED_PREFIX = "d#";
     public static final String DONE_SORT_KEY = "#done";
+    public static final String BATCH_SORT_KEY = "#batch";
+    public static final String MARKED_EVENTS = "events";
     /** Partition prefix of a big room's shard progress ({@code s#{ws}#{shard key}}). */
     public static final String SHARD_PREFIX = "s#";
     public static final String PROGRESS_SORT_KEY = "#progress";
@@ -104,6 +111,12 @@ public final class EventLogTable {
     public static Map<String, AttributeValue> deliveredKey(String workspaceId, String eventId) {
         return ConnectionTable.key(DELIVERED_PREFIX + ConnectionTable.requireText(workspaceId, "workspaceId") + "#"
                 + Objects.requireNonNull(eventId, "eventId"), DONE_SORT_KEY);
+    }
+
+    /** Primary key of a fan-out batch's delivery mark ({@link DeliveryMarks.Batch}): its workspace's events in it. */
+    public static Map<String, AttributeValue> batchMarkKey(String workspaceId, String mark) {
+        return ConnectionTable.key(DELIVERED_PREFIX + ConnectionTable.requireText(workspaceId, "workspaceId") + "#"
+                + Objects.requireNonNull(mark, "mark"), BATCH_SORT_KEY);
     }
 
     /** Primary key of a big room's shard progress: a partition per shard, so workers never share one. */

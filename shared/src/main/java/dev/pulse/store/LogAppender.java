@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -61,11 +60,13 @@ final class LogAppender {
     private static final String NONE = "None";
 
     /** One waiting append; {@code repeats} are the same event id in the same room, answered by this one's outcome. */
-    private record Waiting(Room room, EventContent event, String owner, CompletableFuture<EventLog.Appended> result,
+    private record Waiting(Room room, EventContent event, String owner, String mark,
+                           CompletableFuture<EventLog.Appended> result,
                            List<CompletableFuture<EventLog.Appended>> repeats) {
         void complete(EventLog.Appended appended) {
             result.complete(appended);
-            var repeat = new EventLog.Appended(appended.position(), false, appended.owner(), appended.claimedAt());
+            var repeat = new EventLog.Appended(appended.position(), false, appended.owner(), appended.claimedAt(),
+                    appended.mark());
             repeats.forEach(r -> r.complete(repeat));
         }
 
@@ -105,8 +106,8 @@ final class LogAppender {
         this.maxCommits = maxCommits;
     }
 
-    CompletableFuture<EventLog.Appended> append(Room room, EventContent event, String owner) {
-        var entry = new Waiting(room, event, owner, new CompletableFuture<>(), new ArrayList<>());
+    CompletableFuture<EventLog.Appended> append(Room room, EventContent event, String owner, String mark) {
+        var entry = new Waiting(room, event, owner, mark, new CompletableFuture<>(), new ArrayList<>());
         synchronized (lock) {
             waiting.computeIfAbsent(EventLogTable.roomKey(room), k -> new ArrayDeque<>()).add(entry);
         }
@@ -277,7 +278,7 @@ final class LogAppender {
             for (int i = 0; i < run.events().size(); i++) {
                 var w = run.events().get(i);
                 items.add(TransactWriteItem.builder().put(absentOrExpired(LogItems.claim(run.room(), w.event().eventId(),
-                        new Position(first + i, epoch), ttl, now, w.owner()), now)).build());
+                        new Position(first + i, epoch), ttl, now, w.owner(), w.mark()), now)).build());
             }
         }
         try {
@@ -291,7 +292,8 @@ final class LogAppender {
             heads.put(run.roomKey(), new LogHead(first + run.events().size() - 1, epochs.get(r), ttl));
             for (int i = 0; i < run.events().size(); i++) {
                 var w = run.events().get(i);
-                w.complete(new EventLog.Appended(new Position(first + i, epochs.get(r)), true, w.owner(), now));
+                w.complete(new EventLog.Appended(new Position(first + i, epochs.get(r)), true, w.owner(), now,
+                        w.mark()));
             }
         }
         open.clear();
@@ -358,18 +360,8 @@ final class LogAppender {
         var keys = new ArrayList<Map<String, AttributeValue>>();
         unknown.values().forEach(room -> keys.add(EventLogTable.key(room, EventLogTable.HEAD_SORT_KEY)));
         var found = new HashMap<String, LogHead>();
-        Map<String, KeysAndAttributes> pending = Map.of(tableName,
-                KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-        for (int attempt = 1; !pending.isEmpty(); attempt++) {
-            var request = pending;
-            var response = dynamo.batchGetItem(b -> b.requestItems(request));
-            for (var item : response.responses().getOrDefault(tableName, List.of())) {
-                found.put(item.get(PARTITION_KEY).s(), LogHead.of(item));
-            }
-            pending = response.unprocessedKeys();
-            if (!pending.isEmpty()) {
-                BACKOFF.pause(attempt);
-            }
+        for (var item : BatchGets.consistent(dynamo, tableName, keys, BACKOFF)) {
+            found.put(item.get(PARTITION_KEY).s(), LogHead.of(item));
         }
         unknown.keySet().forEach(roomKey -> heads.put(roomKey, found.get(roomKey)));
     }

@@ -8,6 +8,7 @@ import static dev.pulse.store.EventLogTable.EPOCH;
 import static dev.pulse.store.EventLogTable.EVENT;
 import static dev.pulse.store.EventLogTable.EVENTS;
 import static dev.pulse.store.EventLogTable.EVENT_ID;
+import static dev.pulse.store.EventLogTable.MARK;
 import static dev.pulse.store.EventLogTable.OWNER;
 import static dev.pulse.store.EventLogTable.PUBLISHED_AT;
 import static dev.pulse.store.EventLogTable.RUN_CORRELATION_ID;
@@ -92,7 +93,7 @@ final class LogItems {
     }
 
     static Map<String, AttributeValue> claim(Room room, String eventId, Position position, long ttl, Instant now,
-                                             String owner) {
+                                             String owner, String mark) {
         var claim = new HashMap<>(EventLogTable.claimKey(room, eventId));
         claim.put(SEQ, n(position.seq()));
         claim.put(EPOCH, s(position.epoch()));
@@ -101,16 +102,21 @@ final class LogItems {
         if (owner != null) {
             claim.put(OWNER, s(owner));
         }
+        if (mark != null) {
+            claim.put(MARK, s(mark));
+        }
         return claim;
     }
 
     /** A claim read back: the position the event id got first, who logged it and when (not fresh). */
     static EventLog.Appended claimed(Map<String, AttributeValue> claim) {
         var owner = claim.get(OWNER);
+        var mark = claim.get(MARK);
         var claimedAt = claim.get(CLAIMED_AT);
         return new EventLog.Appended(new Position(Long.parseLong(claim.get(SEQ).n()), claim.get(EPOCH).s()), false,
                 owner == null ? null : owner.s(),
-                claimedAt == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(claimedAt.n())));
+                claimedAt == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(claimedAt.n())),
+                mark == null ? null : mark.s());
     }
 
     private static int utf8(String text) {

@@ -229,4 +229,42 @@ class BroadcastTest {
         connections.open(other, List.of(otherRoom));
         assertEquals(1, broadcast(log).onceOnly("w2", List.of(otherRoom), content("e1"), null, "d-2").delivered());
     }
+
+    /** One record of a fan-out batch: its delivery inside the batch's marks, as SqsBatch runs each record. */
+    private DeliveryReport inBatch(DeliveryMarks.Batch batch, String eventId, String deliveryId) throws Exception {
+        return batch.enter(() -> broadcast(log).onceOnly("w1", List.of(chat), content(eventId), null, deliveryId));
+    }
+
+    @Test
+    void aBatchMarksItsDeliveriesWhenItClosesAndRepeatsFindThem() throws Exception {
+        connect("c1", "ann", chat);
+        var batch = marks.batch();
+        assertEquals(1, inBatch(batch, "e1", "delivery-1").delivered());
+        assertEquals(1, inBatch(batch, "e2", "delivery-2").delivered());
+        assertFalse(marks.delivered("w1", "e1"), "no per-event mark: the batch records it");
+        // Before the batch closes a second delivery finds the first in flight; a late one would post again.
+        assertEquals("first delivery in flight", broadcast(log).onceOnly("w1", List.of(chat), content("e1"), null,
+                "delivery-9").skipped());
+        batch.close();
+        clock.advance(Broadcast.IN_FLIGHT_LEASE.plusSeconds(1));
+        assertEquals("delivered before", broadcast(log).onceOnly("w1", List.of(chat), content("e1"), null,
+                "delivery-9").skipped(), "the batch's mark, which the claim names, says it was delivered");
+        assertEquals("delivered before", inBatch(marks.batch(), "e2", "delivery-2").skipped(),
+                "a redelivery of the message, in another batch");
+        assertEquals(2, sender.framesTo("c1").size());
+    }
+
+    @Test
+    void aBatchThatNeverClosedLeavesTheRepeatToDeliver() throws Exception {
+        connect("c1", "ann", chat);
+        inBatch(marks.batch(), "e1", "delivery-1"); // the invocation died before its batch wrote the marks
+        clock.advance(Broadcast.IN_FLIGHT_LEASE.plusSeconds(1));
+        var again = inBatch(marks.batch(), "e1", "delivery-2");
+        assertEquals(1, again.delivered(), "at least once: the repeat posts again");
+        // Its claim names the first batch's mark, which was never written, so the repeat marks the event on its own.
+        assertTrue(marks.delivered("w1", "e1"));
+        assertEquals("delivered before", broadcast(log).onceOnly("w1", List.of(chat), content("e1"), null,
+                "delivery-3").skipped());
+        assertEquals(2, sender.framesTo("c1").size());
+    }
 }
