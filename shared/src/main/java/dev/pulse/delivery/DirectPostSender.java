@@ -1,6 +1,7 @@
 package dev.pulse.delivery;
 
 import dev.pulse.support.log.LogField;
+import dev.pulse.support.log.LogContext;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -88,12 +89,20 @@ public final class DirectPostSender implements AsyncConnectionSender, AutoClosea
             request[i] = (byte) head.charAt(i); // the head is ASCII: the id is percent-encoded, the rest is ours
         }
         System.arraycopy(body, 0, request, head.length(), body.length);
+        // The answer comes on the I/O thread: a failure is logged with the invocation's fields, taken here.
+        var context = LogContext.capture();
         connections.exchange(request, (answer, failure) -> {
             if (failure != null) {
-                LOG.atWarn().addKeyValue(LogField.OUTCOME, "failed").log("post to {} failed: {}", connectionId, failure.toString());
+                LogContext.with(context, () -> LOG.atWarn().addKeyValue(LogField.OUTCOME, "failed")
+                        .log("post to {} failed: {}", connectionId, failure.toString()));
                 done.accept(SendResult.RETRYABLE);
+            } else if (answer.status() == 200) {
+                done.accept(SendResult.DELIVERED);
             } else {
-                done.accept(result(connectionId, answer.status(), answer.errorType(), answer.body()));
+                var result = new SendResult[1];
+                LogContext.with(context, () -> result[0] = result(connectionId, answer.status(), answer.errorType(),
+                        answer.body()));
+                done.accept(result[0]);
             }
         });
     }

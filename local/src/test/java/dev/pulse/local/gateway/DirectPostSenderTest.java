@@ -2,9 +2,13 @@ package dev.pulse.local.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pulse.delivery.DirectPostSender;
 import dev.pulse.delivery.SendResult;
+import dev.pulse.support.log.LogContext;
+import dev.pulse.support.log.LogField;
+import dev.pulse.support.log.StdoutLines;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -64,6 +68,21 @@ class DirectPostSenderTest {
         // The emulator takes no session credentials: refused (403), but only after reading a well-formed signature.
         assertEquals(SendResult.FAILED, sender(gateway, AwsSessionCredentials.create("AKIDLOCAL", "secret", "token"))
                 .send("abc=", "{}"));
+    }
+
+    @Test
+    void aRefusedPostIsLoggedWithTheInvocationsFieldsThoughItsAnswerArrivesOnAnotherThread() {
+        var gateway = fixture.start(WebSocketGateway.builder().route("$connect", new Recorder()));
+        var sender = sender(gateway, AwsBasicCredentials.create("AKIDLOCAL", "wrong"));
+        java.util.List<String> lines;
+        try (var out = StdoutLines.capture(); var context = LogContext.open("pulse-fanout", "req-7", "inv-7")) {
+            LogContext.put(LogField.CORRELATION_ID, "corr-7");
+            assertEquals(SendResult.FAILED, sender.send("abc=", "{}"));
+            lines = out.lines();
+        }
+        var refused = lines.stream().filter(line -> line.contains("post to abc= answered 403")).toList();
+        assertEquals(1, refused.size(), lines.toString());
+        assertTrue(refused.getFirst().contains("inv-7") && refused.getFirst().contains("corr-7"), refused.getFirst());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.pulse.support.log;
 
+import java.util.Map;
 import org.slf4j.MDC;
 
 /**
@@ -33,6 +34,30 @@ public final class LogContext implements AutoCloseable {
     public static void identity(String userId, String workspaceId) {
         put(LogField.USER_ID, userId);
         put(LogField.WORKSPACE_ID, workspaceId);
+    }
+
+    /** This thread's fields, to log with elsewhere (an I/O thread's callback, {@link #with}); null when there are none. */
+    public static Map<String, String> capture() {
+        return MDC.getCopyOfContextMap();
+    }
+
+    /** Runs {@code work} with captured fields as this thread's, then gives the thread back what it had. */
+    public static void with(Map<String, String> fields, Runnable work) {
+        var previous = MDC.getCopyOfContextMap();
+        set(fields);
+        try {
+            work.run();
+        } finally {
+            set(previous);
+        }
+    }
+
+    private static void set(Map<String, String> fields) {
+        if (fields == null || fields.isEmpty()) {
+            MDC.clear();
+        } else {
+            MDC.setContextMap(fields);
+        }
     }
 
     @Override
