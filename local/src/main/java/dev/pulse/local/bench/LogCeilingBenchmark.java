@@ -5,8 +5,6 @@ import dev.pulse.model.EventContent;
 import dev.pulse.model.Room;
 import dev.pulse.store.DeliveryMarks;
 import dev.pulse.store.EventLog;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +41,7 @@ public final class LogCeilingBenchmark {
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         System.out.printf("machine: %d cores, java %s; load %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), load());
+                System.getProperty("java.version"), LoadAverage.now());
         try (var db = EmbeddedDynamoDb.start(0);
              var dynamo = DynamoDbClient.builder().endpointOverride(db.endpoint()).region(Region.US_EAST_1)
                      .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
@@ -63,7 +61,7 @@ public final class LogCeilingBenchmark {
             System.out.printf("%n== event log on DynamoDB Local: %d rooms round robin, %d appends in flight, %d s per case"
                     + " ==%n", rooms, concurrency, seconds);
             results.forEach(System.out::println);
-            System.out.printf("load average after %s%n", load());
+            System.out.printf("load average after %s%n", LoadAverage.now());
         }
         System.exit(0); // DynamoDB Local leaves non-daemon threads behind
     }
@@ -118,14 +116,5 @@ public final class LogCeilingBenchmark {
             }
         }
         return appended.get() / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static String load() {
-        try {
-            var fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (Exception e) {
-            return "unknown";
-        }
     }
 }

@@ -8,8 +8,6 @@ import dev.pulse.store.MembershipStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +42,7 @@ public final class PresenceBenchmark {
         int status = 0;
         try {
             System.out.printf("machine: %d cores, java %s, load %s%n", Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("java.version"), load());
+                    System.getProperty("java.version"), LoadAverage.now());
             var off = run(clients, false);
             var on = run(clients, true);
             System.out.printf("%n== summary, %d clients ==%n", clients);
@@ -181,13 +179,5 @@ public final class PresenceBenchmark {
 
     private static double percentile(double[] sorted, double p) {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * p) - 1)];
-    }
-
-    private static String load() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (java.io.IOException e) {
-            return "unknown";
-        }
     }
 }

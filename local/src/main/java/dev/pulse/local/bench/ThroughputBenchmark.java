@@ -3,8 +3,6 @@ package dev.pulse.local.bench;
 import dev.pulse.local.LocalSystem;
 import dev.pulse.protocol.Json;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +45,7 @@ public final class ThroughputBenchmark {
         int warmUp = args.length > 5 ? Integer.parseInt(args[5]) : DEFAULT_WARM_UP_SECONDS;
         System.out.printf("machine: %d cores, max heap %d MiB, java %s, %s; load %s%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-                System.getProperty("java.version"), System.getProperty("os.name"), load());
+                System.getProperty("java.version"), System.getProperty("os.name"), LoadAverage.now());
         int status = 0;
         try {
             status = run(rooms, perRoom, rate, seconds, batch, warmUp) ? 0 : 2;
@@ -104,7 +102,7 @@ public final class ThroughputBenchmark {
                 capacity.reset();
                 fanOutNanos.reset();
                 invocations.reset();
-                String loadBefore = load();
+                String loadBefore = LoadAverage.now();
                 var cpu = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
                 long cpuBefore = cpu.getProcessCpuTime();
 
@@ -143,7 +141,7 @@ public final class ThroughputBenchmark {
                         fanOutNanos.sum() / 1e6 / total, invocations.sum(), total / (double) Math.max(1, invocations.sum()));
                 System.out.printf("server CPU        %.2f ms per event (the whole local stack's JVM: handlers, DynamoDB"
                         + " Local, emulator, bus)%n", cpuNanos / 1e6 / total);
-                System.out.printf("load average      before %s, after %s%n", loadBefore, load());
+                System.out.printf("load average      before %s, after %s%n", loadBefore, LoadAverage.now());
                 clients.send("STOP");
                 return once && ordered;
             }
@@ -194,14 +192,5 @@ public final class ThroughputBenchmark {
             values.put(kv[0], Long.parseLong(kv[1]));
         }
         return values;
-    }
-
-    private static String load() {
-        try {
-            var fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (Exception e) {
-            return "unknown";
-        }
     }
 }
