@@ -80,12 +80,8 @@ class RoomInteractionsEndToEndTest {
     @Test
     void typingIsRateLimited() throws Exception {
         var client = inRoom("fay", "ws-i", "chat:rl");
-        // The limit is 5 per fixed 5-second window on the wall clock (RateLimiter): six requests straddling a window's
-        // end would all pass, so start them with at least 3 s of a window left (it failed once in CI so).
-        long intoWindow = Math.floorMod(System.currentTimeMillis(), 5_000L);
-        if (intoWindow > 2_000) {
-            Thread.sleep(5_000 - intoWindow + 20);
-        }
+        // 5 per fixed 5-second window (it failed once in CI when the six requests straddled a window's end).
+        FixedWindows.awaitRoom(Duration.ofSeconds(5), Duration.ofSeconds(3));
         for (int i = 0; i < 5; i++) {
             assertTrue(client.request("typing.start", Json.object().put("room", "chat:rl")).path("ok").asBoolean());
         }
