@@ -30,28 +30,28 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * publish does; {@code sync.request} reads it back.
  *
  * <p><b>Append, and its cost.</b> Appends waiting in this process are group-committed ({@link LogAppender}): one
- * TransactWriteItems holds, per room, the head update (conditioned on the head this process last saw, so no read
- * comes first), one item with the room's waiting events at consecutive sequences, and one claim per event id (in a
- * partition of its own). With k events of a room in one commit that is, per event, 2/k WCU for the head, about
- * 2·⌈k·size/1 KB⌉/k for the run item and 2 for the claim, and no read; the room's own partition carries only the
- * first two (docs/EVENT-LOG.md: the arithmetic, and the per-room ceiling it gives on DynamoDB). A plain {@code ADD} on
- * the head followed by separate puts would leave a permanent hole whenever the process dies between them, and a
+ * TransactWriteItems holds, per room, one item with the room's waiting events at consecutive sequences, keyed after
+ * the newest run this process knows (so no read comes first, and a writer that is behind collides on the key), and
+ * one claim per event id (in a partition of its own). With k events of a room in one commit that is, per event, about
+ * 2·⌈k·size/1 KB⌉/k WCU for the run item and 2 for the claim, and no read; the room's own partition carries only the
+ * first (docs/EVENT-LOG.md: the arithmetic, and the per-room ceiling it gives on DynamoDB). The room's {@code #head}
+ * is written only when a stream starts or is continued close to its end, where two writers could otherwise fork it.
+ * A plain counter followed by separate puts would leave a permanent hole whenever the process dies between them, and a
  * client could never tell a gap it missed from one that never existed; in one transaction the sequence is gap-free by
  * construction, a redelivered event id gets its first sequence back (its claim's condition fails and the failure
- * returns the claim), and a fan-out interrupted midway is completed by the redelivery. Writers in other processes
- * (other Lambda environments) with a stale cached head lose their round on the head's condition, learn the real head
- * from the failure and retry.
+ * returns the claim), and a fan-out interrupted midway is completed by the redelivery.
  */
 public final class EventLog {
     /** Commits in flight at once per process (each for other rooms); the rest gather into the next ones. */
     static final int MAX_COMMITS_IN_FLIGHT = 4;
-    /** Rooms whose heads a process remembers. */
-    static final int CACHED_HEADS = 10_000;
+    /** Rooms whose newest runs (and epochs whose ordinals) a process remembers. */
+    static final int CACHED_TIPS = 10_000;
 
     private final DynamoDbClient dynamo;
     private final String tableName;
     private final Duration retention;
     private final Clock clock;
+    private final LogTips tips;
     private final LogAppender appender;
 
     public EventLog(DynamoDbClient dynamo, String tableName, Duration retention, Clock clock) {
@@ -66,8 +66,8 @@ public final class EventLog {
             throw new IllegalArgumentException("retention must be positive");
         }
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.appender = new LogAppender(dynamo, tableName, retention, clock, new LogHeads(CACHED_HEADS),
-                maxCommits);
+        this.tips = new LogTips(dynamo, tableName, CACHED_TIPS);
+        this.appender = new LogAppender(dynamo, tableName, retention, clock, tips, maxCommits);
     }
 
     public Duration retention() {
@@ -158,7 +158,10 @@ public final class EventLog {
         return appender.waiting();
     }
 
-    /** The room's current head (the last position given out), or empty when the room has no live history. */
+    /**
+     * The room's current position (the last one given out: its newest run's last event), or empty when the room has no
+     * live history. One reverse Query of one item, strongly consistent.
+     */
     public Optional<Position> head(Room room) {
         return liveHead(room, clock.instant());
     }
@@ -169,13 +172,36 @@ public final class EventLog {
     }
 
     /**
-     * Up to {@code limit} live events of the room with a sequence above {@code afterSeq}, in sequence
-     * order. Expired items are skipped (so the first event returned may be later than {@code afterSeq + 1}:
-     * the caller compares to detect lost history). Reads strongly consistent pages of at most
-     * {@code limit} items, from the first run item that can hold {@code afterSeq + 1}, until it has {@code limit}
-     * events or the partition ends.
+     * Up to {@code limit} live events of the room's current stream with a sequence above {@code afterSeq}, in sequence
+     * order: {@link #read(Room, Position, int)} from the stream the room's newest run is in (one more read, a reverse
+     * Query of one item).
      */
     public List<LoggedEvent> read(Room room, long afterSeq, int limit) {
+        var tip = tips.read(room);
+        return tip == null ? List.of() : read(room, tip.ordinal(), tip.epoch(), afterSeq, limit);
+    }
+
+    /**
+     * Up to {@code limit} live events of the stream {@code after.epoch()} with a sequence above {@code after.seq()}, in
+     * sequence order; none when that epoch is not the room's (or has expired). Expired items are skipped (so the first
+     * event returned may be later than {@code afterSeq + 1}: the caller compares to detect lost history). Reads
+     * strongly consistent pages of at most {@code limit} items, from the first run item that can hold
+     * {@code afterSeq + 1}, until it has {@code limit} events or the stream ends. Knowing the epoch's ordinal (from the
+     * head read or an append just before) it reads nothing else.
+     */
+    public List<LoggedEvent> read(Room room, Position after, int limit) {
+        var ordinal = tips.ordinalOf(after.epoch());
+        if (ordinal.isEmpty()) {
+            var tip = tips.read(room);
+            if (tip == null || !tip.epoch().equals(after.epoch())) {
+                return List.of();
+            }
+            ordinal = Optional.of(tip.ordinal());
+        }
+        return read(room, ordinal.get(), after.epoch(), after.seq(), limit);
+    }
+
+    private List<LoggedEvent> read(Room room, int ordinal, String epoch, long afterSeq, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1");
         }
@@ -191,8 +217,8 @@ public final class EventLog {
                 .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY, "#ttl", TTL_ATTRIBUTE))
                 .expressionAttributeValues(Map.of(
                         ":pk", AttributeValue.fromS(EventLogTable.roomKey(room)),
-                        ":from", AttributeValue.fromS(EventLogTable.eventSortKey(from)),
-                        ":to", AttributeValue.fromS(EventLogTable.eventSortKey(Long.MAX_VALUE)),
+                        ":from", AttributeValue.fromS(EventLogTable.eventSortKey(ordinal, from)),
+                        ":to", AttributeValue.fromS(EventLogTable.eventSortKeyEnd(ordinal)),
                         ":now", ConnectionTable.nowValue(now)))
                 .consistentRead(true)
                 .limit(limit + EventLogTable.MAX_EVENTS_PER_ITEM - 1) // the items before afterSeq + 1 count too
@@ -200,7 +226,8 @@ public final class EventLog {
         for (var page : new Pager(dynamo, request)) {
             for (var item : page.items()) {
                 for (var event : LogItems.events(room, item)) {
-                    if (event.seq() > afterSeq && events.size() < limit) {
+                    // (the epoch check keeps out an expired stream's leftovers, were they ever in the range)
+                    if (event.seq() > afterSeq && events.size() < limit && event.epoch().equals(epoch)) {
                         events.add(event);
                     }
                 }
@@ -213,11 +240,8 @@ public final class EventLog {
     }
 
     private Optional<Position> liveHead(Room room, Instant now) {
-        var head = getItem(EventLogTable.key(room, EventLogTable.HEAD_SORT_KEY));
-        if (head == null || !ConnectionTable.isLive(head, now)) {
-            return Optional.empty();
-        }
-        return Optional.of(LogHead.of(head).position());
+        var tip = tips.read(room);
+        return tip == null || !tip.liveAt(now) ? Optional.empty() : Optional.of(tip.position());
     }
 
     private Optional<Position> claimed(Room room, String eventId, Instant now) {

@@ -11,31 +11,41 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  * The event log table (default name {@code pulse-events}), one partition per room for its stream, one per claim:
  *
  * <pre>
- * pk                         sk              what
- * r#{ws}#{room}              #head           the room's stream head: last (N, last sequence given out), epoch (S), ttl
- * r#{ws}#{room}              e#{seq, 20 d.}  a run of consecutive events that one append logged together, the first at
- *                                            seq: epoch, n (N, how many, at most {@link #MAX_EVENTS_PER_ITEM}), ttl and
- *                                            events (L of M: id, ev, at (N, ms), cid (optional), d (S, JSON text)).
- *                                            Items written before runs existed hold one event in eventId, event,
- *                                            publishedAt, correlationId, data, and are still read
- * id#r#{ws}#{room}#{eventId} #claim          the claim of an event id in a room: seq, epoch, ttl (makes appends
- *                                            idempotent), claimedAt (N, ms), owner (S, the delivery id of the first append),
- *                                            mark (S, optional: the batch mark that records its delivery, below)
- * d#{ws}#{eventId}           #done           a published event whose delivery completed: at, ttl (once-only posts)
- * d#{ws}#{mark}              #batch          the events of one fan-out batch (up to {@value DeliveryMarks#EVENTS_PER_MARK}
- *                                            of its records) whose delivery completed: events (SS), at, ttl; written
- *                                            once when the batch ends, instead of one #done item per event
- * s#{ws}#{shard key}         #progress       a big room's shard: posted (N, members posted to, in the shard's order),
- *                                            ttl ({@link ShardProgress}; the shard key starts with the event id)
+ * pk                         sk                   what
+ * r#{ws}#{room}              #head                the room's epochs: epoch (S, the current one), ord (N, its ordinal), ver
+ *                                                 (N, bumped by every write of the head), ttl. Written only when a stream
+ *                                                 starts (a new room, or one silent longer than the retention) or is
+ *                                                 continued within {@link LogAppender#EXPIRY_MARGIN_LIMIT} of its end,
+ *                                                 never by a plain append. Heads from before this layout hold
+ *                                                 last (N) and epoch, and are read as ordinal 0
+ * r#{ws}#{room}              e#{ord, 10 d.}#{seq, 20 d.}
+ *                                                 a run of consecutive events that one append logged together, the first
+ *                                                 at seq, in the stream with that ordinal: epoch, n (N, how many, at most
+ *                                                 {@link #MAX_EVENTS_PER_ITEM}), ttl and events (L of M: id, ev, at (N,
+ *                                                 ms), cid (optional), d (S, JSON text)). Ordinal 0 (the streams from
+ *                                                 before ordinals) is keyed e#{seq, 20 d.}; its items written before runs
+ *                                                 existed hold one event in eventId, event, publishedAt, correlationId,
+ *                                                 data, and are still read
+ * id#r#{ws}#{room}#{eventId} #claim               the claim of an event id in a room: seq, epoch, ttl (makes appends
+ *                                                 idempotent), claimedAt (N, ms), owner (S, the delivery id of the first
+ *                                                 append), mark (S, optional: the batch mark that records its delivery)
+ * d#{ws}#{eventId}           #done                a published event whose delivery completed: at, ttl (once-only posts)
+ * d#{ws}#{mark}              #batch               the events of one fan-out batch (up to
+ *                                                 {@value DeliveryMarks#EVENTS_PER_MARK} of its records) whose delivery
+ *                                                 completed: events (SS), at, ttl; written once when the batch ends,
+ *                                                 instead of one #done item per event
+ * s#{ws}#{shard key}         #progress            a big room's shard: posted (N, members posted to, in the shard's order),
+ *                                                 ttl ({@link ShardProgress}; the shard key starts with the event id)
  * </pre>
  *
- * Sequence sort keys are zero-padded so string order is numeric order; a run's key is its first sequence, so the run
- * holding sequence s has a key in {@code [s - MAX_EVENTS_PER_ITEM + 1, s]} and "events after n" is one key range
- * starting there. Claims have partitions of their own: they are looked up by event id only, and kept off the room's
- * partition they would otherwise cost one write each of its 1,000 WCU/s (docs/EVENT-LOG.md). Every item carries
- * {@code ttl} (epoch seconds, the retention); the head's ttl is renewed on each append, so when a room has been silent
- * longer than the retention its head expires with its history and the next append starts a new epoch. Reads filter on
- * ttl (DynamoDB deletes late; DynamoDB Local never).
+ * Ordinals and sequences are zero-padded so string order is numeric order: the room's newest run is the last
+ * {@code e#} key (one reverse Query, Limit 1), and a new stream's ordinal is above every run key that exists, so it
+ * never lands among an expired stream's items. A run's key is its first sequence, so the run holding sequence s has a
+ * key in {@code [s - MAX_EVENTS_PER_ITEM + 1, s]} and "events after n" is one key range starting there. Claims have
+ * partitions of their own: they are looked up by event id only, and in the room's partition they would cost one write
+ * each of its 1,000 WCU/s (docs/EVENT-LOG.md). Every item carries {@code ttl} (epoch seconds, the retention); a room
+ * silent longer than the retention has only expired runs, and the next append starts a new stream (epoch and
+ * ordinal). Reads filter on ttl (DynamoDB deletes late; DynamoDB Local never).
  */
 public final class EventLogTable {
     public static final String PARTITION_KEY = ConnectionTable.PARTITION_KEY;
@@ -50,6 +60,9 @@ public final class EventLogTable {
     public static final int MAX_EVENTS_PER_ITEM = 25;
 
     public static final String LAST = "last";
+    /** The head's ordinal of the current stream, and its version (bumped by every conditional write of the head). */
+    public static final String ORDINAL = "ord";
+    public static final String VERSION = "ver";
     public static final String SEQ = "seq";
     public static final String EPOCH = "epoch";
     public static final String EVENT_ID = "eventId";
@@ -94,11 +107,34 @@ public final class EventLogTable {
         return ConnectionTable.roomKey(room);
     }
 
-    public static String eventSortKey(long seq) {
-        if (seq < 0) {
-            throw new IllegalArgumentException("seq must not be negative");
+    /**
+     * The sort key of the run starting at {@code seq} in the stream with this ordinal; ordinal 0 is the layout from
+     * before ordinals ({@code e#{seq}}), which string-sorts below every other.
+     */
+    public static String eventSortKey(int ordinal, long seq) {
+        if (seq < 0 || ordinal < 0) {
+            throw new IllegalArgumentException("seq and ordinal must not be negative");
         }
-        return EVENT_PREFIX + String.format("%020d", seq);
+        return ordinal == 0 ? EVENT_PREFIX + String.format("%020d", seq)
+                : EVENT_PREFIX + String.format("%010d", ordinal) + "#" + String.format("%020d", seq);
+    }
+
+    /** The upper end of a key range over the runs of one ordinal (every sequence key of it sorts below this). */
+    static String eventSortKeyEnd(int ordinal) {
+        // Ordinal 0 keys are e# and 20 digits, the first ten of them 0 for any sequence below 10^10: ':' follows '9'.
+        return ordinal == 0 ? EVENT_PREFIX + "0000000000:" : EVENT_PREFIX + String.format("%010d", ordinal) + "#:";
+    }
+
+    /** The ordinal of a run's sort key (0 for the layout from before ordinals). */
+    static int ordinalOf(String sortKey) {
+        int cut = sortKey.indexOf('#', EVENT_PREFIX.length());
+        return cut < 0 ? 0 : Integer.parseInt(sortKey.substring(EVENT_PREFIX.length(), cut));
+    }
+
+    /** The first sequence of a run's sort key. */
+    static long firstSeqOf(String sortKey) {
+        int cut = sortKey.indexOf('#', EVENT_PREFIX.length());
+        return Long.parseLong(sortKey.substring(cut < 0 ? EVENT_PREFIX.length() : cut + 1));
     }
 
     /** Primary key of the claim of an event id in a room: a partition of its own. */

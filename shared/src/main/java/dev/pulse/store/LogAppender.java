@@ -36,15 +36,19 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * as many rooms and events as fit, each room's waiting events as one run of consecutive sequences; while a room's
  * commit is in flight its next events gather for the one after. Per room in a transaction:
  * <ol>
- *   <li>the head, updated to {@code last = n+k} on the condition that it is still exactly the cached head
- *       ({@link LogHeads}; read only for a room this process does not know), returning the real one if not;</li>
- *   <li>one run item {@code e#{n+1}} holding the k events, on the condition that it is absent or expired;</li>
+ *   <li>one run item {@code e#{ord}#{n+1}} holding the k events, where n is the last sequence of the room's newest run
+ *       as this process knows it ({@link LogTips}; read only for a room it does not know), on the condition that no
+ *       live run holds that key: two writers continuing the stream from the same run collide on it, and the loser
+ *       learns the winner's run from the failure;</li>
  *   <li>a claim per event id, in its own partition, on the condition that no live claim exists, returning the
- *       existing claim if there is one (a redelivery: it gets its first position back and is not logged again).</li>
+ *       existing claim if there is one (a redelivery: it gets its first position back and is not logged again);</li>
+ *   <li>only when the stream starts (a new room, or its history expired) or is continued within
+ *       {@link #EXPIRY_MARGIN_LIMIT} of its end: the head, on the condition that it is still the version read just
+ *       before (see {@link #plan}).</li>
  * </ol>
- * All of it commits or none: the sequence has no holes by construction, a redelivery is idempotent, and a writer with
- * a stale head loses only that round, learning the real head from the failure. The cost per event falls with the run
- * length k (docs/EVENT-LOG.md has the arithmetic).
+ * All of it commits or none: the sequence has no holes by construction, a redelivery is idempotent, and a writer that
+ * is behind loses only that round. The cost per event falls with the run length k (docs/EVENT-LOG.md has the
+ * arithmetic).
  */
 final class LogAppender {
     /** TransactWriteItems' limits: 100 actions, 4 MB; a run item stays well under the 400 KB item limit. */
@@ -58,6 +62,15 @@ final class LogAppender {
     private static final String CONDITION_FAILED = "ConditionalCheckFailed";
     private static final String CONFLICT = "TransactionConflict";
     private static final String NONE = "None";
+    /**
+     * How close to the end of a stream (its newest run's expiry) a writer may continue it without the head. A new
+     * stream starts only once the newest run has expired, and a run sent at {@code now} against a tip live beyond the
+     * margin lands before that tip expires, so the writer starting the next stream reads the new run and continues it
+     * instead: the margin must cover how long a write can take to land and the clocks' skew. DynamoDB applies a request
+     * within seconds of receiving it and Lambda's clocks agree within milliseconds; a minute leaves room. Retentions
+     * under four minutes (tests) use a quarter of theirs.
+     */
+    static final Duration EXPIRY_MARGIN_LIMIT = Duration.ofMinutes(1);
 
     /** One waiting append; {@code repeats} are the same event id in the same room, answered by this one's outcome. */
     private record Waiting(Room room, EventContent event, String owner, String mark,
@@ -80,11 +93,19 @@ final class LogAppender {
     private record Run(Room room, String roomKey, List<Waiting> events) {
     }
 
+    /**
+     * Where one round writes a room's run: in the stream with this ordinal and epoch, from {@code first}; through the
+     * head when {@code head} (the head as read just before) is not null.
+     */
+    private record Plan(int ordinal, long first, String epoch, LogHead head) {
+    }
+
     private final DynamoDbClient dynamo;
     private final String tableName;
     private final Duration retention;
     private final Clock clock;
-    private final LogHeads heads;
+    private final LogTips tips;
+    private final Duration margin;
     private final int maxCommits;
     private final ExecutorService commits = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("pulse-log-commit-", 0).factory());
@@ -96,13 +117,15 @@ final class LogAppender {
     private final Set<AppendGate> gates = new HashSet<>();
     private int inFlight;
 
-    LogAppender(DynamoDbClient dynamo, String tableName, Duration retention, Clock clock, LogHeads heads,
+    LogAppender(DynamoDbClient dynamo, String tableName, Duration retention, Clock clock, LogTips tips,
                 int maxCommits) {
         this.dynamo = dynamo;
         this.tableName = tableName;
         this.retention = retention;
         this.clock = clock;
-        this.heads = heads;
+        this.tips = tips;
+        this.margin = retention.dividedBy(4).compareTo(EXPIRY_MARGIN_LIMIT) < 0 ? retention.dividedBy(4)
+                : EXPIRY_MARGIN_LIMIT;
         this.maxCommits = maxCommits;
     }
 
@@ -240,10 +263,10 @@ final class LogAppender {
                 }
             }
         } catch (RuntimeException | Error failure) {
-            // Unknown outcome (the write may have landed): read the heads again next time; a retry of these appends
+            // Unknown outcome (the write may have landed): read the tips again next time; a retry of these appends
             // finds their claims if it did.
             for (var run : open) {
-                heads.forget(run.roomKey());
+                tips.forget(run.roomKey());
                 run.events().forEach(w -> w.fail(failure));
             }
         }
@@ -255,44 +278,36 @@ final class LogAppender {
      * retried against what the failure taught. Returns whether another writer was in the way (worth a pause).
      */
     private boolean round(List<Run> open) {
-        readUnknownHeads(open);
         Instant now = clock.instant();
         long ttl = now.plus(retention).getEpochSecond();
+        var plans = new ArrayList<Plan>(open.size());
         var items = new ArrayList<TransactWriteItem>();
-        var firstSeqs = new ArrayList<Long>();
-        var epochs = new ArrayList<String>();
         for (var run : open) {
-            // Unknown here only if just evicted: then the write assumes no head, and a head that exists fails it.
-            var known = heads.get(run.roomKey());
-            var cached = known == null ? null : known.orElse(null);
-            // A missing or expired head starts a new epoch: the room's earlier history (if any) is gone.
-            boolean continues = cached != null && cached.liveAt(now);
-            long first = continues ? cached.last() + 1 : 1;
-            String epoch = continues ? cached.epoch() : newEpoch();
-            firstSeqs.add(first);
-            epochs.add(epoch);
-            items.add(TransactWriteItem.builder().update(headUpdate(run.room(), cached, first + run.events().size() - 1,
-                    epoch, ttl)).build());
-            items.add(TransactWriteItem.builder().put(absentOrExpired(LogItems.run(run.room(), first, epoch, ttl,
-                    run.events().stream().map(Waiting::event).toList()), now)).build());
+            var plan = plan(run, now);
+            plans.add(plan);
+            if (plan.head() != null) {
+                items.add(TransactWriteItem.builder().update(headWrite(run.room(), plan, ttl)).build());
+            }
+            items.add(TransactWriteItem.builder().put(absentOrExpired(LogItems.run(run.room(), plan.ordinal(),
+                    plan.first(), plan.epoch(), ttl, run.events().stream().map(Waiting::event).toList()), now)).build());
             for (int i = 0; i < run.events().size(); i++) {
                 var w = run.events().get(i);
                 items.add(TransactWriteItem.builder().put(absentOrExpired(LogItems.claim(run.room(), w.event().eventId(),
-                        new Position(first + i, epoch), ttl, now, w.owner(), w.mark()), now)).build());
+                        new Position(plan.first() + i, plan.epoch()), ttl, now, w.owner(), w.mark()), now)).build());
             }
         }
         try {
             dynamo.transactWriteItems(b -> b.transactItems(items));
         } catch (TransactionCanceledException e) {
-            return settleCancelled(open, e, now);
+            return settleCancelled(open, plans, e, now);
         }
         for (int r = 0; r < open.size(); r++) {
             var run = open.get(r);
-            long first = firstSeqs.get(r);
-            heads.put(run.roomKey(), new LogHead(first + run.events().size() - 1, epochs.get(r), ttl));
+            var plan = plans.get(r);
+            tips.put(run.roomKey(), new LogTip(plan.ordinal(), plan.first() + run.events().size() - 1, plan.epoch(), ttl));
             for (int i = 0; i < run.events().size(); i++) {
                 var w = run.events().get(i);
-                w.complete(new EventLog.Appended(new Position(first + i, epochs.get(r)), true, w.owner(), now,
+                w.complete(new EventLog.Appended(new Position(plan.first() + i, plan.epoch()), true, w.owner(), now,
                         w.mark()));
             }
         }
@@ -300,8 +315,36 @@ final class LogAppender {
         return false;
     }
 
-    /** Reads why each action failed: new heads into the cache, redeliveries answered; anything else is rethrown. */
-    private boolean settleCancelled(List<Run> open, TransactionCanceledException e, Instant now) {
+    /**
+     * Where the room's next run goes. The usual case reads nothing: the tip this process knows is live for longer than
+     * the margin, so the run continues it and no other stream can start before it lands. Near or past the stream's end
+     * (or for a room without one) the round goes through the head, which a writer continuing the stream there and one
+     * starting the next both write, on the condition of the version each read: one of them loses. The head is read
+     * before the newest run, so a run that lands between the two reads is seen, and one that lands later came from a
+     * writer that also wrote the head after this read (or from one that was past the margin, which cannot be).
+     */
+    private Plan plan(Run run, Instant now) {
+        var tip = tips.known(run.roomKey());
+        if (tip == null) {
+            tip = tips.read(run.room());
+        }
+        if (tip != null && tip.liveBeyond(now, margin)) {
+            return new Plan(tip.ordinal(), tip.last() + 1, tip.epoch(), null);
+        }
+        var head = LogHead.of(dynamo.getItem(g -> g.tableName(tableName).consistentRead(true)
+                .key(EventLogTable.key(run.room(), EventLogTable.HEAD_SORT_KEY))).item());
+        tip = tips.read(run.room());
+        if (tip != null && tip.liveAt(now)) {
+            return new Plan(tip.ordinal(), tip.last() + 1, tip.epoch(), head);
+        }
+        // The stream ended (its newest run expired) or never began: the next one, keyed above every run that exists,
+        // so its runs never land among the expired ones a reverse read would take for the newest.
+        int ordinal = Math.max(head.ordinal(), tip == null ? 0 : tip.ordinal()) + 1;
+        return new Plan(ordinal, 1, newEpoch(), head);
+    }
+
+    /** Reads why each action failed: better tips into the cache, redeliveries answered; anything else is rethrown. */
+    private boolean settleCancelled(List<Run> open, List<Plan> plans, TransactionCanceledException e, Instant now) {
         var reasons = e.cancellationReasons();
         if (reasons == null || reasons.isEmpty()) {
             throw e;
@@ -309,19 +352,27 @@ final class LogAppender {
         boolean contended = false;
         int index = 0;
         var settled = new ArrayList<Run>();
-        for (var run : open) {
-            var head = reasons.get(index++);
+        for (int r = 0; r < open.size(); r++) {
+            var run = open.get(r);
+            if (plans.get(r).head() != null) {
+                var head = reasons.get(index++);
+                if (failed(head)) {
+                    tips.forget(run.roomKey()); // another writer started or continued the stream: read it again
+                    contended = true;
+                }
+                contended |= conflicted(head);
+            }
             var runItem = reasons.get(index++);
-            if (failed(head)) {
-                // Another writer moved the head (or it expired and was deleted): the failure carries the real one.
-                // (The run item's condition then usually fails too: that writer's events hold the key.)
-                heads.put(run.roomKey(), head.hasItem() && !head.item().isEmpty() ? LogHead.of(head.item()) : null);
-                contended = true;
-            } else if (failed(runItem)) {
-                heads.forget(run.roomKey()); // the head and the items disagree: read the head again
+            if (failed(runItem)) {
+                // Another writer's run holds the key; the failure carries it, and the stream goes on after it.
+                if (runItem.hasItem() && !runItem.item().isEmpty()) {
+                    tips.put(run.roomKey(), LogTip.of(runItem.item()));
+                } else {
+                    tips.forget(run.roomKey());
+                }
                 contended = true;
             }
-            contended |= conflicted(head) || conflicted(runItem);
+            contended |= conflicted(runItem);
             var left = new ArrayList<Waiting>();
             for (var w : run.events()) {
                 var claim = reasons.get(index++);
@@ -346,46 +397,34 @@ final class LogAppender {
         return contended;
     }
 
-    /** One BatchGetItem (consistent) for the heads of rooms this process does not know yet. */
-    private void readUnknownHeads(List<Run> open) {
-        var unknown = new LinkedHashMap<String, Room>();
-        for (var run : open) {
-            if (heads.get(run.roomKey()) == null) {
-                unknown.put(run.roomKey(), run.room());
-            }
-        }
-        if (unknown.isEmpty()) {
-            return;
-        }
-        var keys = new ArrayList<Map<String, AttributeValue>>();
-        unknown.values().forEach(room -> keys.add(EventLogTable.key(room, EventLogTable.HEAD_SORT_KEY)));
-        var found = new HashMap<String, LogHead>();
-        for (var item : BatchGets.consistent(dynamo, tableName, keys, BACKOFF)) {
-            found.put(item.get(PARTITION_KEY).s(), LogHead.of(item));
-        }
-        unknown.keySet().forEach(roomKey -> heads.put(roomKey, found.get(roomKey)));
-    }
-
-    private Update headUpdate(Room room, LogHead cached, long last, String epoch, long ttl) {
-        var names = new HashMap<>(Map.of("#last", EventLogTable.LAST, "#epoch", EventLogTable.EPOCH, "#ttl", TTL_ATTRIBUTE));
-        var values = new HashMap<>(Map.of(":last", LogItems.n(last), ":epoch", LogItems.s(epoch), ":ttl", LogItems.n(ttl)));
+    /**
+     * The head's write in a round that starts or continues a stream near its end: the stream's epoch and ordinal, a new
+     * version, on the condition that the head is still the one read (absent, from before versions, or that version).
+     */
+    private Update headWrite(Room room, Plan plan, long ttl) {
+        var seen = plan.head();
+        var names = new HashMap<>(Map.of("#ver", EventLogTable.VERSION, "#ord", EventLogTable.ORDINAL,
+                "#epoch", EventLogTable.EPOCH, "#ttl", TTL_ATTRIBUTE, "#last", EventLogTable.LAST));
+        var values = new HashMap<>(Map.of(":ver", LogItems.n(seen.nextVersion()), ":ord", LogItems.n(plan.ordinal()),
+                ":epoch", LogItems.s(plan.epoch()), ":ttl", LogItems.n(ttl)));
         String condition;
-        if (cached == null) {
+        if (!seen.exists()) {
             condition = "attribute_not_exists(#pk)";
             names.put("#pk", PARTITION_KEY);
+        } else if (seen.version() == null) {
+            condition = "attribute_exists(#pk) AND attribute_not_exists(#ver)";
+            names.put("#pk", PARTITION_KEY);
         } else {
-            // Exactly the head we know (live or expired): anyone else's append in between cancels ours.
-            condition = "#last = :oldLast AND #epoch = :oldEpoch";
-            values.put(":oldLast", LogItems.n(cached.last()));
-            values.put(":oldEpoch", LogItems.s(cached.epoch()));
+            condition = "#ver = :seen";
+            values.put(":seen", LogItems.n(seen.version()));
         }
         return Update.builder().tableName(tableName)
                 .key(EventLogTable.key(room, EventLogTable.HEAD_SORT_KEY))
-                .updateExpression("SET #last = :last, #epoch = :epoch, #ttl = :ttl")
+                // A head from before ordinals also held the last sequence; the runs say that now.
+                .updateExpression("SET #ver = :ver, #ord = :ord, #epoch = :epoch, #ttl = :ttl REMOVE #last")
                 .conditionExpression(condition)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build();
     }
 

@@ -1,30 +1,32 @@
 package dev.pulse.store;
 
-import dev.pulse.model.Position;
-import java.time.Instant;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * A room's {@code #head} item as last seen, live or expired: what an append's condition compares against, so it is
- * kept exactly as read (an expired head that DynamoDB has not deleted yet is still the item a new epoch replaces).
+ * A room's {@code #head} item as read, live or expired. It is written only where streams could otherwise fork: when
+ * a stream starts and when one is continued close to its end ({@link LogAppender}); its version makes those writes
+ * take turns.
  *
- * @param last       the last sequence given out
- * @param epoch      the stream's epoch
- * @param ttlSeconds when it expires (epoch seconds)
+ * @param exists  whether the item exists
+ * @param version its version, or null for a head written before versions (or none)
+ * @param ordinal the ordinal of the stream it last started (0 if none or unknown)
  */
-record LogHead(long last, String epoch, long ttlSeconds) {
+record LogHead(boolean exists, Long version, int ordinal) {
+    static final LogHead ABSENT = new LogHead(false, null, 0);
+
     static LogHead of(Map<String, AttributeValue> item) {
-        var ttl = item.get(EventLogTable.TTL_ATTRIBUTE);
-        return new LogHead(Long.parseLong(item.get(EventLogTable.LAST).n()), item.get(EventLogTable.EPOCH).s(),
-                ttl == null ? Long.MAX_VALUE : Long.parseLong(ttl.n()));
+        if (item == null || item.isEmpty()) {
+            return ABSENT;
+        }
+        var version = item.get(EventLogTable.VERSION);
+        var ordinal = item.get(EventLogTable.ORDINAL);
+        return new LogHead(true, version == null ? null : Long.parseLong(version.n()),
+                ordinal == null ? 0 : Integer.parseInt(ordinal.n()));
     }
 
-    boolean liveAt(Instant now) {
-        return ttlSeconds > now.getEpochSecond();
-    }
-
-    Position position() {
-        return new Position(last, epoch);
+    /** The version the next write of the head sets. */
+    long nextVersion() {
+        return version == null ? 1 : version + 1;
     }
 }

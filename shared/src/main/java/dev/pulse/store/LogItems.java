@@ -41,8 +41,9 @@ final class LogItems {
     private LogItems() {
     }
 
-    /** One item holding {@code events} at consecutive sequences from {@code firstSeq}. */
-    static Map<String, AttributeValue> run(Room room, long firstSeq, String epoch, long ttl, List<EventContent> events) {
+    /** One item holding {@code events} at consecutive sequences from {@code firstSeq}, in the stream {@code ordinal}. */
+    static Map<String, AttributeValue> run(Room room, int ordinal, long firstSeq, String epoch, long ttl,
+                                           List<EventContent> events) {
         var list = new ArrayList<AttributeValue>(events.size());
         for (var event : events) {
             var map = new HashMap<String, AttributeValue>();
@@ -55,7 +56,7 @@ final class LogItems {
             map.put(RUN_DATA, s(event.dataJson()));
             list.add(AttributeValue.fromM(map));
         }
-        var item = new HashMap<>(EventLogTable.key(room, EventLogTable.eventSortKey(firstSeq)));
+        var item = new HashMap<>(EventLogTable.key(room, EventLogTable.eventSortKey(ordinal, firstSeq)));
         item.put(EPOCH, s(epoch));
         item.put(COUNT, n(events.size()));
         item.put(EVENTS, AttributeValue.fromL(list));
@@ -71,7 +72,7 @@ final class LogItems {
 
     /** Every event of a run item (or of an item from before runs, holding one), in sequence order. */
     static List<LoggedEvent> events(Room room, Map<String, AttributeValue> item) {
-        long first = Long.parseLong(item.get(SORT_KEY).s().substring(EventLogTable.EVENT_PREFIX.length()));
+        long first = EventLogTable.firstSeqOf(item.get(SORT_KEY).s());
         String epoch = item.get(EPOCH).s();
         var list = item.get(EVENTS);
         if (list == null) {

@@ -34,7 +34,9 @@ public final class LastEventIdQuery {
         }
         Instant publishedAt = null;
         for (var entry : found.entrySet()) {
-            var events = log.read(new Room(workspaceId, entry.getKey()), entry.getValue().seq() - 1, 1);
+            var position = entry.getValue();
+            var events = log.read(new Room(workspaceId, entry.getKey()),
+                    new Position(position.seq() - 1, position.epoch()), 1);
             if (!events.isEmpty() && events.get(0).eventId().equals(lastEventId)) {
                 publishedAt = events.get(0).publishedAt();
                 break;

@@ -117,7 +117,8 @@ public final class SyncReplay {
                 state.put("status", "partial").put("seq", after).put("epoch", head.get().epoch());
                 return "partial";
             }
-            List<LoggedEvent> page = log.read(room, after, Math.min(PAGE_SIZE, budget.maxEvents - budget.events));
+            List<LoggedEvent> page = log.read(room, new Position(after, head.get().epoch()),
+                    Math.min(PAGE_SIZE, budget.maxEvents - budget.events));
             if (page.isEmpty()) {
                 // Everything between the position and the head has expired.
                 return finish(state, want.since() == null ? "lost" : "restored", head);

@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
  * The append path against DynamoDB Local: writers in separate "processes" (one {@link EventLog} each, like Lambda
- * environments) with stale cached heads, redeliveries, epochs, and the group commit that puts a room's waiting events
+ * environments) with stale tips, redeliveries, epochs and their ordinals, the head near a stream's end, and the group commit that puts a room's waiting events
  * into one run item. Calls are counted on the client's own requests, and a gate holds a commit in flight so the events
  * arriving meanwhile are known to wait for the next one.
  */
@@ -71,17 +71,17 @@ public class EventLogAppendTest {
     }
 
     @Test
-    void aWriterWithAStaleHeadLosesOneRoundLearnsTheHeadFromTheFailureAndNeverReadsFirst() {
+    void aWriterWithAStaleTipLosesOneRoundLearnsTheNewestRunFromTheFailureAndNeverReadsFirst() {
         var a = newProcess();
         var b = newProcess();
         assertEquals(1, a.append(room, event("e1")).seq());
-        assertEquals(2, b.append(room, event("e2")).seq()); // b reads the head once: it did not know the room
+        assertEquals(2, b.append(room, event("e2")).seq()); // b reads the newest run once: it did not know the room
         CALLS.reset();
-        assertEquals(3, a.append(room, event("e3")).seq()); // a still believes the head is 1
+        assertEquals(3, a.append(room, event("e3")).seq()); // a still believes the stream ends at 1
         assertEquals(Map.of("TransactWriteItems", 2), CALLS.counts(), "one lost round, one won, no read");
         CALLS.reset();
         assertEquals(4, a.append(room, event("e4")).seq());
-        assertEquals(Map.of("TransactWriteItems", 1), CALLS.counts(), "a knows the head now: one write");
+        assertEquals(Map.of("TransactWriteItems", 1), CALLS.counts(), "a knows the newest run now: one write");
         assertEquals(List.of("e1", "e2", "e3", "e4"), ids(a.read(room, 0, 10)));
         assertEquals(new Position(4, a.head(room).orElseThrow().epoch()), b.head(room).orElseThrow());
     }
@@ -283,7 +283,7 @@ public class EventLogAppendTest {
 
     @Test
     void itemsLoggedOneEventPerItemBeforeRunsExistedAreStillRead() {
-        var item = new java.util.HashMap<>(EventLogTable.key(room, EventLogTable.eventSortKey(1)));
+        var item = new java.util.HashMap<>(EventLogTable.key(room, EventLogTable.eventSortKey(0, 1)));
         item.put("epoch", AttributeValue.fromS("old-epoch"));
         item.put("eventId", AttributeValue.fromS("legacy"));
         item.put("event", AttributeValue.fromS("chat.message"));
@@ -297,6 +297,125 @@ public class EventLogAppendTest {
         assertEquals("legacy", events.get(0).eventId());
         assertEquals("{\"text\":\"hi\"}", events.get(0).dataJson());
         assertTrue(events.get(0).correlationId() == null);
+    }
+
+    @Test
+    void appendsFarFromTheStreamsEndWriteNoHeadOnlyTheRunAndTheClaims() {
+        var a = newProcess();
+        var b = newProcess();
+        var first = a.append(room, event("e1")); // a new room: the stream starts through the head
+        assertEquals(1L, headVersion(), "the start wrote the head once");
+        assertEquals(2, b.append(room, event("e2")).seq()); // b reads the newest run once (a reverse Query)
+        CALLS.reset();
+        assertEquals(3, a.append(room, event("e3")).seq()); // a's tip is stale: one lost round on the run's key
+        assertEquals(4, a.append(room, event("e4")).seq());
+        assertEquals(Map.of("TransactWriteItems", 3), CALLS.counts(), "no reads, and no head in any of them");
+        assertEquals(1L, headVersion(), "the head was not written again");
+        assertEquals(List.of("e1", "e2", "e3", "e4"), ids(b.read(room, 0, 10)));
+        assertEquals(new Position(4, first.epoch()), b.head(room).orElseThrow());
+    }
+
+    @Test
+    void aWriterCloseToTheStreamsEndContinuesItThroughTheHead() {
+        var log = newProcess();
+        var first = log.append(room, event("e1"));
+        // 59 minutes 30 s later the run of e1 expires in 30 s, within the minute's margin: the head takes the write
+        clock.advance(Duration.ofMinutes(59).plusSeconds(30));
+        var next = log.append(room, event("e2"));
+        assertEquals(new Position(2, first.epoch()), next, "the same stream, continued");
+        assertEquals(2L, headVersion());
+        clock.advance(Duration.ofMinutes(50)); // e2's run is far from its end again: no head
+        assertEquals(new Position(3, first.epoch()), log.append(room, event("e3")));
+        assertEquals(2L, headVersion());
+    }
+
+    @Test
+    void aWriterNearTheEndAndOneStartingTheNextStreamNeverFork() {
+        // Two processes whose clocks disagree about the stream's end: a's says it ends in 30 s, b's that it ended.
+        var aClock = MutableClock.startingNow();
+        var bClock = MutableClock.startingNow();
+        var a = new EventLog(dynamo, table, Duration.ofHours(1), aClock);
+        var b = new EventLog(dynamo, table, Duration.ofHours(1), bClock);
+        var old = a.append(room, EventLogTest.event("e1", aClock.instant()));
+        b.append(room, EventLogTest.event("e2", bClock.instant()));
+        aClock.advance(Duration.ofMinutes(59).plusSeconds(30));
+        bClock.advance(Duration.ofHours(1).plusMinutes(1));
+        // b first: the stream has ended for b, which starts the next (ordinal 2) through the head
+        var started = b.append(room, EventLogTest.event("e3", bClock.instant()));
+        assertEquals(1, started.seq());
+        assertNotEquals(old.epoch(), started.epoch());
+        // a, near the end by its clock, goes through the head too, finds b's stream and continues that one
+        var continued = a.append(room, EventLogTest.event("e4", aClock.instant()));
+        assertEquals(new Position(2, started.epoch()), continued);
+        assertEquals(List.of("e3", "e4"), ids(b.read(room, 0, 10)));
+    }
+
+    @Test
+    void aWriterNearTheEndFirstKeepsTheStreamAndTheWouldBeStarterContinuesIt() {
+        var aClock = MutableClock.startingNow();
+        var bClock = MutableClock.startingNow();
+        var a = new EventLog(dynamo, table, Duration.ofHours(1), aClock);
+        var b = new EventLog(dynamo, table, Duration.ofHours(1), bClock);
+        var old = a.append(room, EventLogTest.event("e1", aClock.instant()));
+        b.append(room, EventLogTest.event("e2", bClock.instant()));
+        aClock.advance(Duration.ofMinutes(59).plusSeconds(30));
+        bClock.advance(Duration.ofHours(1).plusMinutes(1));
+        // a first: near the end by its clock, it continues the stream (and bumps the head's version)
+        assertEquals(new Position(3, old.epoch()), a.append(room, EventLogTest.event("e3", aClock.instant())));
+        // b holds a tip that ended by its clock; it reads the head and then the newest run, a's, live: no new stream
+        assertEquals(new Position(4, old.epoch()), b.append(room, EventLogTest.event("e4", bClock.instant())));
+        assertEquals(List.of("e3", "e4"), ids(b.read(room, 2, 10)));
+    }
+
+    @Test
+    void aNewStreamIsKeyedAboveTheExpiredOneSoAFreshProcessFindsIt() {
+        var log = newProcess();
+        var old = log.append(room, event("e1"));
+        log.append(room, event("e2"));
+        log.append(room, event("e3"));
+        clock.advance(Duration.ofHours(2)); // DynamoDB Local never deletes the expired runs
+        var fresh = log.append(room, event("e4"));
+        assertEquals(1, fresh.seq());
+        var other = newProcess();
+        assertEquals(new Position(1, fresh.epoch()), other.head(room).orElseThrow());
+        assertEquals(List.of("e4"), ids(other.read(room, 0, 10)));
+        assertEquals(List.of("e4"), ids(other.read(room, new Position(0, fresh.epoch()), 10)));
+        assertEquals(List.of(), other.read(room, new Position(0, old.epoch()), 10), "the old stream is gone");
+        assertEquals(new Position(2, fresh.epoch()), other.append(room, event("e5")));
+    }
+
+    @Test
+    void aStreamFromBeforeOrdinalsIsContinuedInItsOwnLayout() {
+        long ttl = clock.instant().plus(Duration.ofMinutes(30)).getEpochSecond();
+        var head = new java.util.HashMap<>(EventLogTable.key(room, EventLogTable.HEAD_SORT_KEY));
+        head.put("last", AttributeValue.fromN("2"));
+        head.put("epoch", AttributeValue.fromS("0123456789abcdef"));
+        head.put("ttl", AttributeValue.fromN(Long.toString(ttl)));
+        dynamo.putItem(b -> b.tableName(table).item(head));
+        var run = new java.util.HashMap<>(LogItems.run(room, 0, 1, "0123456789abcdef", ttl,
+                List.of(event("old1"), event("old2"))));
+        assertEquals(EventLogTable.EVENT_PREFIX + "00000000000000000001", run.get("sk").s(), "the layout before");
+        dynamo.putItem(b -> b.tableName(table).item(run));
+        var log = newProcess();
+        assertEquals(new Position(2, "0123456789abcdef"), log.head(room).orElseThrow());
+        assertEquals(new Position(3, "0123456789abcdef"), log.append(room, event("e3")));
+        assertEquals(List.of("old1", "old2", "e3"), ids(newProcess().read(room, 0, 10)));
+        assertTrue(dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(EventLogTable.key(room, EventLogTable.eventSortKey(0, 3)))).hasItem(), "e3's run, keyed as before");
+        // when it ends, the next stream gets ordinal 1
+        clock.advance(Duration.ofHours(2));
+        var fresh = log.append(room, event("e4"));
+        assertEquals(1, fresh.seq());
+        assertTrue(dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(EventLogTable.key(room, EventLogTable.eventSortKey(1, 1)))).hasItem());
+        assertEquals(List.of("e4"), ids(newProcess().read(room, 0, 10)));
+    }
+
+    /** The {@code #head} item's version (null without one). */
+    private Long headVersion() {
+        var item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(EventLogTable.key(room, EventLogTable.HEAD_SORT_KEY))).item();
+        return item == null || !item.containsKey("ver") ? null : Long.parseLong(item.get("ver").n());
     }
 
     /** Waits (bounded) until {@code count} appends are queued behind the gated commit. */
