@@ -331,40 +331,29 @@ public class EventLogAppendTest {
 
     @Test
     void aWriterNearTheEndAndOneStartingTheNextStreamNeverFork() {
-        // Two processes whose clocks disagree about the stream's end: a's says it ends in 30 s, b's that it ended.
-        var aClock = MutableClock.startingNow();
-        var bClock = MutableClock.startingNow();
-        var a = new EventLog(dynamo, table, Duration.ofHours(1), aClock);
-        var b = new EventLog(dynamo, table, Duration.ofHours(1), bClock);
-        var old = a.append(room, EventLogTest.event("e1", aClock.instant()));
-        b.append(room, EventLogTest.event("e2", bClock.instant()));
-        aClock.advance(Duration.ofMinutes(59).plusSeconds(30));
-        bClock.advance(Duration.ofHours(1).plusMinutes(1));
+        var two = twoClocksAtTheStreamsEnd();
+        var old = two.old();
         // b first: the stream has ended for b, which starts the next (ordinal 2) through the head
-        var started = b.append(room, EventLogTest.event("e3", bClock.instant()));
+        var started = two.b().append(room, EventLogTest.event("e3", two.bClock().instant()));
         assertEquals(1, started.seq());
         assertNotEquals(old.epoch(), started.epoch());
         // a, near the end by its clock, goes through the head too, finds b's stream and continues that one
-        var continued = a.append(room, EventLogTest.event("e4", aClock.instant()));
+        var continued = two.a().append(room, EventLogTest.event("e4", two.aClock().instant()));
         assertEquals(new Position(2, started.epoch()), continued);
-        assertEquals(List.of("e3", "e4"), ids(b.read(room, 0, 10)));
+        assertEquals(List.of("e3", "e4"), ids(two.b().read(room, 0, 10)));
     }
 
     @Test
     void aWriterNearTheEndFirstKeepsTheStreamAndTheWouldBeStarterContinuesIt() {
-        var aClock = MutableClock.startingNow();
-        var bClock = MutableClock.startingNow();
-        var a = new EventLog(dynamo, table, Duration.ofHours(1), aClock);
-        var b = new EventLog(dynamo, table, Duration.ofHours(1), bClock);
-        var old = a.append(room, EventLogTest.event("e1", aClock.instant()));
-        b.append(room, EventLogTest.event("e2", bClock.instant()));
-        aClock.advance(Duration.ofMinutes(59).plusSeconds(30));
-        bClock.advance(Duration.ofHours(1).plusMinutes(1));
+        var two = twoClocksAtTheStreamsEnd();
+        var old = two.old();
         // a first: near the end by its clock, it continues the stream (and bumps the head's version)
-        assertEquals(new Position(3, old.epoch()), a.append(room, EventLogTest.event("e3", aClock.instant())));
+        assertEquals(new Position(3, old.epoch()),
+                two.a().append(room, EventLogTest.event("e3", two.aClock().instant())));
         // b holds a tip that ended by its clock; it reads the head and then the newest run, a's, live: no new stream
-        assertEquals(new Position(4, old.epoch()), b.append(room, EventLogTest.event("e4", bClock.instant())));
-        assertEquals(List.of("e3", "e4"), ids(b.read(room, 2, 10)));
+        assertEquals(new Position(4, old.epoch()),
+                two.b().append(room, EventLogTest.event("e4", two.bClock().instant())));
+        assertEquals(List.of("e3", "e4"), ids(two.b().read(room, 2, 10)));
     }
 
     @Test
@@ -409,6 +398,25 @@ public class EventLogAppendTest {
         assertTrue(dynamo.getItem(b -> b.tableName(table).consistentRead(true)
                 .key(EventLogTable.key(room, EventLogTable.eventSortKey(1, 1)))).hasItem());
         assertEquals(List.of("e4"), ids(newProcess().read(room, 0, 10)));
+    }
+
+    /**
+     * Two processes that logged e1 and e2, whose clocks then disagree about the stream's end: a's says it ends in 30 s,
+     * b's that it ended a minute ago.
+     */
+    private record TwoClocks(EventLog a, MutableClock aClock, EventLog b, MutableClock bClock, Position old) {
+    }
+
+    private TwoClocks twoClocksAtTheStreamsEnd() {
+        var aClock = MutableClock.startingNow();
+        var bClock = MutableClock.startingNow();
+        var a = new EventLog(dynamo, table, Duration.ofHours(1), aClock);
+        var b = new EventLog(dynamo, table, Duration.ofHours(1), bClock);
+        var old = a.append(room, EventLogTest.event("e1", aClock.instant()));
+        b.append(room, EventLogTest.event("e2", bClock.instant()));
+        aClock.advance(Duration.ofMinutes(59).plusSeconds(30));
+        bClock.advance(Duration.ofHours(1).plusMinutes(1));
+        return new TwoClocks(a, aClock, b, bClock, old);
     }
 
     /** The {@code #head} item's version (null without one). */
