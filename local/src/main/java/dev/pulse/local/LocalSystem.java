@@ -256,8 +256,7 @@ public final class LocalSystem implements AutoCloseable {
         env.put(Env.EVENTS_TABLE, EVENTS_TABLE);
         env.put(Env.DYNAMODB_ENDPOINT, dynamo.endpoint().toString());
         env.put(Env.EVENTBRIDGE_ENDPOINT, bus.endpoint().toString());
-        // The handlers post to the gateway's own loopback port for them, where no request waits for a thread.
-        env.put(Env.MANAGEMENT_ENDPOINT, gateway.handlerEndpoint().toString());
+        env.put(Env.MANAGEMENT_ENDPOINT, gateway.managementEndpoint().toString());
         env.put(Env.JWT_SECRET, settings.jwtSecret());
         env.put(Env.JWT_ISSUER, settings.jwtIssuer());
         env.put(Env.JWT_AUDIENCE, settings.jwtAudience());

@@ -26,12 +26,8 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * to exception classes (GoneException for 410), not the status code. Every call must be SigV4-signed for
  * {@code execute-api} with the gateway's credentials and region ({@link SigV4Verifier}); anything else is 403
  * before the connection id is even looked at, so an id alone reaches nothing.
- *
- * <p>It never blocks: the body is read asynchronously, the frame is queued on the socket, and the answer goes out
- * when the frame is written. So it declares itself non-blocking, which lets {@link HandlerPostEndpoint} run it on
- * Jetty's selector threads.
  */
-final class ManagementApi extends Handler.Abstract.NonBlocking {
+final class ManagementApi extends Handler.Abstract {
     private static final String ERROR_TYPE = "x-amzn-ErrorType";
 
     private final String pathPrefix;

@@ -38,9 +38,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * A local API Gateway WebSocket API: the WebSocket endpoint at {@code ws://localhost:PORT/STAGE}, with route
  * selection on {@code $request.body.action}, and the {@code @connections} management API at
  * {@code http://localhost:PORT/STAGE/@connections/{id}} on the same port. Handlers run unchanged against it,
- * and the stock {@code ApiGatewayManagementApiClient} works against {@link #managementEndpoint()}. The local
- * runtime's own handlers post to the same API on a loopback port of its own ({@link #handlerEndpoint()}), where
- * nothing blocking shares the server and Jetty answers each post on the thread that read it.
+ * and the stock {@code ApiGatewayManagementApiClient} works against {@link #managementEndpoint()}.
  */
 public final class WebSocketGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
@@ -60,10 +58,7 @@ public final class WebSocketGateway implements AutoCloseable {
     private final ConnectionReaper reaper;
     private final Server server;
     private final ServerConnector connector;
-    /** Two instances of the one API: on the gateway's port, and on the handlers' own ({@link HandlerPostEndpoint}). */
     private final ManagementApi managementApi;
-    private final ManagementApi handlerApi;
-    private final HandlerPostEndpoint handlerPosts;
     private volatile boolean closing;
     private boolean started;
 
@@ -136,8 +131,6 @@ public final class WebSocketGateway implements AutoCloseable {
         var signatures = new SigV4Verifier(settings.credentials(), settings.region(), settings.clock());
         this.managementApi = new ManagementApi(settings.stage(), settings.maxMessageBytes(), connections, signatures);
         handlers.add(managementApi);
-        this.handlerApi = new ManagementApi(settings.stage(), settings.maxMessageBytes(), connections, signatures);
-        this.handlerPosts = new HandlerPostEndpoint(handlerApi, http, settings.stage());
         settings.iamHttpHandlers().forEach((prefix, handler) ->
                 handlers.add(new PathPrefixHandler(prefix, new IamAuthorizedHandler(signatures, handler))));
         settings.httpHandlers().forEach((prefix, handler) -> handlers.add(new PathPrefixHandler(prefix, handler)));
@@ -159,15 +152,13 @@ public final class WebSocketGateway implements AutoCloseable {
         started = true;
         try {
             server.start();
-            handlerPosts.start();
         } catch (Exception e) {
             close();
             throw new IllegalStateException("could not start the WebSocket gateway on port " + settings.port(), e);
         }
         events.domainName("localhost:" + port());
         reaper.start();
-        LOG.info("API Gateway WebSocket emulator on {} (management API {}, for the handlers {})", webSocketUri(),
-                managementEndpoint(), handlerEndpoint());
+        LOG.info("API Gateway WebSocket emulator on {} (management API {})", webSocketUri(), managementEndpoint());
         return this;
     }
 
@@ -183,14 +174,6 @@ public final class WebSocketGateway implements AutoCloseable {
     /** {@code http://localhost:PORT/STAGE}: the SDK's endpointOverride; it appends {@code /@connections/{id}}. */
     public URI managementEndpoint() {
         return URI.create("http://localhost:" + port() + "/" + settings.stage());
-    }
-
-    /**
-     * The same {@code @connections} API on a loopback port of its own, served without a thread per request
-     * ({@link HandlerPostEndpoint}): what the local runtime gives its handlers. Once started.
-     */
-    public URI handlerEndpoint() {
-        return handlerPosts.endpoint();
     }
 
     public String stage() {
@@ -213,12 +196,11 @@ public final class WebSocketGateway implements AutoCloseable {
      */
     public void failPosts(PostFaults faults) {
         managementApi.failPosts(faults);
-        handlerApi.failPosts(faults);
     }
 
     /** {@code @connections} POSTs received with a valid signature so far (benchmarks count calls with it). */
     public long postRequests() {
-        return managementApi.posts() + handlerApi.posts();
+        return managementApi.posts();
     }
 
     public int connectionCount() {
@@ -247,11 +229,6 @@ public final class WebSocketGateway implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             LOG.warn("error stopping the WebSocket gateway", e);
-        }
-        try {
-            handlerPosts.close();
-        } catch (Exception e) {
-            LOG.warn("error stopping the handlers' @connections endpoint", e);
         }
         // Sockets that did not finish their close handshake still get their one $disconnect.
         List.copyOf(connections.all()).forEach(c ->

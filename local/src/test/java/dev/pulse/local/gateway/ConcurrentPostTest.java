@@ -12,37 +12,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 
-/**
- * Many concurrent @connections posts, to many sockets and to the same socket: every message arrives, intact. At both
- * endpoints of the API: the gateway's port, and the handlers' own, where posts are answered on Jetty's selector threads.
- */
+/** Many concurrent @connections posts, to many sockets and to the same socket: every message arrives, intact. */
 class ConcurrentPostTest {
     private final GatewayFixture fixture = new GatewayFixture();
-
-    enum Endpoint {
-        GATEWAY_PORT(WebSocketGateway::managementEndpoint), HANDLER_PORT(WebSocketGateway::handlerEndpoint);
-
-        private final Function<WebSocketGateway, URI> uri;
-
-        Endpoint(Function<WebSocketGateway, URI> uri) {
-            this.uri = uri;
-        }
-    }
 
     @AfterEach
     void tearDown() throws Exception {
         fixture.close();
     }
 
-    @ParameterizedTest
-    @EnumSource(Endpoint.class)
-    void concurrentPostsToManyConnectionsAllArrive(Endpoint endpoint) throws Exception {
+    @Test
+    void concurrentPostsToManyConnectionsAllArrive() throws Exception {
         int clients = 200;
         int postsEach = 5;
         Map<String, String> idByClient = new ConcurrentHashMap<>();
@@ -50,7 +34,7 @@ class ConcurrentPostTest {
             idByClient.put(event.getQueryStringParameters().get("n"), event.getRequestContext().getConnectionId());
             return Recorder.ok();
         }));
-        var management = fixture.management(endpoint.uri.apply(gateway), GatewayFixture.CREDENTIALS);
+        var management = fixture.management(gateway);
         List<TestClient> sockets = new ArrayList<>();
         for (int n = 0; n < clients; n++) {
             sockets.add(fixture.connect(URI.create(gateway.webSocketUri() + "?n=" + n)));
@@ -83,12 +67,11 @@ class ConcurrentPostTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(Endpoint.class)
-    void concurrentLargePostsToOneConnectionAreNeverInterleaved(Endpoint endpoint) throws Exception {
+    @Test
+    void concurrentLargePostsToOneConnectionAreNeverInterleaved() throws Exception {
         var connect = new Recorder();
         var gateway = fixture.start(WebSocketGateway.builder().route("$connect", connect));
-        var management = fixture.management(endpoint.uri.apply(gateway), GatewayFixture.CREDENTIALS);
+        var management = fixture.management(gateway);
         var client = fixture.connect(gateway);
         String id = connect.next().getRequestContext().getConnectionId();
 

@@ -29,9 +29,8 @@ class DirectPostSenderTest {
         fixture.close();
     }
 
-    /** At the endpoint the local runtime gives its handlers ({@link WebSocketGateway#handlerEndpoint()}). */
     private DirectPostSender sender(WebSocketGateway gateway, software.amazon.awssdk.auth.credentials.AwsCredentials credentials) {
-        return fixture.track(new DirectPostSender(gateway.handlerEndpoint(), "us-east-1",
+        return fixture.track(new DirectPostSender(gateway.managementEndpoint(), "us-east-1",
                 StaticCredentialsProvider.create(credentials),
                 new DirectPostSender.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)), 4, Clock.systemUTC()));
     }

@@ -33,13 +33,8 @@ final class GatewayFixture implements AutoCloseable {
 
     /** The same client signing with other credentials (a caller who guessed a connection id). */
     ApiGatewayManagementApiClient management(WebSocketGateway gateway, AwsBasicCredentials credentials) {
-        return management(gateway.managementEndpoint(), credentials);
-    }
-
-    /** The stock client at another endpoint of the same API (the handlers' own, {@link WebSocketGateway#handlerEndpoint()}). */
-    ApiGatewayManagementApiClient management(URI endpoint, AwsBasicCredentials credentials) {
         var client = ApiGatewayManagementApiClient.builder()
-                .endpointOverride(endpoint)
+                .endpointOverride(gateway.managementEndpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(credentials))
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
